@@ -1,0 +1,266 @@
+// Environment → one typed, frozen Config. Every bad variable is named in a single error, before anything connects.
+
+import { readFileSync } from 'node:fs';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Actions a Slack user can ask for; the names are the ones VEEAM_APPROVAL_ACTIONS takes. */
+export const ACTION_NAMES = [
+  'start',
+  'stop',
+  'retry',
+  'enable',
+  'disable',
+  'toggle',
+  'session-stop',
+  'task-cancel',
+] as const;
+export type ActionName = (typeof ACTION_NAMES)[number];
+
+export interface SlackConfig {
+  botToken: string;
+  /** Socket Mode when set (xapp-…); otherwise HTTP mode with signingSecret on port. */
+  appToken?: string;
+  signingSecret?: string;
+  port: number;
+  /** Base URL of the Slack Web API (ends with /api/); for the demo and tests. */
+  apiUrl?: string;
+}
+
+export interface EmConfig {
+  /** e.g. https://em.example.local:9398/api, without a trailing slash. */
+  url: string;
+  username: string;
+  password: string;
+  /** PEM contents of the CA that signed EM's certificate (read from VEEAM_EM_CA_FILE). */
+  ca?: string;
+  caFile?: string;
+  insecureTls: boolean;
+  timeoutMs: number;
+}
+
+export interface PolicyConfig {
+  /** Slack user IDs (U…/W…) and user-group IDs (S…). Empty: every write is refused. */
+  operators: readonly string[];
+  approvers: readonly string[];
+  /** Channel IDs; empty: any channel the bot is in. */
+  allowedChannels: readonly string[];
+  approvalActions: readonly ActionName[];
+  approvalTtlMinutes: number;
+}
+
+export interface WatchConfig {
+  pollIntervalMs: number;
+  timeoutMinutes: number;
+  stateFile: string;
+}
+
+export interface NotifyConfig {
+  /** Channel ID for incident posts; unset: the monitor is off. */
+  incidentChannel?: string;
+  /** A user ID (U…/W…) or user-group ID (S…) mentioned on Failed. */
+  incidentMention?: string;
+  monitorIntervalSeconds: number;
+  notifyWarnings: boolean;
+  /** Unset: no "still running" posts. */
+  longRunningMinutes?: number;
+}
+
+export interface Config {
+  slack: SlackConfig;
+  em: EmConfig;
+  policy: PolicyConfig;
+  watch: WatchConfig;
+  notify: NotifyConfig;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const USER_OR_GROUP = /^[UWS][A-Z0-9]{2,}$/;
+const CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
+
+/** Reads the variables; `readFile` is injectable so tests need no CA file on disk. */
+export function loadConfig(
+  env: Env = process.env,
+  readFile: (path: string) => string = defaultReadFile,
+): Config {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const botToken = read.required('SLACK_BOT_TOKEN', 'a bot token (xoxb-…)');
+  const appToken = read.optional('SLACK_APP_TOKEN');
+  if (appToken !== undefined && !appToken.startsWith('xapp-')) {
+    problems.push('SLACK_APP_TOKEN: expected an app-level token starting with xapp- (leave it unset for HTTP mode)');
+  }
+  const signingSecret = read.optional('SLACK_SIGNING_SECRET');
+  if (appToken === undefined && signingSecret === undefined) {
+    problems.push(
+      'SLACK_APP_TOKEN or SLACK_SIGNING_SECRET: set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET (with PORT) for HTTP mode',
+    );
+  }
+  const port = read.integer('PORT', 3000, 0, 65535);
+  const apiUrl = read.url('SLACK_API_URL');
+
+  const emUrl = read.url('VEEAM_EM_URL', true);
+  const username = read.required('VEEAM_EM_USERNAME', 'the EM account name, e.g. CORP\\svc-chatops');
+  const password = read.required('VEEAM_EM_PASSWORD', "the EM account's password");
+  const caFile = read.optional('VEEAM_EM_CA_FILE');
+  let ca: string | undefined;
+  if (caFile !== undefined) {
+    try {
+      ca = readFile(caFile);
+      if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+        problems.push(`VEEAM_EM_CA_FILE: ${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+      }
+    } catch (err) {
+      problems.push(`VEEAM_EM_CA_FILE: cannot read ${caFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  const insecureTls = read.boolean('VEEAM_EM_INSECURE_TLS', false);
+  const timeoutMs = read.integer('VEEAM_EM_TIMEOUT_MS', 30_000, 100, 600_000);
+
+  const operators = read.idList('VEEAM_OPERATORS', USER_OR_GROUP, 'Slack user IDs (U…) or user-group IDs (S…)');
+  const approvers = read.idList('VEEAM_APPROVERS', USER_OR_GROUP, 'Slack user IDs (U…) or user-group IDs (S…)');
+  const allowedChannels = read.idList('VEEAM_ALLOWED_CHANNELS', CHANNEL, 'Slack channel IDs (C…/G…)');
+  const approvalActions = read.actionList('VEEAM_APPROVAL_ACTIONS', ['stop', 'disable', 'session-stop']);
+  const approvalTtlMinutes = read.integer('VEEAM_APPROVAL_TTL_MINUTES', 15, 1, 24 * 60);
+
+  const incidentChannel = read.optional('VEEAM_INCIDENT_CHANNEL');
+  if (incidentChannel !== undefined && !CHANNEL.test(incidentChannel)) {
+    problems.push(`VEEAM_INCIDENT_CHANNEL: expected a channel ID like C0123ABCD, got "${incidentChannel}"`);
+  }
+  const incidentMention = read.optional('VEEAM_INCIDENT_MENTION');
+  if (incidentMention !== undefined && !USER_OR_GROUP.test(incidentMention)) {
+    problems.push(
+      `VEEAM_INCIDENT_MENTION: expected a user ID (U…) or user-group ID (S…), got "${incidentMention}"`,
+    );
+  }
+  const monitorIntervalSeconds = read.integer('VEEAM_MONITOR_INTERVAL_SECONDS', 60, 1, 86_400);
+  const notifyWarnings = read.boolean('VEEAM_NOTIFY_WARNINGS', false);
+  const longRunningMinutes = read.optionalInteger('VEEAM_LONG_RUNNING_MINUTES', 1, 7 * 24 * 60);
+
+  const stateFile = read.optional('VEEAM_STATE_FILE') ?? 'veeam-chatops.state.json';
+  const pollIntervalMs = read.integer('TASK_POLL_INTERVAL_MS', 2_000, 10, 600_000);
+  const timeoutMinutes = read.integer('TASK_TIMEOUT_MINUTES', 60, 1, 7 * 24 * 60);
+
+  const logLevelRaw = (read.optional('LOG_LEVEL') ?? 'info').toLowerCase();
+  const logLevel = (['debug', 'info', 'warn', 'error'] as const).find((l) => l === logLevelRaw);
+  if (logLevel === undefined) problems.push(`LOG_LEVEL: expected debug, info, warn or error, got "${logLevelRaw}"`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return deepFreeze({
+    slack: { botToken, appToken, signingSecret, port, apiUrl: apiUrl && withTrailingSlash(apiUrl) },
+    em: { url: emUrl.replace(/\/+$/, ''), username, password, ca, caFile, insecureTls, timeoutMs },
+    policy: { operators, approvers, allowedChannels, approvalActions, approvalTtlMinutes },
+    watch: { pollIntervalMs, timeoutMinutes, stateFile },
+    notify: { incidentChannel, incidentMention, monitorIntervalSeconds, notifyWarnings, longRunningMinutes },
+    logLevel: logLevel ?? 'info',
+  });
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  optional(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  required(name: string, expected: string): string {
+    const value = this.optional(name);
+    if (value === undefined) this.problems.push(`${name}: required; expected ${expected}`);
+    return value ?? '';
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    return this.optionalInteger(name, min, max) ?? fallback;
+  }
+
+  optionalInteger(name: string, min: number, max: number): number | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) return undefined;
+    // Number('') and Number('1e3') would pass silently; only plain digits are accepted.
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      this.problems.push(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`);
+      return undefined;
+    }
+    return Number(raw);
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name}: expected true or false, got "${raw}"`);
+    return fallback;
+  }
+
+  url(name: string, required: true): string;
+  url(name: string, required?: false): string | undefined;
+  url(name: string, required = false): string | undefined {
+    const raw = required ? this.required(name, 'a URL such as https://em.example.local:9398/api') : this.optional(name);
+    if (raw === undefined || raw === '') return raw;
+    try {
+      const url = new URL(raw);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('protocol');
+      return raw;
+    } catch {
+      this.problems.push(`${name}: expected an http:// or https:// URL, got "${raw}"`);
+      return undefined;
+    }
+  }
+
+  idList(name: string, pattern: RegExp, expected: string): string[] {
+    const items = (this.optional(name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = items.filter((item) => !pattern.test(item));
+    if (bad.length > 0) this.problems.push(`${name}: expected a comma list of ${expected}; not valid: ${bad.join(', ')}`);
+    return items.filter((item) => pattern.test(item));
+  }
+
+  actionList(name: string, fallback: ActionName[]): ActionName[] {
+    const raw = this.env[name];
+    if (raw === undefined) return fallback;
+    const items = raw
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
+    const bad = items.filter((item) => !(ACTION_NAMES as readonly string[]).includes(item));
+    if (bad.length > 0) {
+      this.problems.push(`${name}: unknown action(s) ${bad.join(', ')}; expected a comma list of ${ACTION_NAMES.join(', ')}`);
+    }
+    return items.filter((item): item is ActionName => (ACTION_NAMES as readonly string[]).includes(item));
+  }
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function defaultReadFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

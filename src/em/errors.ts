@@ -1,0 +1,76 @@
+// One error type for everything that goes wrong talking to Enterprise Manager; callers branch on `kind`.
+
+export type EmErrorKind =
+  /** Connection refused, reset, DNS failure, TLS failure. */
+  | 'unreachable'
+  /** Connect, headers or body took longer than VEEAM_EM_TIMEOUT_MS. */
+  | 'timeout'
+  /** EM answered with an error status (its Error body's Message in emMessage). */
+  | 'http'
+  /** EM rejected the logon (401 on sessionMngr) or a call still answered 401 after one re-logon. */
+  | 'auth'
+  /** EM's body could not be read as the XML/JSON we expect. */
+  | 'parse'
+  /** An ID that is not a GUID, a urn:veeam:…:GUID UID or a task ID: refused before any request. */
+  | 'invalid-id';
+
+export interface EmErrorInit {
+  status?: number;
+  emMessage?: string;
+  /** Method and path (never the session id or credentials), for logs. */
+  request?: string;
+  cause?: unknown;
+}
+
+export class EmError extends Error {
+  readonly status?: number;
+  /** EM's own Message from its Error body, shown to users verbatim (em-api.md fact 10). */
+  readonly emMessage?: string;
+  readonly request?: string;
+
+  constructor(
+    readonly kind: EmErrorKind,
+    message: string,
+    init: EmErrorInit = {},
+  ) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'EmError';
+    this.status = init.status;
+    this.emMessage = init.emMessage;
+    this.request = init.request;
+  }
+
+  get code(): string {
+    return `EM_${this.kind.toUpperCase().replace('-', '_')}`;
+  }
+}
+
+export function isEmError(err: unknown): err is EmError {
+  return err instanceof EmError;
+}
+
+/** The sentence a Slack user sees for an EM failure; built here and nowhere else. */
+export function describeEmError(err: unknown): string {
+  if (!(err instanceof EmError)) return 'Something went wrong on our side; the details are in the bot log.';
+  switch (err.kind) {
+    case 'unreachable':
+      return 'Enterprise Manager is unreachable right now (connection failed). Nothing was changed; try again in a minute.';
+    case 'timeout':
+      return 'Enterprise Manager did not answer in time. The request may or may not have been applied; check with `/veeam job <name>` before trying again.';
+    case 'auth':
+      return 'Enterprise Manager rejected the bot\'s logon. An admin must check VEEAM_EM_USERNAME / VEEAM_EM_PASSWORD and the account\'s EM role.';
+    case 'parse':
+      return 'Enterprise Manager answered with something the bot could not read. Nothing was assumed; the details are in the bot log.';
+    case 'invalid-id':
+      return err.message;
+    case 'http': {
+      const what =
+        err.status === 404
+          ? 'not found'
+          : err.status === 403
+            ? 'access denied (the EM account needs the Portal Administrator role for this)'
+            : `HTTP ${err.status ?? '?'}`;
+      return err.emMessage ? `Enterprise Manager said: ${err.emMessage} (${what})` : `Enterprise Manager answered ${what}.`;
+    }
+  }
+}

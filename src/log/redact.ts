@@ -1,0 +1,34 @@
+// The one place that strips secrets from anything about to be logged.
+
+const SECRET_KEYS = /pass(word)?|secret|token|authorization|session-?id|restsvcsessionid|cookie/i;
+const SECRET_VALUES: RegExp[] = [
+  /xox[abposr]-[A-Za-z0-9-]+/g, // Slack bot/user tokens
+  /xapp-[A-Za-z0-9-]+/g, // Slack app-level tokens
+  /(Basic|Bearer)\s+[A-Za-z0-9+/=._-]+/gi,
+  /(X-RestSvcSessionId["'=:\s]+)[A-Za-z0-9+/=]+/gi,
+];
+
+/** Returns a copy of `value` with secret-looking keys masked and token-shaped substrings replaced. */
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactString(value);
+  if (value === null || typeof value !== 'object' || depth > 6) return value;
+  if (value instanceof Error) {
+    return { name: value.name, message: redactString(value.message), code: (value as { code?: unknown }).code };
+  }
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    out[key] = SECRET_KEYS.test(key) ? '[redacted]' : redact(child, depth + 1);
+  }
+  return out;
+}
+
+export function redactString(text: string): string {
+  let out = text;
+  for (const pattern of SECRET_VALUES) {
+    out = out.replace(pattern, (match, prefix?: string) =>
+      typeof prefix === 'string' && match.startsWith(prefix) && prefix.length < match.length ? `${prefix}[redacted]` : '[redacted]',
+    );
+  }
+  return out;
+}
