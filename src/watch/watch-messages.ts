@@ -1,13 +1,13 @@
 // Slack messages about a watched Task: the parent while it runs (with Cancel), and after it ends.
 // Owned by the watcher; the Slack surface uses taskRunningMessage() when it posts or updates a parent.
 
-import type { KnownBlock } from '@slack/bolt';
+import type { types } from '@slack/bolt';
 import { ACTION_IDS } from '../slack/action-ids.js';
 import type { WatchSpec } from './types.js';
 
 export interface SlackMessage {
   text: string;
-  blocks: KnownBlock[];
+  blocks: types.KnownBlock[];
 }
 
 const ACTION_VERBS: Record<WatchSpec['action'], string> = {
