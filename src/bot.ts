@@ -1,0 +1,97 @@
+// Builds the whole bot from its parts, so main.ts, the demo and the tests assemble the very same thing.
+
+import type { AddressInfo } from 'node:net';
+import type { App } from '@slack/bolt';
+import type { RetryOptions } from '@slack/web-api';
+import { type Clock, systemClock } from './clock.js';
+import type { Config } from './config.js';
+import type { EmApi } from './em/api.js';
+import type { Logger } from './log/logger.js';
+import { IncidentMonitor } from './notify/incident-monitor.js';
+import { createSlackApp } from './slack/app.js';
+import { registerListeners } from './slack/listeners/index.js';
+import { StateStore } from './state/state-store.js';
+import { TaskWatcher } from './watch/task-watcher.js';
+
+export interface BotDeps {
+  config: Config;
+  em: EmApi;
+  logger: Logger;
+  clock?: Clock;
+  /** Overrides the WebClient's retry policy (tests want short waits). */
+  slackRetryConfig?: RetryOptions;
+  /** HTTP mode: the interface to listen on (default all). */
+  host?: string;
+}
+
+export interface Bot {
+  app: App;
+  watcher: TaskWatcher;
+  monitor?: IncidentMonitor;
+  store: StateStore;
+  /** Starts the receiver, then the watcher and the monitor. In HTTP mode, resolves with the listening port. */
+  start(): Promise<{ port?: number }>;
+  /** Stops taking requests, stops polling and saves state. Does not log out of EM: whoever built `em` does. */
+  stop(): Promise<void>;
+}
+
+export function createBot({ config, em, logger, clock = systemClock, slackRetryConfig, host }: BotDeps): Bot {
+  const store = new StateStore(config.watch.stateFile, logger.child({ component: 'state' }));
+  store.load();
+  const app = createSlackApp({ config: config.slack, logger, retryConfig: slackRetryConfig });
+  const watcher = new TaskWatcher({
+    em,
+    slack: app.client,
+    store,
+    logger: logger.child({ component: 'watcher' }),
+    clock,
+    config: config.watch,
+  });
+  const monitor =
+    config.notify.incidentChannel === undefined
+      ? undefined
+      : new IncidentMonitor({
+          em,
+          slack: app.client,
+          store,
+          logger: logger.child({ component: 'monitor' }),
+          clock,
+          config: config.notify,
+        });
+  registerListeners(app, { config, em, logger: logger.child({ component: 'slack' }), clock, watcher });
+  app.error(async (error) => {
+    // The last net: listeners answer users themselves; this only keeps a trace of what escaped them.
+    logger.error('unhandled error in a Slack listener', { error });
+  });
+
+  let started = false;
+  return {
+    app,
+    watcher,
+    monitor,
+    store,
+    async start() {
+      let port: number | undefined;
+      if (config.slack.appToken !== undefined) {
+        await app.start();
+      } else {
+        const server = await app.start({ port: config.slack.port, host });
+        port = (server.address() as AddressInfo).port;
+      }
+      started = true;
+      watcher.start();
+      monitor?.start();
+      logger.info('bot started', { mode: config.slack.appToken ? 'socket' : 'http', port });
+      return { port };
+    },
+    async stop() {
+      if (started) {
+        await app.stop().catch((error: unknown) => logger.warn('Slack receiver did not stop cleanly', { error }));
+        started = false;
+      }
+      await monitor?.stop();
+      await watcher.stop();
+      store.flush();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// The bot as a service: read config, build the parts, start, and stop cleanly on SIGTERM/SIGINT.
+
+import 'dotenv/config';
+import { createBot } from './bot.js';
+import { ConfigError, loadConfig } from './config.js';
+import { EmClient } from './em/client.js';
+import { createLogger } from './log/logger.js';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee .env.example and the README's configuration table.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const em = new EmClient({ config: config.em, logger: logger.child({ component: 'em' }) });
+  const bot = createBot({ config, em, logger });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    // A hung EM or Slack must not keep the service manager waiting.
+    const deadline = setTimeout(() => {
+      logger.error('shutdown took too long; exiting anyway');
+      process.exit(1);
+    }, 10_000);
+    deadline.unref();
+    await bot.stop();
+    await em.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await bot.start();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`veeam-chatops failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

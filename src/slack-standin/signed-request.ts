@@ -1,0 +1,83 @@
+// Builds and signs requests the way Slack sends them to a bot's /slack/events endpoint.
+
+import { createHmac } from 'node:crypto';
+
+/** Slack's v0 signature: HMAC-SHA256 of "v0:{timestamp}:{raw body}" with the signing secret. */
+export function signSlackRequest(secret: string, rawBody: string, timestampSec: number): Record<string, string> {
+  const signature = createHmac('sha256', secret).update(`v0:${timestampSec}:${rawBody}`).digest('hex');
+  return {
+    'x-slack-signature': `v0=${signature}`,
+    'x-slack-request-timestamp': String(timestampSec),
+  };
+}
+
+export interface SlashCommandInit {
+  command?: string;
+  text: string;
+  userId: string;
+  channelId: string;
+  responseUrl: string;
+  teamId?: string;
+  triggerId?: string;
+}
+
+/** A slash command arrives form-encoded. */
+export function slashCommandBody(init: SlashCommandInit): string {
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: init.teamId ?? 'T0FAKE',
+    team_domain: 'fake',
+    channel_id: init.channelId,
+    channel_name: init.channelId.toLowerCase(),
+    user_id: init.userId,
+    user_name: init.userId.toLowerCase(),
+    command: init.command ?? '/veeam',
+    text: init.text,
+    api_app_id: 'A0FAKE',
+    is_enterprise_install: 'false',
+    response_url: init.responseUrl,
+    trigger_id: init.triggerId ?? `trigger-${Date.now()}`,
+  }).toString();
+}
+
+export interface BlockActionInit {
+  userId: string;
+  channelId: string;
+  responseUrl: string;
+  action: { actionId: string; value: string; blockId?: string };
+  /** The message carrying the button; absent for buttons in ephemeral messages. */
+  message?: { ts: string; threadTs?: string; text: string; blocks?: unknown[] };
+  teamId?: string;
+}
+
+/** A button click arrives as payload=<JSON> in a form body. */
+export function interactionBody(init: BlockActionInit): string {
+  const actionTs = (Date.now() / 1000).toFixed(6);
+  const payload = {
+    type: 'block_actions',
+    team: { id: init.teamId ?? 'T0FAKE', domain: 'fake' },
+    user: { id: init.userId, username: init.userId.toLowerCase(), name: init.userId.toLowerCase(), team_id: 'T0FAKE' },
+    api_app_id: 'A0FAKE',
+    token: 'deprecated-verification-token',
+    trigger_id: `trigger-${actionTs}`,
+    response_url: init.responseUrl,
+    channel: { id: init.channelId, name: init.channelId.toLowerCase() },
+    container: init.message
+      ? { type: 'message', message_ts: init.message.ts, channel_id: init.channelId, is_ephemeral: false, thread_ts: init.message.threadTs }
+      : { type: 'message', message_ts: actionTs, channel_id: init.channelId, is_ephemeral: true },
+    message: init.message
+      ? { type: 'message', ts: init.message.ts, thread_ts: init.message.threadTs, text: init.message.text, blocks: init.message.blocks ?? [], user: 'UBOT0001' }
+      : undefined,
+    actions: [
+      {
+        type: 'button',
+        action_id: init.action.actionId,
+        block_id: init.action.blockId ?? 'block',
+        value: init.action.value,
+        text: { type: 'plain_text', text: init.action.actionId },
+        action_ts: actionTs,
+      },
+    ],
+  };
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const minimal = {
+  SLACK_BOT_TOKEN: 'xoxb-1',
+  SLACK_APP_TOKEN: 'xapp-1',
+  VEEAM_EM_URL: 'https://em.example.local:9398/api/',
+  VEEAM_EM_USERNAME: 'svc',
+  VEEAM_EM_PASSWORD: 'hunter2-secret',
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env, () => '-----BEGIN CERTIFICATE-----');
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('parses a minimal Socket Mode setup with documented defaults', () => {
+    const config = loadConfig(minimal);
+    expect(config.slack.appToken).toBe('xapp-1');
+    expect(config.em.url).toBe('https://em.example.local:9398/api');
+    expect(config.em.insecureTls).toBe(false);
+    expect(config.em.timeoutMs).toBe(30_000);
+    expect(config.policy.approvalActions).toEqual(['stop', 'disable', 'session-stop']);
+    expect(config.policy.approvalTtlMinutes).toBe(15);
+    expect(config.policy.operators).toEqual([]);
+    expect(config.watch).toEqual({ pollIntervalMs: 2000, timeoutMinutes: 60, stateFile: 'veeam-chatops.state.json' });
+    expect(config.notify.monitorIntervalSeconds).toBe(60);
+    expect(config.notify.longRunningMinutes).toBeUndefined();
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig(minimal);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.policy.operators)).toBe(true);
+  });
+
+  it('names every bad variable in one error, and never echoes a secret', () => {
+    const problems = problemsOf({
+      SLACK_BOT_TOKEN: '',
+      VEEAM_EM_URL: 'ftp://em',
+      VEEAM_EM_PASSWORD: 'hunter2-secret',
+      VEEAM_EM_TIMEOUT_MS: '1e3',
+      TASK_POLL_INTERVAL_MS: 'fast',
+      VEEAM_OPERATORS: 'U123,alice',
+      VEEAM_APPROVAL_ACTIONS: 'stop,explode',
+      VEEAM_EM_INSECURE_TLS: 'maybe',
+      LOG_LEVEL: 'loud',
+    });
+    const text = problems.join('\n');
+    for (const name of [
+      'SLACK_BOT_TOKEN',
+      'SLACK_APP_TOKEN or SLACK_SIGNING_SECRET',
+      'VEEAM_EM_URL',
+      'VEEAM_EM_USERNAME',
+      'VEEAM_EM_TIMEOUT_MS',
+      'TASK_POLL_INTERVAL_MS',
+      'VEEAM_OPERATORS',
+      'VEEAM_APPROVAL_ACTIONS',
+      'VEEAM_EM_INSECURE_TLS',
+      'LOG_LEVEL',
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(text).not.toContain('hunter2');
+  });
+
+  it('uses HTTP mode with a signing secret and port', () => {
+    const config = loadConfig({ ...minimal, SLACK_APP_TOKEN: '', SLACK_SIGNING_SECRET: 's3cret', PORT: '8080' });
+    expect(config.slack.appToken).toBeUndefined();
+    expect(config.slack.port).toBe(8080);
+  });
+
+  it('reads the CA file and rejects one without a certificate', () => {
+    const config = loadConfig({ ...minimal, VEEAM_EM_CA_FILE: '/etc/em-ca.pem' }, () => '-----BEGIN CERTIFICATE-----\nabc');
+    expect(config.em.ca).toContain('BEGIN CERTIFICATE');
+    expect(() => loadConfig({ ...minimal, VEEAM_EM_CA_FILE: '/nope/missing.pem' })).toThrow(/VEEAM_EM_CA_FILE: cannot read/);
+    expect(() => loadConfig({ ...minimal, VEEAM_EM_CA_FILE: '/x' }, () => 'not a cert')).toThrow(/holds no PEM/);
+  });
+
+  it('accepts user groups and channel lists', () => {
+    const config = loadConfig({
+      ...minimal,
+      VEEAM_OPERATORS: 'U01ABC, S02GROUP',
+      VEEAM_ALLOWED_CHANNELS: 'C01OPS,G02PRIV',
+      VEEAM_APPROVAL_ACTIONS: '',
+    });
+    expect(config.policy.operators).toEqual(['U01ABC', 'S02GROUP']);
+    expect(config.policy.allowedChannels).toEqual(['C01OPS', 'G02PRIV']);
+    expect(config.policy.approvalActions).toEqual([]);
+  });
+});
