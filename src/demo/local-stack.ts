@@ -1,0 +1,106 @@
+// The embedded default: the EM simulator, the Slack stand-in and the real bot in HTTP mode, all on loopback.
+// The demo and the test harness both start exactly this.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RetryOptions } from '@slack/web-api';
+import { Agent } from 'undici';
+import { type Bot, createBot } from '../bot.js';
+import { type Config, loadConfig } from '../config.js';
+import { EmClient } from '../em/client.js';
+import type { Logger } from '../log/logger.js';
+import { SIM_DEFAULT_CREDENTIALS } from '../sim/seed-ids.js';
+import { type EmSimulator, startEmSimulator } from '../sim/simulator.js';
+import type { SimOptions } from '../sim/types.js';
+import { FakeSlackApi } from '../slack-standin/fake-slack-api.js';
+import { SlackUserAgent } from '../slack-standin/slack-user.js';
+
+export interface LocalStackOptions {
+  logger: Logger;
+  /** Variables on top of the stack's own (Slack and EM endpoints, credentials, state file). undefined removes one. */
+  env?: Record<string, string | undefined>;
+  sim?: SimOptions;
+  usergroups?: Record<string, string[]>;
+  slackRetryConfig?: RetryOptions;
+  signingSecret?: string;
+}
+
+export interface LocalStack {
+  sim: EmSimulator;
+  slack: FakeSlackApi;
+  em: EmClient;
+  config: Config;
+  readonly bot: Bot;
+  /** Sends signed requests to the bot as Slack would. */
+  readonly user: SlackUserAgent;
+  /** Stops the bot (state saved) and builds a new one on the same config, state file, EM client and simulator. */
+  restartBot(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const signingSecret = options.signingSecret ?? 'local-stack-signing-secret';
+  const sim = await startEmSimulator(options.sim);
+  const slack = new FakeSlackApi({ usergroups: options.usergroups });
+  await slack.listen();
+  const stateDir = mkdtempSync(join(tmpdir(), 'veeam-chatops-'));
+
+  const env: Record<string, string | undefined> = {
+    SLACK_BOT_TOKEN: 'xoxb-local-stack',
+    SLACK_SIGNING_SECRET: signingSecret,
+    PORT: '0',
+    SLACK_API_URL: slack.url,
+    VEEAM_EM_URL: sim.url,
+    VEEAM_EM_USERNAME: SIM_DEFAULT_CREDENTIALS.username,
+    VEEAM_EM_PASSWORD: SIM_DEFAULT_CREDENTIALS.password,
+    VEEAM_STATE_FILE: join(stateDir, 'state.json'),
+  };
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  const config = loadConfig(env);
+  // Short keep-alive so idle sockets never hold the process (or vitest) open after close().
+  const dispatcher = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
+  const em = new EmClient({ config: config.em, logger: options.logger.child({ component: 'em' }), dispatcher });
+
+  const build = async () => {
+    const bot = createBot({
+      config,
+      em,
+      logger: options.logger,
+      host: '127.0.0.1',
+      slackRetryConfig: options.slackRetryConfig,
+    });
+    const { port } = await bot.start();
+    const user = new SlackUserAgent(`http://127.0.0.1:${port}/slack/events`, signingSecret, slack, dispatcher);
+    return { bot, user };
+  };
+  let current = await build();
+
+  return {
+    sim,
+    slack,
+    em,
+    config,
+    get bot() {
+      return current.bot;
+    },
+    get user() {
+      return current.user;
+    },
+    async restartBot() {
+      await current.bot.stop();
+      current = await build();
+    },
+    async close() {
+      await current.bot.stop();
+      await em.close();
+      await dispatcher.close();
+      await slack.close();
+      await sim.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
