@@ -1,0 +1,296 @@
+// Slack messages of the incident monitor: pure functions of session summaries and incident counts, no I/O.
+//
+// VM jobs (JobType Backup) get the same incident facts but NO buttons: every job button of this bot (Retry,
+// Job details, Disable schedule) acts on /agents/jobs/{id} (em/api.ts), which does not know VM jobs; a context line
+// says so instead. A long-running VM session still gets a Stop button: it stops the session (/backupSessions/{id}),
+// which EM offers for VM and agent sessions alike.
+
+import type { types } from '@slack/bolt';
+import { ACTION_IDS } from '../slack/action-ids.js';
+
+export interface IncidentPost {
+  text: string;
+  blocks: types.KnownBlock[];
+}
+
+/** What the monitor keeps of one backup session (a structural subset of em/types BackupSession). */
+export interface SessionSummary {
+  id: string;
+  jobId: string;
+  jobName: string;
+  /** AgentBackup (agent parent session) or Backup (VM job). */
+  jobType: string;
+  result: string;
+  failureMessage?: string;
+  /** ISO-8601 UTC */
+  creationTime: string;
+  endTime?: string;
+  progress?: number;
+}
+
+/** An incident's counts and the newest problem session: what the top message shows. */
+export interface IncidentCard {
+  jobName: string;
+  jobId: string;
+  jobType: string;
+  failures: number;
+  warnings: number;
+  /** ISO time the first problem session ended. */
+  openedAt: string;
+  latest: SessionSummary;
+}
+
+/** Slack caps a section's text at 3,000 characters; EM failure messages can carry whole stack traces. */
+const MAX_REASON_CHARS = 1_500;
+
+export function isVmJob(jobType: string): boolean {
+  return jobType === 'Backup';
+}
+
+/** `<@U…>` for users, `<!subteam^S…>` for user groups (Slack's mention syntax). */
+export function mentionFor(id: string): string {
+  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
+}
+
+/** Slack mrkdwn treats &, < and > as control characters; job names and EM messages must not inject links or mentions. */
+export function escapeMrkdwn(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** "2026-01-01 10:05:03 UTC"; plain text so it reads the same in Slack, the demo transcript and logs. */
+export function formatUtc(time: string | number): string {
+  const ms = typeof time === 'number' ? time : Date.parse(time);
+  if (Number.isNaN(ms)) return String(time);
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** "45 s", "12 min 3 s", "2 h 05 min", "3 d 4 h". */
+export function formatDuration(ms: number): string {
+  const totalSeconds = Math.max(0, Math.round(ms / 1000));
+  const days = Math.floor(totalSeconds / 86_400);
+  const hours = Math.floor((totalSeconds % 86_400) / 3_600);
+  const minutes = Math.floor((totalSeconds % 3_600) / 60);
+  const seconds = totalSeconds % 60;
+  if (days > 0) return `${days} d ${hours} h`;
+  if (hours > 0) return `${hours} h ${String(minutes).padStart(2, '0')} min`;
+  if (minutes > 0) return `${minutes} min ${seconds} s`;
+  return `${seconds} s`;
+}
+
+export function sessionDuration(session: SessionSummary, nowMs?: number): string {
+  const start = Date.parse(session.creationTime);
+  const end = session.endTime !== undefined ? Date.parse(session.endTime) : nowMs;
+  if (Number.isNaN(start) || end === undefined || Number.isNaN(end)) return 'unknown';
+  return formatDuration(end - start);
+}
+
+export function failureReason(session: SessionSummary): string {
+  const reason = session.failureMessage?.trim();
+  if (!reason) return 'EM gave no failure message.';
+  return reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 1)}…` : reason;
+}
+
+function jobKind(jobType: string): string {
+  return isVmJob(jobType) ? 'VM backup job' : 'Agent backup job';
+}
+
+function section(text: string): types.KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text } };
+}
+
+function context(text: string): types.KnownBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
+function sessionFields(session: SessionSummary): types.KnownBlock {
+  return {
+    type: 'section',
+    fields: [
+      { type: 'mrkdwn', text: `*Job*\n${escapeMrkdwn(session.jobName)}` },
+      { type: 'mrkdwn', text: `*Result*\n${escapeMrkdwn(session.result)}` },
+      { type: 'mrkdwn', text: `*Started*\n${formatUtc(session.creationTime)}` },
+      { type: 'mrkdwn', text: `*Ended*\n${session.endTime ? formatUtc(session.endTime) : 'not yet'}` },
+      { type: 'mrkdwn', text: `*Duration*\n${sessionDuration(session)}` },
+      { type: 'mrkdwn', text: `*Kind*\n${jobKind(session.jobType)}` },
+    ],
+  };
+}
+
+function reasonBlock(session: SessionSummary): types.KnownBlock {
+  return section(`*Reason (from EM)*\n${escapeMrkdwn(failureReason(session))}`);
+}
+
+/** "failed 3 times since …", "failed once, 1 warning since …". */
+export function incidentTally(card: Pick<IncidentCard, 'failures' | 'warnings' | 'openedAt'>): string {
+  const parts: string[] = [];
+  if (card.failures > 0) parts.push(card.failures === 1 ? 'failed once' : `failed ${card.failures} times`);
+  if (card.warnings > 0) parts.push(card.warnings === 1 ? '1 warning' : `${card.warnings} warnings`);
+  return `${parts.join(', ')} since ${formatUtc(card.openedAt)}`;
+}
+
+function headline(card: IncidentCard): string {
+  const name = `*${escapeMrkdwn(card.jobName)}*`;
+  return card.failures > 0
+    ? `:red_circle: Backup failed: ${name}`
+    : `:warning: Backup finished with warnings: ${name}`;
+}
+
+/** The incident's buttons; their value is the job GUID (contracts: job buttons carry the job GUID). */
+function incidentActions(card: IncidentCard): types.KnownBlock {
+  const name = escapeMrkdwn(card.jobName);
+  return {
+    type: 'actions',
+    block_id: `incident:${card.jobId}`,
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_IDS.jobRetry,
+        text: { type: 'plain_text', text: 'Retry' },
+        value: card.jobId,
+        style: 'primary',
+      },
+      {
+        type: 'button',
+        action_id: ACTION_IDS.jobDetails,
+        text: { type: 'plain_text', text: 'Job details' },
+        value: card.jobId,
+      },
+      {
+        type: 'button',
+        action_id: ACTION_IDS.jobDisable,
+        text: { type: 'plain_text', text: 'Disable schedule' },
+        value: card.jobId,
+        style: 'danger',
+        confirm: {
+          title: { type: 'plain_text', text: 'Disable the schedule?' },
+          text: {
+            type: 'mrkdwn',
+            text: `*${name}* will not run on its schedule until someone enables it again.`,
+          },
+          confirm: { type: 'plain_text', text: 'Disable schedule' },
+          deny: { type: 'plain_text', text: 'Keep it' },
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * The incident's top message: first post, and every chat.update while it stays open (the tally grows).
+ * `mention` is only used when the incident holds a failure (warnings alone page nobody).
+ */
+export function incidentMessage(card: IncidentCard, mention?: string): IncidentPost {
+  const ping = mention !== undefined && card.failures > 0 ? ` ${mentionFor(mention)}` : '';
+  const title = `${headline(card)}${ping}`;
+  const reason = failureReason(card.latest);
+  const blocks: types.KnownBlock[] = [section(title), sessionFields(card.latest), reasonBlock(card.latest)];
+  if (card.failures + card.warnings > 1)
+    blocks.push(context(`:repeat: ${incidentTally(card)}. Details of each run are in the thread.`));
+  if (isVmJob(card.jobType)) {
+    blocks.push(
+      context("VM job: the bot's buttons act on agent jobs only; retry or change it in the Veeam console."),
+    );
+  } else {
+    blocks.push(incidentActions(card));
+  }
+  const verb = card.failures > 0 ? 'failed' : 'finished with warnings';
+  const tally = card.failures + card.warnings > 1 ? ` (${incidentTally(card)})` : '';
+  return {
+    text: `Backup ${verb}: ${escapeMrkdwn(card.jobName)}${tally}: ${escapeMrkdwn(reason)}${ping}`,
+    blocks,
+  };
+}
+
+/** A further problem run of a job whose incident is open: a reply in the incident's thread. */
+export function incidentFollowUp(
+  card: IncidentCard,
+  session: SessionSummary,
+  mention?: string,
+): IncidentPost {
+  const failed = session.result === 'Failed';
+  // Mention only when a warnings-only incident turns into a failure: the top post did not page anyone then.
+  const ping = mention !== undefined && failed && card.failures === 1 ? ` ${mentionFor(mention)}` : '';
+  const line = failed
+    ? `:red_circle: Failed again (${incidentTally(card)}).${ping}`
+    : `:warning: Finished with warnings again (${incidentTally(card)}).`;
+  return {
+    text: `${line} ${escapeMrkdwn(failureReason(session))}`,
+    blocks: [section(line), sessionFields(session), reasonBlock(session)],
+  };
+}
+
+/** The thread reply when the first successful run after an incident arrives. */
+export function resolvedReply(card: IncidentCard, success: SessionSummary): IncidentPost {
+  const line = `:white_check_mark: *${escapeMrkdwn(card.jobName)}* succeeded (ended ${success.endTime ? formatUtc(success.endTime) : 'now'}, took ${sessionDuration(success)}). Incident resolved; it had ${incidentTally(card)}.`;
+  return { text: line, blocks: [section(line)] };
+}
+
+/** The top message once resolved: the last problem's facts stay for the record, the buttons go. */
+export function resolvedMessage(card: IncidentCard, success: SessionSummary): IncidentPost {
+  const line = `:white_check_mark: Resolved: *${escapeMrkdwn(card.jobName)}* succeeded at ${success.endTime ? formatUtc(success.endTime) : 'now'} (${incidentTally(card)}).`;
+  return {
+    text: `Resolved: ${escapeMrkdwn(card.jobName)} succeeded again (${incidentTally(card)}).`,
+    blocks: [
+      section(line),
+      sessionFields(card.latest),
+      reasonBlock(card.latest),
+      context('Last problem run shown above; the thread has every run.'),
+    ],
+  };
+}
+
+/** Stop button of a long-running session: VM sessions stop by session GUID, agent jobs by job GUID. */
+function stopButton(session: SessionSummary): types.KnownBlock {
+  const vm = isVmJob(session.jobType);
+  const name = escapeMrkdwn(session.jobName);
+  return {
+    type: 'actions',
+    block_id: `long-running:${session.id}`,
+    elements: [
+      {
+        type: 'button',
+        action_id: vm ? ACTION_IDS.sessionStop : ACTION_IDS.jobStop,
+        text: { type: 'plain_text', text: vm ? 'Stop session' : 'Stop job' },
+        value: vm ? session.id : session.jobId,
+        style: 'danger',
+        confirm: {
+          title: { type: 'plain_text', text: vm ? 'Stop this session?' : 'Stop this job?' },
+          text: { type: 'mrkdwn', text: `Stop the running backup of *${name}*? The run ends unfinished.` },
+          confirm: { type: 'plain_text', text: 'Stop' },
+          deny: { type: 'plain_text', text: 'Let it run' },
+        },
+      },
+    ],
+  };
+}
+
+/** One post per session that runs longer than VEEAM_LONG_RUNNING_MINUTES. */
+export function longRunningMessage(session: SessionSummary, nowMs: number): IncidentPost {
+  const progress = session.progress !== undefined ? `, ${session.progress}% done` : '';
+  const line = `:hourglass_flowing_sand: *${escapeMrkdwn(session.jobName)}* is still running after ${sessionDuration(session, nowMs)} (started ${formatUtc(session.creationTime)}${progress}).`;
+  return {
+    text: `${escapeMrkdwn(session.jobName)} is still running after ${sessionDuration(session, nowMs)}.`,
+    blocks: [section(line), stopButton(session)],
+  };
+}
+
+/** chat.update of a long-running post once the session ended: the Stop button would only fail now. */
+export function longRunningEndedMessage(session: SessionSummary): IncidentPost {
+  const line = `:stopwatch: *${escapeMrkdwn(session.jobName)}* ran long and has ended: ${escapeMrkdwn(session.result)} after ${sessionDuration(session)} (started ${formatUtc(session.creationTime)}).`;
+  return {
+    text: `${escapeMrkdwn(session.jobName)} ran long and ended: ${escapeMrkdwn(session.result)}.`,
+    blocks: [section(line)],
+  };
+}
+
+/** Posted once when EM failed several polls in a row; `description` comes from describeEmError. */
+export function emDownMessage(description: string, sinceMs: number, failedPolls: number): IncidentPost {
+  const line = `:rotating_light: The incident monitor cannot reach Enterprise Manager (${failedPolls} polls in a row since ${formatUtc(sinceMs)}). ${escapeMrkdwn(description)}\nFailed backups are not being reported meanwhile; they will be checked as soon as EM answers again.`;
+  return { text: line, blocks: [section(line)] };
+}
+
+/** Posted once when EM answers again after an emDownMessage. */
+export function emBackMessage(sinceMs: number, nowMs: number): IncidentPost {
+  const line = `:large_green_circle: Enterprise Manager answers again (it was unreachable for ${formatDuration(nowMs - sinceMs)}, since ${formatUtc(sinceMs)}). Backups that ended meanwhile are being checked now.`;
+  return { text: line, blocks: [section(line)] };
+}

@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import {
+  emBackMessage,
+  emDownMessage,
+  escapeMrkdwn,
+  formatDuration,
+  formatUtc,
+  type IncidentCard,
+  incidentFollowUp,
+  incidentMessage,
+  longRunningEndedMessage,
+  longRunningMessage,
+  mentionFor,
+  resolvedMessage,
+  resolvedReply,
+  type SessionSummary,
+} from '../../src/notify/incident-messages.js';
+import { ACTION_IDS } from '../../src/slack/action-ids.js';
+import { findButton, messageText } from '../../src/slack-standin/slack-user.js';
+
+const JOB_ID = '7b9e4d21-5c3a-4f8e-9d10-2a6b8c4e1f37';
+const SESSION_ID = '11111111-2222-4333-8444-555555555555';
+
+function failedSession(overrides: Partial<SessionSummary> = {}): SessionSummary {
+  return {
+    id: SESSION_ID,
+    jobId: JOB_ID,
+    jobName: 'Linux Web Servers',
+    jobType: 'AgentBackup',
+    result: 'Failed',
+    failureMessage: 'Error: Agent failed to process method {Backup.Disk}: The network path was not found.',
+    creationTime: '2026-01-01T10:00:00Z',
+    endTime: '2026-01-01T10:12:30Z',
+    ...overrides,
+  };
+}
+
+function card(overrides: Partial<IncidentCard> = {}): IncidentCard {
+  const latest = failedSession();
+  return {
+    jobId: JOB_ID,
+    jobName: latest.jobName,
+    jobType: latest.jobType,
+    failures: 1,
+    warnings: 0,
+    openedAt: latest.endTime as string,
+    latest,
+    ...overrides,
+  };
+}
+
+function actionsOf(post: { blocks: unknown[] }): unknown[] {
+  return post.blocks.filter((b) => (b as { type: string }).type === 'actions');
+}
+
+describe('formatting', () => {
+  it('formats UTC times and durations for people', () => {
+    expect(formatUtc('2026-01-01T10:12:30.456Z')).toBe('2026-01-01 10:12:30 UTC');
+    expect(formatUtc(Date.parse('2026-03-04T05:06:07Z'))).toBe('2026-03-04 05:06:07 UTC');
+    expect(formatDuration(45_000)).toBe('45 s');
+    expect(formatDuration(12 * 60_000 + 3_000)).toBe('12 min 3 s');
+    expect(formatDuration(2 * 3_600_000 + 5 * 60_000)).toBe('2 h 05 min');
+    expect(formatDuration(3 * 86_400_000 + 4 * 3_600_000)).toBe('3 d 4 h');
+  });
+
+  it('mentions users as <@U…> and user groups as <!subteam^S…>', () => {
+    expect(mentionFor('UONCALL1')).toBe('<@UONCALL1>');
+    expect(mentionFor('WENTERPRISE1')).toBe('<@WENTERPRISE1>');
+    expect(mentionFor('SONCALL1')).toBe('<!subteam^SONCALL1>');
+  });
+
+  it('escapes mrkdwn control characters so EM text cannot inject mentions or links', () => {
+    expect(escapeMrkdwn('a <!channel> & <http://x|y>')).toBe('a &lt;!channel&gt; &amp; &lt;http://x|y&gt;');
+  });
+});
+
+describe('incidentMessage', () => {
+  it('shows job, result, EM reason, start, end, duration, the mention and three job buttons', () => {
+    const post = incidentMessage(card(), 'SONCALL1');
+    const text = messageText(post);
+    expect(text).toContain('Backup failed');
+    expect(text).toContain('Linux Web Servers');
+    expect(text).toContain('Failed');
+    expect(text).toContain('The network path was not found.');
+    expect(text).toContain('2026-01-01 10:00:00 UTC');
+    expect(text).toContain('2026-01-01 10:12:30 UTC');
+    expect(text).toContain('12 min 30 s');
+    expect(post.text).toContain('<!subteam^SONCALL1>');
+    expect(findButton(post, ACTION_IDS.jobRetry)?.value).toBe(JOB_ID);
+    expect(findButton(post, ACTION_IDS.jobDetails)?.value).toBe(JOB_ID);
+    expect(findButton(post, ACTION_IDS.jobDisable)?.value).toBe(JOB_ID);
+  });
+
+  it('asks for confirmation before the destructive button only', () => {
+    const [actions] = actionsOf(incidentMessage(card())) as Array<{
+      elements: Array<Record<string, unknown>>;
+    }>;
+    const byId = Object.fromEntries((actions?.elements ?? []).map((e) => [e.action_id, e]));
+    expect(byId[ACTION_IDS.jobDisable]?.confirm).toBeDefined();
+    expect(byId[ACTION_IDS.jobRetry]?.confirm).toBeUndefined();
+    expect(byId[ACTION_IDS.jobDetails]?.confirm).toBeUndefined();
+  });
+
+  it('mentions nobody for a warnings-only incident', () => {
+    const latest = failedSession({ result: 'Warning', failureMessage: 'Low free space on repository' });
+    const post = incidentMessage(card({ failures: 0, warnings: 1, latest }), 'UONCALL1');
+    expect(messageText(post)).toContain('warnings');
+    expect(messageText(post)).not.toContain('<@UONCALL1>');
+  });
+
+  it('shows the tally once a job failed more than once', () => {
+    const post = incidentMessage(card({ failures: 3 }));
+    expect(messageText(post)).toContain('failed 3 times since 2026-01-01 10:12:30 UTC');
+    expect(messageText(incidentMessage(card()))).not.toContain('since');
+  });
+
+  it('gives VM jobs no agent-job buttons, and says why', () => {
+    const latest = failedSession({ jobType: 'Backup', jobName: 'Fileserver Backup' });
+    const post = incidentMessage(card({ jobType: 'Backup', jobName: 'Fileserver Backup', latest }));
+    expect(actionsOf(post)).toHaveLength(0);
+    expect(messageText(post)).toContain('Veeam console');
+    expect(messageText(post)).toContain('The network path was not found.');
+  });
+
+  it('says EM gave no reason rather than showing an empty one', () => {
+    const post = incidentMessage(card({ latest: failedSession({ failureMessage: undefined }) }));
+    expect(messageText(post)).toContain('EM gave no failure message.');
+  });
+
+  it('keeps very long EM messages within Slack limits', () => {
+    const post = incidentMessage(card({ latest: failedSession({ failureMessage: 'x'.repeat(10_000) }) }));
+    for (const block of post.blocks) expect(JSON.stringify(block).length).toBeLessThan(3_000);
+  });
+});
+
+describe('thread replies and resolution', () => {
+  it('a follow-up failure names the tally and the new reason, without buttons', () => {
+    const second = failedSession({ id: 'another', failureMessage: 'Disk full' });
+    const post = incidentFollowUp(card({ failures: 2, latest: second }), second, 'UONCALL1');
+    expect(messageText(post)).toContain('failed 2 times');
+    expect(messageText(post)).toContain('Disk full');
+    expect(actionsOf(post)).toHaveLength(0);
+    expect(post.text).not.toContain('<@UONCALL1>');
+  });
+
+  it('a first failure after warnings pings the mention in the thread', () => {
+    const post = incidentFollowUp(card({ failures: 1, warnings: 1 }), failedSession(), 'UONCALL1');
+    expect(post.text).toContain('<@UONCALL1>');
+  });
+
+  it('resolution: reply says succeeded, top message says resolved and has no buttons', () => {
+    const success = failedSession({
+      id: 'ok',
+      result: 'Success',
+      failureMessage: undefined,
+      endTime: '2026-01-01T12:00:00Z',
+    });
+    const reply = resolvedReply(card({ failures: 3 }), success);
+    expect(messageText(reply)).toMatch(/succeeded/);
+    expect(messageText(reply)).toContain('failed 3 times');
+    const top = resolvedMessage(card({ failures: 3 }), success);
+    expect(messageText(top)).toContain('Resolved');
+    expect(messageText(top)).toContain('2026-01-01 12:00:00 UTC');
+    expect(actionsOf(top)).toHaveLength(0);
+  });
+});
+
+describe('long-running posts', () => {
+  const running = failedSession({
+    result: 'None',
+    endTime: undefined,
+    failureMessage: undefined,
+    progress: 40,
+  });
+  const now = Date.parse('2026-01-01T12:30:00Z');
+
+  it('agent sessions get a Stop job button carrying the job GUID, with a confirm dialog', () => {
+    const post = longRunningMessage(running, now);
+    expect(messageText(post)).toContain('still running after 2 h 30 min');
+    expect(messageText(post)).toContain('40% done');
+    expect(findButton(post, ACTION_IDS.jobStop)?.value).toBe(JOB_ID);
+    expect(findButton(post, ACTION_IDS.sessionStop)).toBeUndefined();
+    expect(JSON.stringify(post.blocks)).toContain('"confirm"');
+  });
+
+  it('VM sessions get a Stop session button carrying the session GUID', () => {
+    const post = longRunningMessage({ ...running, jobType: 'Backup' }, now);
+    expect(findButton(post, ACTION_IDS.sessionStop)?.value).toBe(SESSION_ID);
+    expect(findButton(post, ACTION_IDS.jobStop)).toBeUndefined();
+  });
+
+  it('once ended, the post loses its Stop button', () => {
+    const post = longRunningEndedMessage({ ...running, result: 'Success', endTime: '2026-01-01T13:00:00Z' });
+    expect(messageText(post)).toContain('Success after 3 h 00 min');
+    expect(actionsOf(post)).toHaveLength(0);
+  });
+});
+
+describe('EM outage posts', () => {
+  it('down names the error and how long; back says for how long', () => {
+    const since = Date.parse('2026-01-01T10:00:00Z');
+    const down = emDownMessage('Enterprise Manager is unreachable right now (connection failed).', since, 3);
+    expect(messageText(down)).toContain('connection failed');
+    expect(messageText(down)).toContain('3 polls in a row since 2026-01-01 10:00:00 UTC');
+    const back = emBackMessage(since, since + 5 * 60_000);
+    expect(messageText(back)).toContain('unreachable for 5 min 0 s');
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { baselineState, pruneMonitorState, readMonitorState } from '../../src/notify/monitor-state.js';
+
+const NOW = Date.parse('2026-01-10T00:00:00Z');
+const DAY = 86_400_000;
+
+describe('readMonitorState', () => {
+  it('treats a missing or foreign section as no saved state (the monitor takes a baseline)', () => {
+    expect(readMonitorState(undefined)).toBeUndefined();
+    expect(readMonitorState({ version: 2, lastPollMs: NOW })).toBeUndefined();
+    expect(readMonitorState({ version: 1 })).toBeUndefined();
+    expect(readMonitorState('garbage')).toBeUndefined();
+  });
+
+  it('round-trips a saved state through JSON', () => {
+    const state = baselineState(NOW);
+    state.seen.abc = NOW - 1000;
+    state.longRunning.def = { channel: 'C1', ts: '1.2', announcedAtMs: NOW };
+    state.emOutage = { sinceMs: NOW - 5000, failedPolls: 2, announced: false };
+    expect(readMonitorState(JSON.parse(JSON.stringify(state)))).toEqual(state);
+  });
+
+  it('drops bad entries one by one instead of the whole state', () => {
+    const read = readMonitorState({
+      version: 1,
+      lastPollMs: NOW,
+      seen: { good: NOW, bad: 'yesterday' },
+      incidents: { job: { jobId: 'job' } },
+      longRunning: [],
+    });
+    expect(read?.seen).toEqual({ good: NOW });
+    expect(read?.incidents).toEqual({});
+    expect(read?.longRunning).toEqual({});
+    expect(read?.announceAfterMs).toBe(NOW);
+  });
+});
+
+describe('pruneMonitorState', () => {
+  const limits = {
+    seenBeforeMs: NOW - 3 * DAY,
+    queryFromMs: NOW - DAY,
+    longRunningBeforeMs: NOW - 3 * DAY,
+    incidentsBeforeMs: NOW - 30 * DAY,
+  };
+
+  it('forgets sessions that ended days ago, keeps recent ones', () => {
+    const state = { ...baselineState(NOW), seen: { old: NOW - 4 * DAY, recent: NOW - DAY } };
+    expect(pruneMonitorState(state, limits).seen).toEqual({ recent: NOW - DAY });
+  });
+
+  it('keeps old entries while the query window still reaches them (after a long EM outage)', () => {
+    const state = { ...baselineState(NOW), seen: { old: NOW - 4 * DAY } };
+    expect(pruneMonitorState(state, { ...limits, queryFromMs: NOW - 5 * DAY }).seen).toEqual({
+      old: NOW - 4 * DAY,
+    });
+  });
+
+  it('keeps a long-running post while its session runs, drops it when old and gone', () => {
+    const post = { channel: 'C1', ts: '1.1', announcedAtMs: NOW - 4 * DAY };
+    const state = { ...baselineState(NOW), longRunning: { running: post, gone: post } };
+    const pruned = pruneMonitorState(state, { ...limits, runningIds: new Set(['running']) });
+    expect(Object.keys(pruned.longRunning)).toEqual(['running']);
+    expect(Object.keys(pruneMonitorState(state, limits).longRunning)).toEqual(['running', 'gone']);
+  });
+
+  it('forgets incidents with no problem run for a month', () => {
+    const latest = {
+      id: 's',
+      jobId: 'j',
+      jobName: 'J',
+      jobType: 'AgentBackup',
+      result: 'Failed',
+      creationTime: '',
+    };
+    const incident = {
+      jobId: 'j',
+      jobName: 'J',
+      jobType: 'AgentBackup',
+      failures: 1,
+      warnings: 0,
+      openedAt: '',
+      latest,
+      channel: 'C1',
+      ts: '1.1',
+    };
+    const state = {
+      ...baselineState(NOW),
+      incidents: {
+        stale: { ...incident, lastProblemEndMs: NOW - 31 * DAY },
+        fresh: { ...incident, lastProblemEndMs: NOW },
+      },
+    };
+    expect(Object.keys(pruneMonitorState(state, limits).incidents)).toEqual(['fresh']);
+  });
+});
