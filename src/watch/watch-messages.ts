@@ -3,7 +3,9 @@
 
 import type { types } from '@slack/bolt';
 import { ACTION_IDS } from '../slack/action-ids.js';
+import { formatDuration } from './format-duration.js';
 import type { WatchSpec } from './types.js';
+import type { SessionSummary, WatchReport } from './watch-report.js';
 
 export interface SlackMessage {
   text: string;
@@ -59,4 +61,263 @@ export function taskRunningMessage(spec: WatchSpec): SlackMessage {
   };
 }
 
+
 export { ACTION_VERBS };
+
+// ---------------------------------------------------------------------------------------------------------------
+// After the Task: thread replies and the parent's outcome. Pure functions of the spec and a WatchReport.
+
+const EMOJI = {
+  success: '✅',
+  failure: '❌',
+  warning: '⚠️',
+  unknown: '❔',
+  running: '⏳',
+  timeout: '⏱️',
+  cancelled: '🛑',
+} as const;
+
+/** Slack mrkdwn needs &, < and > escaped; EM's message is otherwise shown verbatim (em-api.md fact 10). */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function quoteEm(message: string | undefined): string {
+  return message === undefined || message.trim() === '' ? '' : ` EM: "${escapeMrkdwn(message.trim())}"`;
+}
+
+function whoAsked(spec: WatchSpec): string {
+  return spec.approvedBy
+    ? `Requested by <@${spec.requestedBy}>, approved by <@${spec.approvedBy}>.`
+    : `Requested by <@${spec.requestedBy}>.`;
+}
+
+function title(spec: WatchSpec): string {
+  return `${ACTION_VERBS[spec.action]} ${describeTarget(spec)}`;
+}
+
+function jobName(spec: WatchSpec): string | undefined {
+  return spec.target.jobName;
+}
+
+/** How to look it up by hand: the job card when we know the job, and the Task. */
+export function lookupHint(spec: WatchSpec): string {
+  const name = jobName(spec);
+  const task = `\`/veeam task ${spec.taskId}\``;
+  return name === undefined ? task : `\`/veeam job ${name}\` or ${task}`;
+}
+
+function resolvedNote(spec: WatchSpec): string {
+  const from =
+    spec.action === 'enable' || spec.action === 'disable' || spec.action === 'toggle'
+      ? "the job's schedule state"
+      : spec.action === 'session-stop'
+        ? 'the session itself'
+        : "the job's newest backup session";
+  return `EM no longer knew task ${spec.taskId} (its logon session ended or EM restarted), so this result was read from ${from}.`;
+}
+
+function sessionIsGood(s: SessionSummary): 'success' | 'warning' | 'failure' | 'unknown' {
+  if (s.result === 'Success') return 'success';
+  if (s.result === 'Warning') return 'warning';
+  if (s.result === 'Failed') return 'failure';
+  return 'unknown';
+}
+
+function sessionRan(s: SessionSummary): string {
+  return s.durationMs === undefined ? '' : `, ran ${formatDuration(s.durationMs)}`;
+}
+
+function isStopAction(spec: WatchSpec): boolean {
+  return spec.action === 'stop' || spec.action === 'session-stop';
+}
+
+interface Outcome {
+  emoji: string;
+  /** One sentence for the thread reply (after the title). */
+  reply: string;
+  /** A few words for the parent message (after the title). */
+  glance: string;
+  /** Extra sentences for the reply. */
+  notes: string[];
+}
+
+function outcomeOf(spec: WatchSpec, report: WatchReport): Outcome {
+  switch (report.kind) {
+    case 'task': {
+      const took = `EM task ${spec.taskId}, took ${formatDuration(report.durationMs)}`;
+      const notes = report.cancelledBy === undefined ? [] : [`Cancelled by <@${report.cancelledBy}>.`];
+      if (!report.success) {
+        return {
+          emoji: EMOJI.failure,
+          reply: `failed (${took}).${quoteEm(report.emMessage)}`,
+          glance: `failed.${quoteEm(report.emMessage)}`,
+          notes,
+        };
+      }
+      if (report.followUp === 'backup-session') {
+        return {
+          emoji: EMOJI.success,
+          reply: `EM delivered the command (${took}).${quoteEm(report.emMessage)} That only means the job was triggered: following the backup session now, its result will be posted here.`,
+          glance: 'triggered; backup session running…',
+          notes,
+        };
+      }
+      if (report.followUp === 'session-end') {
+        return {
+          emoji: EMOJI.success,
+          reply: `EM delivered the command (${took}).${quoteEm(report.emMessage)} Waiting for the session to end; confirmation will follow here.`,
+          glance: 'stop delivered; waiting for the session to end…',
+          notes,
+        };
+      }
+      return {
+        emoji: EMOJI.success,
+        reply: `succeeded (${took}).${quoteEm(report.emMessage)}`,
+        glance: 'done.',
+        notes,
+      };
+    }
+    case 'schedule': {
+      const notes = [
+        ...(report.resolved ? [resolvedNote(spec)] : []),
+        ...(report.cancelledBy === undefined ? [] : [`Cancelled by <@${report.cancelledBy}>.`]),
+      ];
+      const task =
+        report.taskSuccess === undefined
+          ? ''
+          : `${report.taskSuccess ? 'EM finished the task' : 'EM reported failure'} (EM task ${spec.taskId}, took ${formatDuration(report.durationMs)}).${quoteEm(report.emMessage)} `;
+      if ('error' in report.readBack) {
+        return {
+          emoji: report.taskSuccess === false ? EMOJI.failure : EMOJI.unknown,
+          reply: `${task}The schedule state could not be read back: ${escapeMrkdwn(report.readBack.error)}. Look with ${lookupHint(spec)}.`,
+          glance: report.taskSuccess === false ? 'failed.' : 'schedule state unknown.',
+          notes,
+        };
+      }
+      const state = report.readBack.scheduleEnabled ? 'enabled' : 'disabled';
+      const wanted = spec.wantedScheduleEnabled;
+      if (wanted !== undefined && wanted !== report.readBack.scheduleEnabled) {
+        return {
+          emoji: report.taskSuccess === false ? EMOJI.failure : EMOJI.warning,
+          reply: `${task}The schedule reads back as *${state}*, NOT *${wanted ? 'enabled' : 'disabled'}* as wanted. Check with ${lookupHint(spec)}.`,
+          glance: `schedule is *${state}*, not ${wanted ? 'enabled' : 'disabled'} as wanted.`,
+          notes,
+        };
+      }
+      return {
+        emoji: report.taskSuccess === false ? EMOJI.failure : EMOJI.success,
+        reply: `${task}The schedule reads back as *${state}*.`,
+        glance: `schedule is now *${state}*.`,
+        notes,
+      };
+    }
+    case 'session': {
+      const s = report.session;
+      const notes = report.resolved ? [resolvedNote(spec)] : [];
+      const failure = quoteEm(s.failureMessage);
+      if (isStopAction(spec)) {
+        return {
+          emoji: EMOJI.success,
+          reply: `confirmed: session *${escapeMrkdwn(s.name)}* is ${s.state} (its result: ${s.result}${sessionRan(s)}).${failure}`,
+          glance: `session stopped (result ${s.result}).`,
+          notes,
+        };
+      }
+      const tone = sessionIsGood(s);
+      const emoji =
+        tone === 'success'
+          ? EMOJI.success
+          : tone === 'warning'
+            ? EMOJI.warning
+            : tone === 'failure'
+              ? EMOJI.failure
+              : EMOJI.unknown;
+      return {
+        emoji,
+        reply: `backup session *${escapeMrkdwn(s.name)}* ended: *${s.result}*${sessionRan(s)}.${failure}`,
+        glance: `backup *${s.result}*${sessionRan(s)}.${failure}`,
+        notes,
+      };
+    }
+    case 'no-session': {
+      const newest =
+        report.newest === undefined
+          ? ''
+          : ` The newest session is *${escapeMrkdwn(report.newest.name)}* (${report.newest.state}, ${report.newest.result}).`;
+      return {
+        emoji: EMOJI.warning,
+        reply: `no new backup session of the job appeared within ${formatDuration(report.waitedMs)} of the request.${newest} Look with ${lookupHint(spec)}.`,
+        glance: 'no backup session appeared; see the thread.',
+        notes: report.resolved ? [resolvedNote(spec)] : [],
+      };
+    }
+    case 'unknown':
+      return {
+        emoji: EMOJI.unknown,
+        reply: `result unknown: ${escapeMrkdwn(report.reason)} Look with ${lookupHint(spec)}.`,
+        glance: 'result unknown; see the thread.',
+        notes: [],
+      };
+    case 'timeout': {
+      const what =
+        report.waitingFor === 'task'
+          ? `EM task ${spec.taskId} was still ${report.lastState ?? 'running'}`
+          : report.waitingFor === 'session'
+            ? `backup session *${escapeMrkdwn(report.sessionName ?? '?')}* was still ${report.lastState ?? 'running'}`
+            : report.waitingFor === 'new-session'
+              ? 'no backup session of the job had appeared yet'
+              : 'the job could not be read back yet';
+      const look =
+        report.waitingFor === 'task' ? `\`/veeam task ${spec.taskId}\`` : lookupHint(spec);
+      return {
+        emoji: EMOJI.timeout,
+        reply: `stopped watching after ${report.minutes} min; ${what}. Look it up with ${look}.`,
+        glance: `no longer watched after ${report.minutes} min; see the thread.`,
+        notes: [],
+      };
+    }
+    case 'cancelled':
+      return {
+        emoji: EMOJI.cancelled,
+        reply: `cancelled by <@${report.byUser}>; EM no longer knows task ${spec.taskId}, so there is no final state to show.`,
+        glance: `cancelled by <@${report.byUser}>.`,
+        notes: [],
+      };
+  }
+}
+
+/** The threaded reply for a report. */
+export function watchReplyMessage(spec: WatchSpec, report: WatchReport): SlackMessage {
+  const o = outcomeOf(spec, report);
+  const main = `${o.emoji} ${title(spec)}: ${o.reply}`;
+  const context = [...o.notes, whoAsked(spec)].join(' ');
+  return {
+    text: `${main} ${context}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: main } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: context }] },
+    ],
+  };
+}
+
+/** The parent message once the Task ended: the outcome at a glance, no Cancel button (new blocks replace the old). */
+export function taskParentMessage(spec: WatchSpec, report: WatchReport): SlackMessage {
+  const o = outcomeOf(spec, report);
+  const emoji = report.kind === 'task' && report.success && report.followUp !== undefined ? EMOJI.running : o.emoji;
+  const line = `${emoji} ${title(spec)}: ${o.glance}`;
+  const context = `${whoAsked(spec)} EM task ${spec.taskId}. Details in the thread.`;
+  return {
+    text: `${line} ${context}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: line } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: context }] },
+    ],
+  };
+}
+
+/** Said in the thread as soon as someone cancels; the final state follows as usual. */
+export function taskCancelledNotice(spec: WatchSpec, byUser: string): SlackMessage {
+  const text = `${EMOJI.cancelled} <@${byUser}> cancelled EM task ${spec.taskId} (${title(spec)}). Waiting for EM to report the task's final state.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}

@@ -1,0 +1,88 @@
+// Enable/disable on top of EM's toggle (em-api.md fact 8): read first, toggle only when needed, one at a time per job.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EmApi } from '../em/api.js';
+import { isEmError } from '../em/errors.js';
+import type { AgentBackupJob, Task } from '../em/types.js';
+import type { Logger } from '../log/logger.js';
+import type { JobLocks } from './job-locks.js';
+
+export type ScheduleChange =
+  | { kind: 'already'; job: AgentBackupJob }
+  /** `job` is as read before the toggle. */
+  | { kind: 'toggled'; job: AgentBackupJob; task: Task }
+  /** An earlier toggle of this job has not finished; toggling now could undo it. */
+  | { kind: 'busy'; taskId: string };
+
+export interface ScheduleSwitchOptions {
+  em: EmApi;
+  locks: JobLocks;
+  logger: Logger;
+  pollIntervalMs: number;
+  /** How long the lock waits for the toggle Task to finish before letting the next request in. */
+  settleTimeoutMs: number;
+}
+
+export class ScheduleSwitch {
+  /** Toggle Tasks that had not finished when their lock was released, by job ID. */
+  private readonly unsettled = new Map<string, string>();
+
+  constructor(private readonly options: ScheduleSwitchOptions) {}
+
+  /**
+   * wanted = the ScheduleEnabled state to reach; undefined = flip unconditionally (the raw `toggle`).
+   * The lock is held until the toggle Task is Finished, so the next request reads the new state and cannot
+   * toggle twice. `onAccepted` runs inside the lock right after EM's 202 (post the running message, watch the Task).
+   */
+  set(
+    jobId: string,
+    wanted: boolean | undefined,
+    onAccepted: (task: Task, jobBefore: AgentBackupJob) => Promise<void>,
+  ): Promise<ScheduleChange> {
+    return this.options.locks.run(`schedule:${jobId}`, async () => {
+      const earlier = this.unsettled.get(jobId);
+      if (earlier !== undefined) {
+        if (!(await this.hasFinished(earlier))) return { kind: 'busy', taskId: earlier };
+        this.unsettled.delete(jobId);
+      }
+      const job = await this.options.em.getAgentJob(jobId);
+      if (wanted !== undefined && job.scheduleEnabled === wanted) return { kind: 'already', job };
+      const task = await this.options.em.toggleSchedule(jobId);
+      try {
+        await onAccepted(task, job);
+      } catch (err) {
+        this.options.logger.warn('schedule toggle: follow-up after 202 failed', {
+          jobId,
+          taskId: task.id,
+          err: String(err),
+        });
+      }
+      if (!(await this.waitFinished(task.id))) this.unsettled.set(jobId, task.id);
+      return { kind: 'toggled', job, task };
+    });
+  }
+
+  private async waitFinished(taskId: string): Promise<boolean> {
+    const attempts = Math.max(1, Math.ceil(this.options.settleTimeoutMs / this.options.pollIntervalMs));
+    for (let i = 0; i < attempts; i++) {
+      await sleep(this.options.pollIntervalMs);
+      try {
+        const task = await this.options.em.getTask(taskId);
+        if (task.state === 'Finished') return true;
+      } catch (err) {
+        // EM forgot the Task (new logon session): its outcome is unknowable, the job's state is the truth now.
+        if (isEmError(err) && err.status === 404) return true;
+        this.options.logger.warn('schedule toggle: could not read task', { taskId, err: String(err) });
+      }
+    }
+    return false;
+  }
+
+  private async hasFinished(taskId: string): Promise<boolean> {
+    try {
+      return (await this.options.em.getTask(taskId)).state === 'Finished';
+    } catch (err) {
+      return isEmError(err) && err.status === 404;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+// Turns a job or session reference into an action target, answering the user when it cannot.
+
+import { isEmError } from '../em/errors.js';
+import type { AgentBackupJob } from '../em/types.js';
+import { findJob } from '../ops/find-job.js';
+import type { ActionTarget } from '../ops/intent.js';
+import { jobNotFoundMessage, pickJobMessage } from './blocks.js';
+import type { Origin } from './origin.js';
+import type { SlackSurface } from './surface.js';
+
+/** The one job `ref` names; otherwise the user gets a pick list or "not found" with the closest names. */
+export async function jobFromRef(
+  surface: SlackSurface,
+  origin: Origin,
+  ref: string,
+): Promise<AgentBackupJob | undefined> {
+  const resolution = await findJob(surface.em, ref);
+  if (resolution.kind === 'found') return resolution.job;
+  await origin.tellUser(
+    resolution.kind === 'ambiguous'
+      ? pickJobMessage(resolution.jobs, ref)
+      : jobNotFoundMessage(ref, resolution.closest),
+  );
+  return undefined;
+}
+
+/** A session to stop, read from EM first so the request names it (and a wrong ID is caught before any write). */
+export async function sessionTarget(
+  surface: SlackSurface,
+  origin: Origin,
+  sessionId: string,
+): Promise<ActionTarget | undefined> {
+  try {
+    const session = await surface.em.getSession(sessionId);
+    return {
+      kind: 'session',
+      sessionId: session.id || sessionId,
+      sessionName: session.name,
+      jobId: session.jobId,
+      jobName: session.jobName,
+    };
+  } catch (err) {
+    if (isEmError(err) && err.status === 404) {
+      await origin.tellUser(
+        `No backup session has ID \`${sessionId}\`. Check the ID (the GUID of the session).`,
+      );
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+export function jobTarget(job: AgentBackupJob): ActionTarget {
+  return { kind: 'job', jobId: job.id, jobName: job.name };
+}

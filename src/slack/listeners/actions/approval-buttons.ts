@@ -1,0 +1,83 @@
+// Approve / Deny on an approval request: approver rights for the clicking user, one decision ever, then run it.
+
+import type { Verdict } from '../../../ops/approvals.js';
+import { audit } from '../../../ops/audit.js';
+import { targetId } from '../../../ops/intent.js';
+import { executeApproved } from '../../action-flow.js';
+import { approvalClosedMessage, approvalOutcome, plainMessage } from '../../blocks.js';
+import type { SlackSurface } from '../../surface.js';
+import { type Click, clickHandler } from './click-handler.js';
+
+export function approvalButton(surface: SlackSurface, verdict: Verdict) {
+  return clickHandler(surface, verdict, async ({ value, origin, body, client }: Click) => {
+    const allowed = await surface.policy.mayApprove(origin.user);
+    if (!allowed.ok) {
+      await origin.tellUser(`:no_entry: ${allowed.reason}`);
+      return;
+    }
+    // decide() is synchronous: nothing awaits between reading "pending" and writing the decision.
+    const result = surface.approvals.decide(value, origin.user, verdict);
+    const closeMessage = async (
+      channel: string,
+      ts: string | undefined,
+      message: ReturnType<typeof plainMessage>,
+    ) => {
+      if (!ts) return;
+      await client.chat
+        .update({ channel, ts, text: message.text, blocks: message.blocks })
+        .catch((err: unknown) =>
+          surface.logger.warn('could not update the approval message', { ts, err: String(err) }),
+        );
+    };
+    switch (result.kind) {
+      case 'unknown':
+        await closeMessage(
+          origin.channel,
+          body.message?.ts,
+          plainMessage(
+            ':hourglass: This approval request is no longer known (it expired or the bot restarted); nothing was done. Ask again if it is still needed.',
+          ),
+        );
+        await origin.tellUser(
+          'That approval request is no longer known (expired, or the bot restarted). Nothing was done; the requester can ask again.',
+        );
+        return;
+      case 'expired': {
+        const { approval } = result;
+        await closeMessage(approval.channel, approval.messageTs, approvalClosedMessage(approval));
+        await origin.tellUser('That request has expired; nothing was done. The requester can ask again.');
+        audit(surface.logger, {
+          user: approval.requestedBy,
+          channel: approval.channel,
+          action: approval.action,
+          target: targetId(approval.target),
+          approver: origin.user,
+          outcome: 'expired',
+        });
+        return;
+      }
+      case 'self':
+        await origin.tellUser(
+          ':no_entry: You asked for this yourself, so you cannot decide it: another approver must approve or deny it.',
+        );
+        return;
+      case 'already':
+        await origin.tellUser(`This request was already decided: ${approvalOutcome(result.approval)}`);
+        return;
+      case 'decided': {
+        const { approval } = result;
+        await closeMessage(approval.channel, approval.messageTs, approvalClosedMessage(approval));
+        audit(surface.logger, {
+          user: approval.requestedBy,
+          channel: approval.channel,
+          action: approval.action,
+          target: targetId(approval.target),
+          approver: origin.user,
+          outcome: approval.status,
+        });
+        if (approval.status === 'approved') await executeApproved(surface, client, approval, origin.tellUser);
+        return;
+      }
+    }
+  });
+}

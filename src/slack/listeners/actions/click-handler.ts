@@ -1,0 +1,40 @@
+// What every button listener does around its own work: ack at once, check the channel, answer failures privately.
+
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { describeEmError } from '../../../em/errors.js';
+import { type ClickBody, clickOrigin, type Origin } from '../../origin.js';
+import type { SlackSurface } from '../../surface.js';
+
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+export interface Click {
+  /** The button's value: a job/session GUID, task ID or approval ID (never trusted until validated). */
+  value: string;
+  origin: Origin;
+  body: BlockAction<ButtonAction>;
+  client: ButtonArgs['client'];
+}
+
+export function clickHandler(surface: SlackSurface, name: string, work: (click: Click) => Promise<void>) {
+  return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
+    await ack();
+    const origin = clickOrigin(body as unknown as ClickBody, client, surface.logger);
+    try {
+      const channel = surface.policy.channelAllowed(origin.channel || undefined);
+      if (!channel.ok) {
+        await origin.tellUser(channel.reason);
+        return;
+      }
+      await work({ value: String(action.value ?? ''), origin, body, client });
+    } catch (err) {
+      surface.logger.error(`button ${name} failed`, {
+        user: origin.user,
+        channel: origin.channel,
+        err: String(err),
+      });
+      await origin.tellUser(
+        `:x: That did not work: ${describeEmError(err)}\nTry again, or use \`/veeam job <name>\` for a fresh card.`,
+      );
+    }
+  };
+}

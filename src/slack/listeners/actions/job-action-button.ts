@@ -1,0 +1,30 @@
+// Start / Stop / Retry / Enable / Disable buttons on a job card: same rules as the commands, for the clicking user.
+
+import { isEmError } from '../../../em/errors.js';
+import { requireGuid } from '../../../em/ids.js';
+import type { AgentBackupJob } from '../../../em/types.js';
+import type { JobActionName } from '../../../ops/intent.js';
+import { alreadyInState, authorizeWrite, requestAction } from '../../action-flow.js';
+import { jobTarget } from '../../job-target.js';
+import type { SlackSurface } from '../../surface.js';
+import { type Click, clickHandler } from './click-handler.js';
+
+export function jobActionButton(surface: SlackSurface, action: JobActionName) {
+  return clickHandler(surface, `job ${action}`, async ({ value, origin, client }: Click) => {
+    const jobId = requireGuid(value, 'job ID');
+    // Checked against the user who clicked, whoever posted the card.
+    if (!(await authorizeWrite(surface, origin, { action, target: jobId }))) return;
+    let job: AgentBackupJob;
+    try {
+      job = await surface.em.getAgentJob(jobId);
+    } catch (err) {
+      if (!(isEmError(err) && err.status === 404)) throw err;
+      await origin.tellUser(
+        'That job no longer exists in Enterprise Manager. `/veeam jobs` lists the current ones.',
+      );
+      return;
+    }
+    if (await alreadyInState(origin, action, job)) return;
+    await requestAction(surface, client, origin, { action, target: jobTarget(job) });
+  });
+}

@@ -1,0 +1,21 @@
+// "Details" (job list) and a pick from an ambiguous name: both show the job card to the clicking user.
+
+import { isEmError } from '../../../em/errors.js';
+import { requireGuid } from '../../../em/ids.js';
+import { jobCardMessage } from '../../blocks.js';
+import type { SlackSurface } from '../../surface.js';
+import { type Click, clickHandler } from './click-handler.js';
+
+export function jobDetails(surface: SlackSurface, name: string) {
+  return clickHandler(surface, name, async ({ value, origin }: Click) => {
+    const jobId = requireGuid(value, 'job ID');
+    try {
+      await origin.tellUser(jobCardMessage(await surface.em.getAgentJob(jobId)));
+    } catch (err) {
+      if (!(isEmError(err) && err.status === 404)) throw err;
+      await origin.tellUser(
+        'That job no longer exists in Enterprise Manager. `/veeam jobs` lists the current ones.',
+      );
+    }
+  });
+}

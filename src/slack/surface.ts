@@ -1,0 +1,12 @@
+// The parts every listener shares, built once from SlackDeps: policy, approvals, per-job locks, the schedule switch.
+
+import type { ApprovalBook } from '../ops/approvals.js';
+import type { Policy } from '../ops/policy.js';
+import type { ScheduleSwitch } from '../ops/schedule-switch.js';
+import type { SlackDeps } from './deps.js';
+
+export interface SlackSurface extends SlackDeps {
+  policy: Policy;
+  approvals: ApprovalBook;
+  schedule: ScheduleSwitch;
+}

@@ -1,0 +1,114 @@
+// One watch as it is kept in memory and in the state file: the spec, where it stands, and its unsent Slack posts.
+
+import { ACTION_NAMES } from '../config.js';
+import type { WatchSpec } from './types.js';
+import type { SlackMessage } from './watch-messages.js';
+
+/**
+ * task: polling the Task until Finished. read-job: enable/disable/toggle read ScheduleEnabled back.
+ * find-session: start/retry look for the session the job started (stop: the job's newest session).
+ * session: follow one backup session until Stopped. done: nothing left to poll (posts may still be pending).
+ */
+export type WatchPhase = 'task' | 'read-job' | 'find-session' | 'session' | 'done';
+
+/** A Slack call still to make; removed only after Slack said ok (or refused it for good). */
+export interface OutboxItem {
+  id: number;
+  kind: 'reply' | 'parent';
+  message: SlackMessage;
+  /** Slack refused the blocks once: send the text alone. */
+  textOnly?: boolean;
+}
+
+export interface WatchRecord {
+  key: string;
+  spec: WatchSpec;
+  phase: WatchPhase;
+  /** The final Task, once seen; absent when EM forgot it. */
+  task?: { success: boolean; message: string; state: string; finishedAt: number };
+  /** EM no longer knew the Task (404): the result is being read from the target. */
+  forgotten?: boolean;
+  /** find-session: sessions created before this do not count (undefined: the newest one counts). */
+  findSince?: number;
+  /** find-session: give up looking for a new session after this. */
+  findDeadline?: number;
+  sessionId?: string;
+  sessionName?: string;
+  /** Last state seen in the current phase, for the timeout message. */
+  lastState?: string;
+  cancelledBy?: string;
+  outbox: OutboxItem[];
+  nextOutboxId: number;
+  /** Polling: when next, and the (grown) interval to use after that. */
+  nextPollAt: number;
+  intervalMs: number;
+  pollErrors: number;
+  /** Slack delivery: when to try the outbox again after a failure. */
+  nextDeliveryAt: number;
+  deliveryFailures: number;
+}
+
+export interface SavedWatches {
+  version: 1;
+  watches: WatchRecord[];
+}
+
+/** Task IDs are short per-logon-session counters (em-api.md §3.6): the request time makes the key unique. */
+export function watchKey(spec: Pick<WatchSpec, 'taskId' | 'requestedAt'>): string {
+  return `${spec.taskId}@${spec.requestedAt}`;
+}
+
+export function newWatchRecord(spec: WatchSpec, now: number, pollIntervalMs: number): WatchRecord {
+  return {
+    key: watchKey(spec),
+    spec,
+    phase: 'task',
+    outbox: [],
+    nextOutboxId: 1,
+    nextPollAt: now + pollIntervalMs,
+    intervalMs: pollIntervalMs,
+    pollErrors: 0,
+    nextDeliveryAt: now,
+    deliveryFailures: 0,
+  };
+}
+
+const PHASES: readonly string[] = ['task', 'read-job', 'find-session', 'session', 'done'];
+
+/**
+ * Reads the saved section back. Anything that does not look like a watch is skipped (and counted), so one bad
+ * entry cannot stop the others from resuming.
+ */
+export function restoreWatches(saved: unknown): { records: WatchRecord[]; skipped: number } {
+  const list = (saved as Partial<SavedWatches> | undefined)?.watches;
+  if (!Array.isArray(list)) return { records: [], skipped: 0 };
+  const records: WatchRecord[] = [];
+  let skipped = 0;
+  for (const item of list) {
+    if (isWatchRecord(item)) records.push(item);
+    else skipped += 1;
+  }
+  return { records, skipped };
+}
+
+function isWatchRecord(value: unknown): value is WatchRecord {
+  if (!value || typeof value !== 'object') return false;
+  const r = value as Partial<WatchRecord>;
+  const spec = r.spec as Partial<WatchSpec> | undefined;
+  return (
+    typeof r.key === 'string' &&
+    typeof r.phase === 'string' &&
+    PHASES.includes(r.phase) &&
+    Array.isArray(r.outbox) &&
+    spec !== undefined &&
+    typeof spec.taskId === 'string' &&
+    typeof spec.channel === 'string' &&
+    typeof spec.threadTs === 'string' &&
+    typeof spec.requestedBy === 'string' &&
+    typeof spec.requestedAt === 'number' &&
+    typeof spec.action === 'string' &&
+    (ACTION_NAMES as readonly string[]).includes(spec.action) &&
+    typeof spec.target === 'object' &&
+    spec.target !== null
+  );
+}

@@ -1,0 +1,233 @@
+// How a watch moves on when EM tells it something: pure functions from (watch, what EM said) to the next phase
+// and the reports to post. No I/O here; task-watcher.ts does the polling and the posting.
+
+import type { AgentBackupJob, BackupSession, Task } from '../em/types.js';
+import type { WatchSpec } from './types.js';
+import type { WatchRecord } from './watch-record.js';
+import { summarizeSession, type WatchReport } from './watch-report.js';
+
+export interface StepContext {
+  now: number;
+  /** The Task start time vs. a session's CreationTime compare two machines' clocks: allow this much skew. */
+  sessionSkewMs: number;
+  /** After "triggered to start", how long to wait for the job's new session before saying none appeared. */
+  sessionAppearMs: number;
+  /** A new phase starts its backoff from here. */
+  pollIntervalMs: number;
+}
+
+const SCHEDULE_ACTIONS = new Set(['enable', 'disable', 'toggle']);
+
+export function isScheduleAction(spec: WatchSpec): boolean {
+  return SCHEDULE_ACTIONS.has(spec.action);
+}
+
+function jobIdOf(spec: WatchSpec): string | undefined {
+  return spec.target.kind === 'job' ? spec.target.jobId : spec.target.jobId;
+}
+
+function sessionIdOf(spec: WatchSpec): string | undefined {
+  return spec.target.kind === 'session' ? spec.target.sessionId : undefined;
+}
+
+/** Operation names EM gives each action's Task (em-api.md §3.2); used to spot a reused task ID after a re-logon. */
+const OPERATIONS: Record<string, readonly string[]> = {
+  start: ['StartJob', 'StartAgentJob'],
+  stop: ['StopAgentJob', 'StopJob'],
+  retry: ['RetryAgentJob', 'RetryJob'],
+  enable: ['UpdateJob'],
+  disable: ['UpdateJob'],
+  toggle: ['UpdateJob'],
+  'session-stop': ['StopJobSession'],
+};
+const KNOWN_OPERATIONS = new Set(Object.values(OPERATIONS).flat());
+
+/**
+ * False when the Task EM shows under this ID is clearly another action's (task IDs are per-logon-session
+ * counters, em-api.md fact 7). Unknown operation names are given the benefit of the doubt.
+ */
+export function taskMatchesSpec(spec: WatchSpec, task: Task): boolean {
+  const expected = OPERATIONS[spec.action];
+  if (expected === undefined || !KNOWN_OPERATIONS.has(task.operation)) return true;
+  return expected.includes(task.operation);
+}
+
+/** The Task reached Finished (Running and OperationFinished never get here: the caller keeps polling them). */
+export function onTaskFinished(r: WatchRecord, task: Task, ctx: StepContext): WatchReport[] {
+  const success = task.result?.success ?? false;
+  const message = task.result?.message ?? '';
+  r.task = { success, message, state: task.state, finishedAt: ctx.now };
+  const durationMs = Math.max(0, ctx.now - r.spec.requestedAt);
+  const base = { kind: 'task' as const, success, emMessage: message, durationMs, cancelledBy: r.cancelledBy };
+
+  if (isScheduleAction(r.spec) && jobIdOf(r.spec) !== undefined) {
+    // Whatever the Task said, the job's ScheduleEnabled is the truth worth reporting (em-api.md fact 8).
+    enter(r, 'read-job', ctx);
+    return [];
+  }
+  if (!success) return finish(r, base);
+
+  const jobId = jobIdOf(r.spec);
+  if ((r.spec.action === 'start' || r.spec.action === 'retry') && jobId !== undefined) {
+    enter(r, 'find-session', ctx);
+    r.findSince = r.spec.requestedAt - ctx.sessionSkewMs;
+    r.findDeadline = ctx.now + ctx.sessionAppearMs;
+    return [{ ...base, followUp: 'backup-session' }];
+  }
+  if (r.spec.action === 'stop' && jobId !== undefined) {
+    enter(r, 'find-session', ctx);
+    r.findSince = undefined;
+    r.findDeadline = undefined;
+    return [{ ...base, followUp: 'session-end' }];
+  }
+  const sessionId = sessionIdOf(r.spec);
+  if (r.spec.action === 'session-stop' && sessionId !== undefined) {
+    enter(r, 'session', ctx);
+    r.sessionId = sessionId;
+    r.sessionName = r.spec.target.kind === 'session' ? r.spec.target.sessionName : undefined;
+    return [{ ...base, followUp: 'session-end' }];
+  }
+  return finish(r, base);
+}
+
+/** GET /tasks/{id} answered 404: resolve from the target (em-api.md fact 7). */
+export function onTaskForgotten(r: WatchRecord, ctx: StepContext): WatchReport[] {
+  r.forgotten = true;
+  if (r.cancelledBy !== undefined) return finish(r, { kind: 'cancelled', byUser: r.cancelledBy });
+  const jobId = jobIdOf(r.spec);
+  const sessionId = sessionIdOf(r.spec);
+  if (isScheduleAction(r.spec) && jobId !== undefined) {
+    enter(r, 'read-job', ctx);
+    return [];
+  }
+  if ((r.spec.action === 'start' || r.spec.action === 'retry') && jobId !== undefined) {
+    enter(r, 'find-session', ctx);
+    r.findSince = r.spec.requestedAt - ctx.sessionSkewMs;
+    r.findDeadline = ctx.now + ctx.sessionAppearMs;
+    return [];
+  }
+  if (r.spec.action === 'stop' && jobId !== undefined) {
+    enter(r, 'find-session', ctx);
+    r.findSince = undefined;
+    return [];
+  }
+  if (r.spec.action === 'session-stop' && sessionId !== undefined) {
+    enter(r, 'session', ctx);
+    r.sessionId = sessionId;
+    return [];
+  }
+  return finish(r, {
+    kind: 'unknown',
+    reason: `EM no longer knows task ${r.spec.taskId} and there is no job or session to read the result from.`,
+  });
+}
+
+/** read-job: ScheduleEnabled read back after the toggle. */
+export function onJobRead(r: WatchRecord, job: AgentBackupJob): WatchReport[] {
+  return finish(r, {
+    kind: 'schedule',
+    taskSuccess: r.forgotten ? undefined : r.task?.success,
+    emMessage: r.forgotten ? undefined : r.task?.message,
+    durationMs: r.task === undefined ? 0 : Math.max(0, r.task.finishedAt - r.spec.requestedAt),
+    readBack: { scheduleEnabled: job.scheduleEnabled },
+    resolved: r.forgotten === true,
+    cancelledBy: r.cancelledBy,
+  });
+}
+
+/**
+ * The session a start/retry created: the job's newest (agent parent sessions before per-machine children),
+ * created at or after `since`. Undefined `since`: simply the newest.
+ */
+export function pickSession(sessions: readonly BackupSession[], since: number | undefined): BackupSession | undefined {
+  const parents = sessions.filter((s) => s.jobType !== 'AgentManagement');
+  const pool = parents.length > 0 ? parents : sessions;
+  let newest: BackupSession | undefined;
+  let newestAt = Number.NEGATIVE_INFINITY;
+  for (const s of pool) {
+    const at = Date.parse(s.creationTime);
+    const t = Number.isNaN(at) ? Number.NEGATIVE_INFINITY : at;
+    if (newest === undefined || t > newestAt) {
+      newest = s;
+      newestAt = t;
+    }
+  }
+  if (newest === undefined) return undefined;
+  if (since !== undefined && !(newestAt >= since)) return undefined;
+  return newest;
+}
+
+/** find-session: the job's sessions (newest first or not; we sort ourselves). */
+export function onJobSessions(r: WatchRecord, sessions: readonly BackupSession[], ctx: StepContext): WatchReport[] {
+  const found = pickSession(sessions, r.findSince);
+  if (found === undefined) {
+    if (r.findSince === undefined) {
+      return finish(r, {
+        kind: 'unknown',
+        reason: 'the job has no backup session to confirm the stop with.',
+      });
+    }
+    if (r.findDeadline !== undefined && ctx.now >= r.findDeadline) {
+      const newest = pickSession(sessions, undefined);
+      return finish(r, {
+        kind: 'no-session',
+        waitedMs: Math.max(0, ctx.now - r.spec.requestedAt),
+        newest: newest === undefined ? undefined : summarizeSession(newest, ctx.now),
+        resolved: r.forgotten === true,
+      });
+    }
+    r.lastState = 'no new session yet';
+    return [];
+  }
+  r.sessionId = found.id;
+  r.sessionName = found.name;
+  enter(r, 'session', ctx);
+  return onSession(r, found, ctx);
+}
+
+/** session: one backup session, until Stopped. */
+export function onSession(r: WatchRecord, session: BackupSession, ctx: StepContext): WatchReport[] {
+  r.sessionName = session.name;
+  r.lastState = session.state;
+  if (session.state !== 'Stopped') return [];
+  return finish(r, { kind: 'session', session: summarizeSession(session, ctx.now), resolved: r.forgotten === true });
+}
+
+/** The job or session to read answered 404. */
+export function onTargetMissing(r: WatchRecord): WatchReport[] {
+  const what =
+    r.phase === 'session'
+      ? `backup session ${r.sessionName ?? r.sessionId ?? '?'} could not be found`
+      : 'the job could not be found';
+  const reason = r.forgotten
+    ? `EM no longer knows task ${r.spec.taskId}, and ${what} either.`
+    : `${what[0]?.toUpperCase() ?? ''}${what.slice(1)} (EM answered 404).`;
+  return finish(r, { kind: 'unknown', reason });
+}
+
+/** Past the watch timeout: say where it stood, and stop. */
+export function onTimeout(r: WatchRecord, minutes: number): WatchReport[] {
+  const waitingFor =
+    r.phase === 'task'
+      ? ('task' as const)
+      : r.phase === 'session'
+        ? ('session' as const)
+        : r.phase === 'find-session'
+          ? ('new-session' as const)
+          : ('job' as const);
+  return finish(r, { kind: 'timeout', minutes, waitingFor, lastState: r.lastState, sessionName: r.sessionName });
+}
+
+function enter(r: WatchRecord, phase: WatchRecord['phase'], ctx: StepContext): void {
+  r.phase = phase;
+  r.lastState = undefined;
+  // A new phase polls at once and starts its backoff afresh.
+  r.nextPollAt = ctx.now;
+  r.intervalMs = ctx.pollIntervalMs;
+  r.pollErrors = 0;
+}
+
+function finish(r: WatchRecord, report: WatchReport): WatchReport[] {
+  r.phase = 'done';
+  return [report];
+}

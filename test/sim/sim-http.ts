@@ -1,0 +1,76 @@
+// Test helper: talk to the simulator over real HTTP with undici (no EM client), plus a polling wait.
+
+import { Agent, request } from 'undici';
+import type { EmSimulator } from '../../src/sim/simulator.js';
+import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/seed-ids.js';
+
+export const agent = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body as sent (Buffer.toString keeps a BOM, unlike undici's body.text()). */
+  raw: Buffer;
+  text: string;
+  /** JSON.parse of the body (BOM stripped) when it was JSON. */
+  json?: any;
+}
+
+export interface CallOptions {
+  method?: string;
+  token?: string;
+  accept?: string;
+  headers?: Record<string, string>;
+}
+
+/** `path` is relative to sim.url, e.g. '/tasks'. */
+export async function call(sim: EmSimulator, path: string, options: CallOptions = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers['X-RestSvcSessionId'] = options.token;
+  if (options.accept) headers.Accept = options.accept;
+  const res = await request(`${sim.url}${path}`, {
+    method: (options.method ?? 'GET') as 'GET',
+    headers,
+    dispatcher: agent,
+  });
+  const raw = Buffer.from(await res.body.arrayBuffer());
+  const text = raw.toString('utf8');
+  const reply: Reply = { status: res.statusCode, headers: res.headers, raw, text };
+  if (String(res.headers['content-type'] ?? '').startsWith('application/json')) {
+    reply.json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  }
+  return reply;
+}
+
+export function basic(username: string = SIM_DEFAULT_CREDENTIALS.username, password: string = SIM_DEFAULT_CREDENTIALS.password): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
+/** Logs on; returns the X-RestSvcSessionId header value and the body's SessionId. */
+export async function logon(sim: EmSimulator): Promise<{ token: string; sessionId: string }> {
+  const reply = await call(sim, '/sessionMngr/?v=latest', {
+    method: 'POST',
+    accept: 'application/json',
+    headers: { Authorization: basic() },
+  });
+  if (reply.status !== 201) throw new Error(`logon answered ${reply.status}: ${reply.text}`);
+  return { token: String(reply.headers['x-restsvcsessionid']), sessionId: reply.json.SessionId };
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Polls GET /tasks/{id} (JSON) until Finished. */
+export async function waitForTask(sim: EmSimulator, token: string, taskId: string): Promise<any> {
+  return waitFor(async () => {
+    const reply = await call(sim, `/tasks/${taskId}`, { token, accept: 'application/json' });
+    return reply.json?.State === 'Finished' ? reply.json : undefined;
+  }, `task ${taskId} to finish`);
+}

@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
+import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
+import { agent, call, logon, waitFor, waitForTask } from './sim-http.js';
+
+const JSON_ACCEPT = 'application/json';
+
+describe('EM simulator actions, Tasks and backup sessions', () => {
+  let sim: EmSimulator;
+  let token: string;
+  beforeAll(async () => {
+    sim = await startEmSimulator({ taskDurationMs: 60, backupDurationMs: 150 });
+    ({ token } = await logon(sim));
+  });
+  afterAll(async () => {
+    await sim.close();
+    await agent.close();
+  });
+
+  async function action(path: string, as = token): Promise<any> {
+    const reply = await call(sim, path, { method: 'POST', token: as, accept: JSON_ACCEPT });
+    expect(reply.status).toBe(202);
+    return reply.json;
+  }
+
+  async function newestSession(jobId: string): Promise<any> {
+    const reply = await call(sim, `/agents/jobs/${jobId}/backupSessions?format=Entity`, { token, accept: JSON_ACCEPT });
+    return reply.json.BackupJobSessions[0];
+  }
+
+  it('answers an action with 202 and a Running Task without Result, which later Finishes with the Result', async () => {
+    const xml = await call(sim, `/agents/jobs/${SIM_JOB_IDS.serverBackup}?action=start`, { method: 'POST', token });
+    expect(xml.status).toBe(202);
+    const taskId = /<TaskId>(task-\d+)<\/TaskId>/.exec(xml.text)?.[1] as string;
+    expect(xml.text).toBe(
+      `<Task xmlns="http://www.veeam.com/ent/v1.0" Type="Task" Href="${sim.url}/tasks/${taskId}"><Links><Link Rel="Delete" Type="Task" Href="${sim.url}/tasks/${taskId}" /></Links><TaskId>${taskId}</TaskId><State>Running</State><Operation>StartJob</Operation></Task>`,
+    );
+    const finished = await waitForTask(sim, token, taskId);
+    expect(finished).toMatchObject({
+      TaskId: taskId,
+      State: 'Finished',
+      Operation: 'StartJob',
+      Result: { Success: true, Message: 'Job "Server Backup" triggered to start.' },
+    });
+    const done = await waitFor(async () => {
+      const s = await newestSession(SIM_JOB_IDS.serverBackup);
+      return s.State === 'Stopped' ? s : undefined;
+    }, 'the run to stop');
+    expect(done.Result).toBe('Success');
+  });
+
+  it('shows OperationFinished with a placeholder Result before Finished', async () => {
+    sim.knobs.taskDurationMs = 400;
+    try {
+      const task = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`);
+      const half = await waitFor(async () => {
+        const t = (await call(sim, `/tasks/${task.TaskId}`, { token, accept: JSON_ACCEPT })).json;
+        return t.State !== 'Running' ? t : undefined;
+      }, 'OperationFinished');
+      expect(half).toMatchObject({ State: 'OperationFinished', Result: { Success: true, Message: 'OperationFinished' } });
+      expect(await waitForTask(sim, token, task.TaskId)).toMatchObject({ Operation: 'UpdateJob', Result: { Message: 'Ok' } });
+    } finally {
+      sim.knobs.taskDurationMs = 60;
+    }
+  });
+
+  it('start creates a Working session (Result None, children per machine) that ends Stopped with the decided result', async () => {
+    sim.setNextRunOutcome(SIM_JOB_IDS.linuxWeb, { result: 'Failed', durationMs: 600 });
+    const task = await action(`/agents/jobs/${SIM_JOB_IDS.linuxWeb}?action=start`);
+    await waitForTask(sim, token, task.TaskId);
+    const working = await newestSession(SIM_JOB_IDS.linuxWeb);
+    expect(working).toMatchObject({ State: 'Working', Result: 'None', JobType: 'AgentBackup', IsRetry: false });
+    expect(working.EndTimeUTC).toBeUndefined();
+    const stopped = await waitFor(async () => {
+      const s = await newestSession(SIM_JOB_IDS.linuxWeb);
+      return s.State === 'Stopped' ? s : undefined;
+    }, 'the run to stop');
+    expect(stopped).toMatchObject({ Result: 'Failed', Progress: 100 });
+    expect(stopped.FailureMessage).toMatch(/^Error: /);
+    const children = sim.listSessions().filter((s) => s.jobId === SIM_JOB_IDS.linuxWeb && s.jobType === 'AgentManagement');
+    const ofThisRun = children.filter((c) => c.creationTime === Date.parse(stopped.CreationTimeUTC));
+    expect(ofThisRun).toHaveLength(3);
+    expect(ofThisRun.every((c) => c.result === 'Failed' && c.state === 'Stopped')).toBe(true);
+
+    // The last run failed, so retry is allowed now and marks the session IsRetry.
+    sim.setNextRunOutcome(SIM_JOB_IDS.linuxWeb, { result: 'Success', durationMs: 600 });
+    const retry = await action(`/agents/jobs/${SIM_JOB_IDS.linuxWeb}?action=retry`);
+    expect(retry.Operation).toBe('RetryAgentJob');
+    expect((await waitForTask(sim, token, retry.TaskId)).Result).toEqual({
+      Success: true,
+      Message: 'Job "Linux Web Servers" triggered to retry.',
+    });
+    expect(await newestSession(SIM_JOB_IDS.linuxWeb)).toMatchObject({ IsRetry: true, State: 'Working' });
+  });
+
+  it('finishes wrong-state actions with Success=false and an explanatory Message', async () => {
+    const idleStop = await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=stop`);
+    expect(idleStop.Operation).toBe('StopAgentJob');
+    expect((await waitForTask(sim, token, idleStop.TaskId)).Result).toEqual({
+      Success: false,
+      Message: 'Job "Server Backup SQL" is not running.',
+    });
+    const retry = await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=retry`);
+    expect((await waitForTask(sim, token, retry.TaskId)).Result).toEqual({
+      Success: false,
+      Message: 'Retry is possible only for jobs that have failed.',
+    });
+    sim.knobs.backupDurationMs = 5000;
+    try {
+      await waitForTask(sim, token, (await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=start`)).TaskId);
+      const again = await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=start`);
+      expect((await waitForTask(sim, token, again.TaskId)).Result).toEqual({
+        Success: false,
+        Message: 'Job "Server Backup SQL" is already running.',
+      });
+      // Stop ends the running session: Failed, "Stopped by user".
+      const stop = await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=stop`);
+      expect((await waitForTask(sim, token, stop.TaskId)).Result.Message).toBe('Job "Server Backup SQL" triggered to stop.');
+      expect(await newestSession(SIM_JOB_IDS.serverBackupSql)).toMatchObject({
+        State: 'Stopped',
+        Result: 'Failed',
+        FailureMessage: 'Stopped by user',
+      });
+    } finally {
+      sim.knobs.backupDurationMs = 150;
+    }
+  });
+
+  it('toggleScheduleEnabled flips ScheduleEnabled when the Task takes effect', async () => {
+    const read = async () =>
+      (await call(sim, `/agents/jobs/${SIM_JOB_IDS.linuxDb}?format=Entity`, { token, accept: JSON_ACCEPT })).json.ScheduleEnabled;
+    expect(await read()).toBe(false);
+    const task = await action(`/agents/jobs/${SIM_JOB_IDS.linuxDb}?action=toggleScheduleEnabled`);
+    expect(task.Operation).toBe('UpdateJob');
+    await waitForTask(sim, token, task.TaskId);
+    expect(await read()).toBe(true);
+    await waitForTask(sim, token, (await action(`/agents/jobs/${SIM_JOB_IDS.linuxDb}?action=toggleScheduleEnabled`)).TaskId);
+    expect(await read()).toBe(false);
+  });
+
+  it('stops a backup session with POST /backupSessions/{id}?action=stop, and refuses a stopped one', async () => {
+    const session = sim.addSession({ jobId: SIM_JOB_IDS.vmFileserver, state: 'Working' });
+    expect(session.jobType).toBe('Backup');
+    const task = await action(`/backupSessions/${session.id}?action=stop`);
+    expect(task.Operation).toBe('StopJobSession');
+    const name = sim.listSessions().find((s) => s.id === session.id)?.jobName;
+    const finished = await waitForTask(sim, token, task.TaskId);
+    expect(finished.Result.Success).toBe(true);
+    expect(finished.Result.Message).toMatch(new RegExp(`^Job Session "${name}@[^"]+" triggered to stop\\.$`));
+    const entity = (await call(sim, `/backupSessions/${session.id}?format=Entity`, { token, accept: JSON_ACCEPT })).json;
+    expect(entity).toMatchObject({ State: 'Stopped', Result: 'Failed', FailureMessage: 'Stopped by user', JobType: 'Backup' });
+    const again = await action(`/backupSessions/${session.id}?action=stop`);
+    expect((await waitForTask(sim, token, again.TaskId)).Result.Success).toBe(false);
+  });
+
+  it('lists only the calling logon session’s Tasks and hides them from other sessions', async () => {
+    const other = await logon(sim);
+    const mine = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`);
+    const theirs = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`, other.token);
+    const list = await call(sim, '/tasks', { token: other.token, accept: JSON_ACCEPT });
+    expect(list.json.Tasks.map((t: any) => t.TaskId)).toEqual([theirs.TaskId]);
+    const xmlList = await call(sim, '/tasks', { token: other.token });
+    expect(xmlList.text.startsWith('<Tasks xmlns="http://www.veeam.com/ent/v1.0"><Task ')).toBe(true);
+    expect((await call(sim, `/tasks/${mine.TaskId}`, { token: other.token })).status).toBe(404);
+    expect((await call(sim, `/tasks/${mine.TaskId}`, { token })).status).toBe(200);
+  });
+
+  it('DELETE /tasks/{id} cancels a running Task (204); the started run keeps going', async () => {
+    sim.knobs.taskDurationMs = 2000;
+    try {
+      const task = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`);
+      const del = await call(sim, `/tasks/${task.TaskId}`, { method: 'DELETE', token });
+      expect(del.status).toBe(204);
+      const after = (await call(sim, `/tasks/${task.TaskId}`, { token, accept: JSON_ACCEPT })).json;
+      expect(after).toMatchObject({ State: 'Finished', Result: { Success: false, Message: 'Task was cancelled' } });
+      // A Finished Task is removed by DELETE.
+      expect((await call(sim, `/tasks/${task.TaskId}`, { method: 'DELETE', token })).status).toBe(204);
+      expect((await call(sim, `/tasks/${task.TaskId}`, { token })).status).toBe(404);
+    } finally {
+      sim.knobs.taskDurationMs = 60;
+    }
+  });
+
+  it('forgetAllTasks() makes known Task IDs answer 404', async () => {
+    const task = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`);
+    sim.forgetAllTasks();
+    expect((await call(sim, `/tasks/${task.TaskId}`, { token })).status).toBe(404);
+    expect((await call(sim, '/tasks', { token, accept: JSON_ACCEPT })).json.Tasks).toEqual([]);
+  });
+
+  it('notifies onTaskFinished listeners when a Task becomes Finished', async () => {
+    const seen: string[] = [];
+    const off = sim.onTaskFinished((taskId, atMs) => {
+      expect(atMs).toBeGreaterThan(0);
+      seen.push(taskId);
+    });
+    const task = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`);
+    await waitFor(async () => seen.includes(task.TaskId), 'the listener');
+    off();
+  });
+
+  it('addSession and finishSession drive sessions for notifier tests', async () => {
+    const s = sim.addSession({ jobId: SIM_JOB_IDS.serverBackup, state: 'Working' });
+    expect(s).toMatchObject({ state: 'Working', result: 'None', jobType: 'AgentBackup', jobName: 'Server Backup' });
+    sim.finishSession(s.id, { result: 'Warning', message: 'Warning: disk almost full' });
+    const entity = (await call(sim, `/backupSessions/${s.id}?format=Entity`, { token, accept: JSON_ACCEPT })).json;
+    expect(entity).toMatchObject({ State: 'Stopped', Result: 'Warning', FailureMessage: 'Warning: disk almost full' });
+    const children = (await call(sim, `/backupSessions/${s.id}/agentManagementSessions`, { token, accept: JSON_ACCEPT })).json;
+    expect(children.Refs).toHaveLength(2);
+  });
+
+  it('refuses unknown actions with 400 and actions on unknown jobs with 404', async () => {
+    expect((await call(sim, `/agents/jobs/${SIM_JOB_IDS.serverBackup}?action=explode`, { method: 'POST', token })).status).toBe(400);
+    const missing = await call(sim, '/agents/jobs/11111111-2222-4333-8444-555555555555?action=start', { method: 'POST', token });
+    expect(missing.status).toBe(404);
+  });
+});

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
+import { ACTION_IDS } from '../../src/slack/action-ids.js';
+import type { FakeMessage } from '../../src/slack-standin/fake-slack-api.js';
+import { CHANNELS, GROUPS, type Harness, startHarness, USERS } from '../support/harness.js';
+import {
+  auditLines,
+  buttonOf,
+  deletes,
+  emWrites,
+  ephemeralAfter,
+  findButton,
+  messageText,
+  newTopLevel,
+  posts,
+} from './e2e-helpers.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h?.close());
+
+function scheduleEnabled(jobId: string): boolean | undefined {
+  return h.sim.listJobs().find((j) => j.id === jobId)?.scheduleEnabled;
+}
+
+/** The bot's parent message for an action, once EM accepted it (it carries the task ID). */
+function runningParent(since: number, jobName: string): Promise<FakeMessage> {
+  return newTopLevel(h, CHANNELS.ops, since, (t) => t.includes(jobName) && /EM task task-\d+/.test(t));
+}
+
+describe('direct writes', () => {
+  it('starts a job: posts a parent, updates it with the task and Cancel, and the watcher replies in its thread', async () => {
+    const since = h.slack.topLevel(CHANNELS.ops).length;
+    const starts = posts(h, 'agents/jobs');
+    const ack = await h.command('start Server Backup');
+    expect(ack.status).toBe(200);
+    const parent = await runningParent(since, 'Server Backup');
+    const taskId = /EM task (task-\d+)/.exec(parent.text)?.[1];
+    expect(findButton(parent, ACTION_IDS.taskCancel)?.value).toBe(taskId);
+    expect(posts(h, 'agents/jobs')).toBe(starts + 1);
+    await h.waitFor(() => h.slack.thread(CHANNELS.ops, parent.ts).length > 0, {
+      what: 'a reply from the watcher',
+    });
+    expect(auditLines(h)).toContainEqual(
+      expect.objectContaining({
+        user: USERS.operator,
+        channel: CHANNELS.ops,
+        action: 'start',
+        target: SIM_JOB_IDS.serverBackup,
+        taskId,
+        outcome: 'accepted',
+      }),
+    );
+  });
+
+  it('lets members of an operator user group write', async () => {
+    const since = h.slack.topLevel(CHANNELS.ops).length;
+    await h.command('retry Linux Web', { user: USERS.groupMember });
+    const parent = await runningParent(since, 'Linux Web Servers');
+    expect(parent.text).toContain(`<@${USERS.groupMember}>`);
+  });
+
+  it('refuses writes to non-operators, by command and by button, without touching EM', async () => {
+    const writes = emWrites(h);
+    await ephemeralAfter(
+      h,
+      () => h.command('start Server Backup', { user: USERS.viewer }),
+      'VEEAM_OPERATORS',
+    );
+    await ephemeralAfter(
+      h,
+      () =>
+        h.click({ actionId: ACTION_IDS.jobStart, value: SIM_JOB_IDS.serverBackup }, { user: USERS.viewer }),
+      'VEEAM_OPERATORS',
+    );
+    expect(emWrites(h)).toBe(writes);
+  });
+
+  it('runs Start from a card button for the clicking operator', async () => {
+    const since = h.slack.topLevel(CHANNELS.ops).length;
+    await h.click({ actionId: ACTION_IDS.jobStart, value: SIM_JOB_IDS.linuxWeb }, { user: USERS.operator2 });
+    const parent = await runningParent(since, 'Linux Web Servers');
+    expect(parent.text).toContain(`requested by <@${USERS.operator2}>`);
+  });
+
+  it('threads the work under a channel message whose button was clicked', async () => {
+    const root = await h.waitFor(() => h.slack.topLevel(CHANNELS.ops)[0]);
+    const before = h.slack.thread(CHANNELS.ops, root.ts).length;
+    await h.click({ actionId: ACTION_IDS.jobStart, value: SIM_JOB_IDS.serverBackupSql }, { message: root });
+    await h.waitFor(() =>
+      h.slack
+        .thread(CHANNELS.ops, root.ts)
+        .slice(before)
+        .find((m) => m.text.includes('Server Backup SQL') && /EM task task-\d+/.test(m.text)),
+    );
+  });
+
+  it('enables a disabled schedule once when two enable commands race, and says the other was not needed', async () => {
+    expect(scheduleEnabled(SIM_JOB_IDS.linuxDb)).toBe(false);
+    const toggles = posts(h, 'agents/jobs');
+    const since = h.slack.topLevel(CHANNELS.ops).length;
+    const ephemerals = h.slack.ephemerals.length;
+    await Promise.all([h.command('enable Linux DB Servers'), h.command('enable Linux DB Servers', { user: USERS.operator2 })]);
+    // The loser learns it either from its pre-check (ephemeral) or inside the per-job lock (its parent message).
+    await h.waitFor(
+      () =>
+        h.slack.topLevel(CHANNELS.ops).slice(since).some((m) => m.text.includes('already enabled')) ||
+        h.slack.ephemerals.slice(ephemerals).some((e) => e.text.includes('already enabled')),
+      { what: 'the second enable to say nothing was needed' },
+    );
+    await h.waitFor(() => scheduleEnabled(SIM_JOB_IDS.linuxDb) === true);
+    expect(posts(h, 'agents/jobs')).toBe(toggles + 1);
+    // A third request sees the new state before doing anything.
+    await ephemeralAfter(h, () => h.command('enable Linux DB Servers'), 'already enabled');
+    expect(posts(h, 'agents/jobs')).toBe(toggles + 1);
+  });
+
+  it('flips the schedule with the raw toggle', async () => {
+    const was = scheduleEnabled(SIM_JOB_IDS.workstations);
+    const since = h.slack.topLevel(CHANNELS.ops).length;
+    await h.command(`toggle ${SIM_JOB_IDS.workstations}`);
+    await runningParent(since, 'Workstations Weekly');
+    await h.waitFor(() => scheduleEnabled(SIM_JOB_IDS.workstations) === !was);
+  });
+});
+
+describe('Cancel', () => {
+  it('cancels a running task for an operator and refuses a viewer', async () => {
+    h.sim.knobs.taskDurationMs = 5_000;
+    try {
+      const since = h.slack.topLevel(CHANNELS.ops).length;
+      await h.command('start Server Backup SQL');
+      const parent = await runningParent(since, 'Server Backup SQL');
+      const cancel = buttonOf(parent, ACTION_IDS.taskCancel);
+      const deleted = deletes(h, 'tasks');
+      await ephemeralAfter(
+        h,
+        () => h.click(cancel, { user: USERS.viewer, message: parent }),
+        'VEEAM_OPERATORS',
+      );
+      expect(deletes(h, 'tasks')).toBe(deleted);
+      await h.click(cancel, { user: USERS.operator2, message: parent });
+      await h.waitFor(() => deletes(h, 'tasks') === deleted + 1, { what: 'DELETE /tasks/{id}' });
+    } finally {
+      h.sim.knobs.taskDurationMs = 100;
+    }
+  });
+});
+
+describe('EM failures reach the user', () => {
+  it("shows EM's own message when EM refuses the action", async () => {
+    h.sim.knobs.forceStatus = {
+      status: 500,
+      count: 1,
+      path: /action=start/,
+      message: 'Job is locked by another operation',
+    };
+    const since = h.slack.topLevel(CHANNELS.ops).length;
+    await h.command('start Server Backup');
+    const parent = await newTopLevel(h, CHANNELS.ops, since, (t) => t.includes('failed'));
+    expect(messageText(parent)).toContain('Enterprise Manager said: Job is locked by another operation');
+    expect(auditLines(h)).toContainEqual(expect.objectContaining({ action: 'start', outcome: 'failed' }));
+  });
+
+  it('says EM rejected the logon when a call is still 401 after logging on again', async () => {
+    h.sim.knobs.forceStatus = { status: 401, count: 2, path: /action=start/ };
+    const since = h.slack.topLevel(CHANNELS.ops).length;
+    await h.command('start Server Backup');
+    const parent = await newTopLevel(h, CHANNELS.ops, since, (t) => t.includes('failed'));
+    expect(messageText(parent)).toContain("rejected the bot's logon");
+  });
+
+  it('answers privately when EM fails a read', async () => {
+    h.sim.knobs.forceStatus = { status: 503, count: 1, path: /type=AgentBackupJob/ };
+    const e = await ephemeralAfter(h, () => h.command('jobs', { user: USERS.viewer }), 'That did not work');
+    expect(e.text).toContain('/veeam help');
+  });
+});
+
+describe('group lookups', () => {
+  it('asks Slack for group members', () => {
+    expect(
+      h.slack.calls.some((c) => c.method === 'usergroups.users.list' && c.args.usergroup === GROUPS.oncall),
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
+import { ACTION_IDS } from '../../src/slack/action-ids.js';
+import type { FakeMessage } from '../../src/slack-standin/fake-slack-api.js';
+import { CHANNELS, type Harness, startHarness, USERS } from '../support/harness.js';
+import {
+  auditLines,
+  buttonOf,
+  emWrites,
+  ephemeralAfter,
+  findButton,
+  messageText,
+  newTopLevel,
+  posts,
+} from './e2e-helpers.js';
+
+let h: Harness;
+beforeAll(async () => {
+  // operator2 is also an approver here, to show that nobody approves their own request.
+  h = await startHarness({
+    env: { VEEAM_APPROVERS: `${USERS.approver},${USERS.approver2},${USERS.operator2}` },
+  });
+});
+afterAll(() => h?.close());
+
+/** Asks for an action needing approval and returns the request message once posted. */
+async function requestApproval(text: string, user: string = USERS.operator): Promise<FakeMessage> {
+  const since = h.slack.topLevel(CHANNELS.ops).length;
+  await ephemeralAfter(h, () => h.command(text, { user }), 'needs an approval');
+  return newTopLevel(h, CHANNELS.ops, since, (t) => t.includes('asks to'));
+}
+
+function current(message: FakeMessage): FakeMessage {
+  return h.slack.messages.find((m) => m.channel === message.channel && m.ts === message.ts) ?? message;
+}
+
+describe('approvals', () => {
+  it('asks in the channel instead of stopping at once, and runs the stop once an approver approves', async () => {
+    const stops = posts(h, 'agents/jobs');
+    const request = await requestApproval('stop Server Backup');
+    expect(request.text).toContain(`<@${USERS.operator}> asks to Stop *Server Backup*`);
+    const approve = buttonOf(request, ACTION_IDS.approve);
+    expect(findButton(request, ACTION_IDS.deny)?.value).toBe(approve.value);
+    expect(posts(h, 'agents/jobs')).toBe(stops);
+
+    await h.click(approve, { user: USERS.approver, message: request });
+    const running = await h.waitFor(() =>
+      /EM task task-\d+/.test(current(request).text) ? current(request) : undefined,
+    );
+    expect(messageText(running)).toContain(`Approved by <@${USERS.approver}>`);
+    expect(findButton(running, ACTION_IDS.approve)).toBeUndefined();
+    expect(findButton(running, ACTION_IDS.taskCancel)).toBeDefined();
+    expect(posts(h, 'agents/jobs')).toBe(stops + 1);
+    expect(auditLines(h)).toContainEqual(
+      expect.objectContaining({
+        action: 'stop',
+        user: USERS.operator,
+        approver: USERS.approver,
+        outcome: 'approved',
+      }),
+    );
+    expect(auditLines(h)).toContainEqual(
+      expect.objectContaining({ action: 'stop', approver: USERS.approver, outcome: 'accepted' }),
+    );
+
+    // A second click, by the same or another approver, never runs it again.
+    await ephemeralAfter(
+      h,
+      () => h.click(approve, { user: USERS.approver2, message: request }),
+      'already decided',
+    );
+    await ephemeralAfter(
+      h,
+      () => h.click(approve, { user: USERS.approver, message: request }),
+      'already decided',
+    );
+    expect(posts(h, 'agents/jobs')).toBe(stops + 1);
+  });
+
+  it('runs the action once when two approvers click at the same moment', async () => {
+    const request = await requestApproval('stop Linux Web Servers');
+    const approve = buttonOf(request, ACTION_IDS.approve);
+    const stops = posts(h, 'agents/jobs');
+    const before = h.slack.ephemerals.length;
+    await Promise.all([
+      h.click(approve, { user: USERS.approver, message: request }),
+      h.click(approve, { user: USERS.approver2, message: request }),
+      h.click(approve, { user: USERS.approver2, message: request }),
+    ]);
+    await h.waitFor(() => /EM task task-\d+/.test(current(request).text));
+    await h.waitFor(
+      () => h.slack.ephemerals.slice(before).filter((e) => e.text.includes('already decided')).length === 2,
+      {
+        what: 'the two losing clicks to be told',
+      },
+    );
+    expect(posts(h, 'agents/jobs')).toBe(stops + 1);
+  });
+
+  it('refuses self-approval and keeps the request open', async () => {
+    const request = await requestApproval('stop Server Backup SQL', USERS.operator2);
+    const approve = buttonOf(request, ACTION_IDS.approve);
+    const writes = emWrites(h);
+    await ephemeralAfter(
+      h,
+      () => h.click(approve, { user: USERS.operator2, message: request }),
+      'You asked for this yourself',
+    );
+    expect(findButton(current(request), ACTION_IDS.approve)).toBeDefined();
+    expect(emWrites(h)).toBe(writes);
+  });
+
+  it('refuses approvals from people who are not approvers, even operators', async () => {
+    const request = await requestApproval('stop Workstations Weekly');
+    const approve = buttonOf(request, ACTION_IDS.approve);
+    const writes = emWrites(h);
+    await ephemeralAfter(
+      h,
+      () => h.click(approve, { user: USERS.viewer, message: request }),
+      'VEEAM_APPROVERS',
+    );
+    await ephemeralAfter(
+      h,
+      () => h.click(buttonOf(request, ACTION_IDS.deny), { user: USERS.operator, message: request }),
+      'VEEAM_APPROVERS',
+    );
+    expect(emWrites(h)).toBe(writes);
+  });
+
+  it('denies: the message says who and when, loses its buttons, and nothing is sent to EM', async () => {
+    const request = await requestApproval('disable Server Backup');
+    const writes = emWrites(h);
+    await h.click(buttonOf(request, ACTION_IDS.deny), { user: USERS.approver2, message: request });
+    const denied = await h.waitFor(() =>
+      current(request).text.includes('Denied by') ? current(request) : undefined,
+    );
+    expect(denied.text).toContain(`<@${USERS.approver2}>`);
+    expect(findButton(denied, ACTION_IDS.approve)).toBeUndefined();
+    expect(findButton(denied, ACTION_IDS.deny)).toBeUndefined();
+    await ephemeralAfter(
+      h,
+      () => h.click(buttonOf(request, ACTION_IDS.approve), { user: USERS.approver, message: request }),
+      'Denied by',
+    );
+    expect(emWrites(h)).toBe(writes);
+    expect(auditLines(h)).toContainEqual(
+      expect.objectContaining({ action: 'disable', approver: USERS.approver2, outcome: 'denied' }),
+    );
+  });
+
+  it('disables a schedule after approval, toggling exactly once', async () => {
+    const request = await requestApproval(`disable ${SIM_JOB_IDS.linuxWeb}`);
+    const toggles = posts(h, 'agents/jobs');
+    await h.click(buttonOf(request, ACTION_IDS.approve), { user: USERS.approver, message: request });
+    await h.waitFor(
+      () => h.sim.listJobs().find((j) => j.id === SIM_JOB_IDS.linuxWeb)?.scheduleEnabled === false,
+    );
+    expect(posts(h, 'agents/jobs')).toBe(toggles + 1);
+  });
+
+  it('says at once when a disable is not needed, without asking for approval', async () => {
+    const since = h.slack.topLevel(CHANNELS.ops).length;
+    await ephemeralAfter(h, () => h.command('disable Linux DB Servers'), 'already disabled');
+    expect(h.slack.topLevel(CHANNELS.ops).length).toBe(since);
+  });
+
+  it('stops a backup session after approval', async () => {
+    const session = h.sim.addSession({
+      jobId: SIM_JOB_IDS.vmFileserver,
+      state: 'Working',
+      jobType: 'Backup',
+    });
+    const request = await requestApproval(`session stop ${session.id}`);
+    expect(request.text).toContain('Stop session');
+    const stops = posts(h, 'backupSessions');
+    await h.click(buttonOf(request, ACTION_IDS.approve), { user: USERS.approver, message: request });
+    await h.waitFor(() => posts(h, 'backupSessions') === stops + 1, { what: 'POST /backupSessions/{id}' });
+    await ephemeralAfter(
+      h,
+      () => h.command('session stop 00000000-0000-4000-8000-000000000000'),
+      'No backup session has ID',
+    );
+  });
+
+  it('posts the request in the thread when the origin was in a thread', async () => {
+    const root = await h.waitFor(() => h.slack.topLevel(CHANNELS.ops)[0]);
+    await h.click({ actionId: ACTION_IDS.jobStop, value: SIM_JOB_IDS.serverBackup }, { message: root });
+    const request = await h.waitFor(() =>
+      h.slack.thread(CHANNELS.ops, root.ts).find((m) => m.text.includes('asks to Stop')),
+    );
+    const approve = buttonOf(request, ACTION_IDS.approve);
+    await h.click(approve, { user: USERS.approver, message: request });
+    const running = await h.waitFor(() =>
+      /EM task task-\d+/.test(current(request).text) ? current(request) : undefined,
+    );
+    expect(running.threadTs).toBe(root.ts);
+  });
+
+  it('closes a request the bot no longer knows when someone clicks it', async () => {
+    const request = await requestApproval('stop Server Backup');
+    const stale: FakeMessage = { ...request };
+    const writes = emWrites(h);
+    await ephemeralAfter(
+      h,
+      () =>
+        h.click(
+          { actionId: ACTION_IDS.approve, value: 'apr-0000000000000000' },
+          { user: USERS.approver, message: stale },
+        ),
+      'no longer known',
+    );
+    await h.waitFor(() => current(request).text.includes('no longer known'));
+    expect(emWrites(h)).toBe(writes);
+  });
+});

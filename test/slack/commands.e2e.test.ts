@@ -1,0 +1,245 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
+import { ACTION_IDS } from '../../src/slack/action-ids.js';
+import { interactionBody, slashCommandBody } from '../../src/slack-standin/signed-request.js';
+import { CHANNELS, type Harness, startHarness, USERS } from '../support/harness.js';
+import { buttonOf, emWrites, ephemeralAfter, findButton, messageText } from './e2e-helpers.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h?.close());
+
+describe('/veeam read commands', () => {
+  it('prints the whole grammar for help and for empty text', async () => {
+    for (const text of ['help', '']) {
+      const e = await ephemeralAfter(
+        h,
+        () => h.command(text, { user: USERS.viewer }),
+        '/veeam session stop <session-id>',
+      );
+      for (const verb of ['jobs', 'job', 'start', 'stop', 'retry', 'enable', 'disable', 'toggle', 'task']) {
+        expect(e.text).toContain(`/veeam ${verb}`);
+      }
+    }
+  });
+
+  it('lists agent jobs with a Details button each, and filters them by text', async () => {
+    const all = await ephemeralAfter(
+      h,
+      () => h.command('jobs', { user: USERS.viewer }),
+      'Agent backup jobs (5)',
+    );
+    expect(all.text).toContain('Linux DB Servers');
+    expect(all.text).not.toContain('Fileserver Backup');
+    expect(findButton(all, ACTION_IDS.jobDetails, SIM_JOB_IDS.serverBackup)).toBeDefined();
+    const linux = await ephemeralAfter(
+      h,
+      () => h.command('jobs LINUX', { user: USERS.viewer }),
+      'matching "LINUX" (2)',
+    );
+    expect(linux.text).toContain('Linux Web Servers');
+    expect(linux.text).not.toContain('Server Backup');
+  });
+
+  it('shows the job card with its buttons for an exact name in quotes', async () => {
+    const card = await ephemeralAfter(
+      h,
+      () => h.command('job "server backup"', { user: USERS.viewer }),
+      `ID \`${SIM_JOB_IDS.serverBackup}\``,
+    );
+    const text = messageText(card);
+    for (const field of ['Platform:', 'Schedule:', 'Next run:', 'Retention:', 'Included:'])
+      expect(text).toContain(field);
+    expect(findButton(card, ACTION_IDS.jobStart)?.value).toBe(SIM_JOB_IDS.serverBackup);
+    expect(findButton(card, ACTION_IDS.jobStop)).toBeDefined();
+    expect(findButton(card, ACTION_IDS.jobRetry)).toBeDefined();
+    expect(findButton(card, ACTION_IDS.jobDisable)).toBeDefined();
+    expect(findButton(card, ACTION_IDS.jobEnable)).toBeUndefined();
+  });
+
+  it('offers Enable on a job whose schedule is disabled, found by GUID', async () => {
+    const card = await ephemeralAfter(
+      h,
+      () => h.command(`job ${SIM_JOB_IDS.linuxDb}`, { user: USERS.viewer }),
+      'Linux DB Servers',
+    );
+    expect(findButton(card, ACTION_IDS.jobEnable)).toBeDefined();
+    expect(findButton(card, ACTION_IDS.jobDisable)).toBeUndefined();
+  });
+
+  it('offers a pick list for an ambiguous name, and a pick shows the card', async () => {
+    const pick = await ephemeralAfter(
+      h,
+      () => h.command('job server', { user: USERS.viewer }),
+      'matches 2 jobs',
+    );
+    const sql = buttonOf(pick, ACTION_IDS.pickJob, SIM_JOB_IDS.serverBackupSql);
+    const card = await ephemeralAfter(
+      h,
+      () => h.click(sql, { user: USERS.viewer }),
+      `ID \`${SIM_JOB_IDS.serverBackupSql}\``,
+    );
+    expect(messageText(card)).toContain('Server Backup SQL');
+  });
+
+  it('says when no job matches, with the closest names', async () => {
+    const none = await ephemeralAfter(
+      h,
+      () => h.command('job Servr Backup', { user: USERS.viewer }),
+      'No agent backup job is called',
+    );
+    expect(none.text).toContain('Did you mean "Server Backup"');
+  });
+
+  it('shows the Details card from the jobs list', async () => {
+    const card = await ephemeralAfter(
+      h,
+      () => h.click({ actionId: ACTION_IDS.jobDetails, value: SIM_JOB_IDS.linuxWeb }, { user: USERS.viewer }),
+      'Linux Web Servers',
+    );
+    expect(findButton(card, ACTION_IDS.jobStart)).toBeDefined();
+  });
+
+  it('shows a task with Cancel while it runs, and says when EM does not know it', async () => {
+    h.sim.knobs.taskDurationMs = 3_000;
+    try {
+      await h.command('start Workstations Weekly');
+      const parent = await h.waitFor(() =>
+        h.slack
+          .topLevel(CHANNELS.ops)
+          .find((m) => /EM task task-\d+/.test(m.text) && m.text.includes('Workstations Weekly')),
+      );
+      const taskId = /EM task (task-\d+)/.exec(parent.text)?.[1] ?? '';
+      const card = await ephemeralAfter(
+        h,
+        () => h.command(`task ${taskId}`, { user: USERS.viewer }),
+        `EM task ${taskId}`,
+      );
+      expect(findButton(card, ACTION_IDS.taskCancel)?.value).toBe(taskId);
+    } finally {
+      h.sim.knobs.taskDurationMs = 100;
+    }
+    const missing = await ephemeralAfter(
+      h,
+      () => h.command('task task-999999', { user: USERS.viewer }),
+      'not found',
+    );
+    expect(missing.text).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('acks at once even when EM is slow, and answers afterwards', async () => {
+    h.sim.knobs.latencyMs = 2_000;
+    try {
+      const before = h.slack.ephemerals.length;
+      const ack = await h.command('jobs', { user: USERS.viewer });
+      expect(ack.status).toBe(200);
+      expect(h.slack.ephemerals.length).toBe(before);
+      await h.waitFor(() =>
+        h.slack.ephemerals.slice(before).find((e) => e.text.includes('Agent backup jobs')),
+      );
+    } finally {
+      h.sim.knobs.latencyMs = 0;
+    }
+  });
+});
+
+describe('/veeam bad input', () => {
+  const cases: Array<[string, string, string]> = [
+    ['frobnicate', 'frobnicate', "I don't know"],
+    ['job', 'job', 'Which job?'],
+    ['start', 'start', 'Usage: `/veeam start <job>`'],
+    ['job ../../logonSessions', 'job ../../logonSessions', 'may not contain'],
+    ['start a/b', 'start a/b', 'may not contain'],
+    ['stop x?action=start', 'stop x?action=start', 'may not contain'],
+    ['start Server%2FBackup', 'start Server%2FBackup', 'may not contain'],
+    ['session stop ../../tasks', 'session stop ../../tasks', 'is not a session ID'],
+    ['session stop', 'session stop', 'Which session?'],
+    ['task ../1', 'task ../1', 'is not an EM task ID'],
+    ['start <4,000 characters>', `start ${'A'.repeat(4_000)}`, 'the longest accepted is'],
+  ];
+  it.each(cases)(
+    'answers %j privately with what was wrong, and writes nothing to EM',
+    async (text, needle) => {
+      const writes = emWrites(h);
+      const postsBefore = h.slack.calls.filter((c) => c.method === 'chat.postMessage').length;
+      const e = await ephemeralAfter(h, () => h.command(text), needle);
+      expect(e.text).not.toMatch(/Error:|at .*\(.*:\d+:\d+\)/);
+      expect(emWrites(h)).toBe(writes);
+      expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage').length).toBe(postsBefore);
+    },
+  );
+
+  it('refuses a button whose value is not an ID, without asking EM', async () => {
+    const requests = h.sim.stats.requests;
+    await ephemeralAfter(
+      h,
+      () => h.click({ actionId: ACTION_IDS.jobStart, value: '../../logonSessions' }),
+      'is not a valid job ID',
+    );
+    await ephemeralAfter(
+      h,
+      () => h.click({ actionId: ACTION_IDS.taskCancel, value: 'task-1/../x' }),
+      'is not a valid task ID',
+    );
+    expect(h.sim.stats.requests).toBe(requests);
+  });
+});
+
+describe('channels and signatures', () => {
+  it('refuses politely outside the allowed channels and does nothing else', async () => {
+    const requests = h.sim.stats.requests;
+    const e = await ephemeralAfter(
+      h,
+      () => h.command('start Server Backup', { channel: CHANNELS.other }),
+      'I only take Veeam commands in',
+    );
+    expect(e.text).toContain(`<#${CHANNELS.ops}>`);
+    await ephemeralAfter(
+      h,
+      () =>
+        h.click(
+          { actionId: ACTION_IDS.jobStart, value: SIM_JOB_IDS.serverBackup },
+          { channel: CHANNELS.other },
+        ),
+      'I only take Veeam commands in',
+    );
+    expect(h.sim.stats.requests).toBe(requests);
+  });
+
+  it('answers 401 to forged and stale signatures, and calls nothing', async () => {
+    // The watcher may still be polling earlier Tasks, so "nothing" is: no EM write, no answer, no new message.
+    const writes = emWrites(h);
+    const ephemerals = h.slack.ephemerals.length;
+    const messages = h.slack.topLevel(CHANNELS.ops).length;
+    const body = slashCommandBody({
+      text: 'start Server Backup',
+      userId: USERS.operator,
+      channelId: CHANNELS.ops,
+      responseUrl: h.slack.responseUrl(CHANNELS.ops),
+    });
+    const forged = await h.sendSigned(body, 'application/x-www-form-urlencoded', {
+      secret: 'not-the-secret',
+    });
+    expect(forged.status).toBe(401);
+    const stale = await h.sendSigned(body, 'application/x-www-form-urlencoded', {
+      timestampSec: Math.floor(Date.now() / 1000) - 600,
+    });
+    expect(stale.status).toBe(401);
+    const click = interactionBody({
+      userId: USERS.approver,
+      channelId: CHANNELS.ops,
+      responseUrl: h.slack.responseUrl(CHANNELS.ops),
+      action: { actionId: ACTION_IDS.jobStart, value: SIM_JOB_IDS.serverBackup },
+    });
+    expect((await h.sendSigned(click, 'application/x-www-form-urlencoded', { secret: 'wrong' })).status).toBe(
+      401,
+    );
+    // Absence can only be checked after a moment: give a wrongly accepted request time to reach EM or Slack.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(emWrites(h)).toBe(writes);
+    expect(h.slack.ephemerals.length).toBe(ephemerals);
+    expect(h.slack.topLevel(CHANNELS.ops).length).toBe(messages);
+  });
+});

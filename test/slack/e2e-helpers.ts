@@ -1,0 +1,66 @@
+// Small probes over what the fake Slack and the simulator saw, shared by the Slack end-to-end tests.
+
+import type { Harness } from '../support/harness.js';
+import { findButton, messageText } from '../support/harness.js';
+
+/** Requests that change something in EM (everything but logon/logout and reads). */
+export function emWrites(h: Harness): number {
+  return Object.entries(h.sim.stats.byRoute)
+    .filter(([route]) => /^(POST|PUT|DELETE) /.test(route) && !/sessionMngr|logonSessions/i.test(route))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+/** How many POSTs EM got on routes containing `fragment` (e.g. "agents/jobs", "backupSessions"). */
+export function posts(h: Harness, fragment: string): number {
+  return Object.entries(h.sim.stats.byRoute)
+    .filter(([route]) => route.startsWith('POST ') && route.includes(fragment))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+export function deletes(h: Harness, fragment: string): number {
+  return Object.entries(h.sim.stats.byRoute)
+    .filter(([route]) => route.startsWith('DELETE ') && route.includes(fragment))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+/** Runs `act`, then waits for a new ephemeral (to `user` when it went via postEphemeral) containing `needle`. */
+export async function ephemeralAfter(h: Harness, act: () => Promise<unknown>, needle: string | RegExp) {
+  const before = h.slack.ephemerals.length;
+  await act();
+  return h.waitFor(
+    () =>
+      h.slack.ephemerals
+        .slice(before)
+        .find((e) =>
+          typeof needle === 'string' ? messageText(e).includes(needle) : needle.test(messageText(e)),
+        ),
+    { what: `an ephemeral containing ${String(needle)}` },
+  );
+}
+
+/** Waits for a top-level message in `channel`, posted after `since` messages, that matches. */
+export function newTopLevel(h: Harness, channel: string, since: number, match: (text: string) => boolean) {
+  return h.waitFor(
+    () =>
+      h.slack
+        .topLevel(channel)
+        .slice(since)
+        .find((m) => match(messageText(m))),
+    {
+      what: 'a new top-level message',
+    },
+  );
+}
+
+export function auditLines(h: Harness) {
+  return h.logger.lines.filter((l) => l.audit === true);
+}
+
+export { findButton, messageText };
+
+/** The button, or a test failure naming what was missing. */
+export function buttonOf(message: { blocks?: unknown[] } | undefined, actionId: string, value?: string) {
+  const found = findButton(message, actionId, value);
+  if (!found) throw new Error(`no ${actionId} button in ${messageText(message)}`);
+  return found;
+}

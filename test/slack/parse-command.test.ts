@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../src/slack/parse-command.js';
+
+const GUID = 'a6deb158-b26c-4140-8b26-5a3cc344e8ec';
+
+function intentOf(text: string) {
+  const result = parseCommand(text);
+  if (!result.ok) throw new Error(`expected ok, got: ${result.error}`);
+  return result.intent;
+}
+
+function errorOf(text: string): string {
+  const result = parseCommand(text);
+  if (result.ok) throw new Error(`expected an error for ${JSON.stringify(text)}`);
+  return result.error;
+}
+
+describe('parseCommand', () => {
+  it('treats empty text and help as help', () => {
+    expect(intentOf('')).toEqual({ kind: 'help' });
+    expect(intentOf('   ')).toEqual({ kind: 'help' });
+    expect(intentOf('HELP')).toEqual({ kind: 'help' });
+  });
+
+  it('reads jobs with and without a filter', () => {
+    expect(intentOf('jobs')).toEqual({ kind: 'jobs', filter: '' });
+    expect(intentOf('jobs  linux ')).toEqual({ kind: 'jobs', filter: 'linux' });
+  });
+
+  it('reads a job name with spaces, quoted or not, and curly quotes', () => {
+    expect(intentOf('job Server Backup')).toEqual({ kind: 'job', ref: 'Server Backup' });
+    expect(intentOf('job "Server Backup"')).toEqual({ kind: 'job', ref: 'Server Backup' });
+    expect(intentOf('job \u201cServer Backup\u201d')).toEqual({ kind: 'job', ref: 'Server Backup' });
+    expect(intentOf(`job ${GUID}`)).toEqual({ kind: 'job', ref: GUID });
+  });
+
+  it('reads every job action', () => {
+    for (const action of ['start', 'stop', 'retry', 'enable', 'disable', 'toggle'] as const) {
+      expect(intentOf(`${action} "Linux Web Servers"`)).toEqual({
+        kind: 'job-action',
+        action,
+        ref: 'Linux Web Servers',
+      });
+    }
+    expect(intentOf('Start server')).toEqual({ kind: 'job-action', action: 'start', ref: 'server' });
+  });
+
+  it('reads session stop with a GUID or UID and task with a task ID', () => {
+    expect(intentOf(`session stop ${GUID.toUpperCase()}`)).toEqual({ kind: 'session-stop', sessionId: GUID });
+    expect(intentOf(`session stop urn:veeam:BackupJobSession:${GUID}`)).toEqual({
+      kind: 'session-stop',
+      sessionId: GUID,
+    });
+    expect(intentOf('task task-12')).toEqual({ kind: 'task', taskId: 'task-12' });
+  });
+
+  it('explains unknown verbs with the whole grammar', () => {
+    const error = errorOf('frobnicate everything');
+    expect(error).toContain('`frobnicate`');
+    expect(error).toContain('/veeam session stop');
+  });
+
+  it('asks for the missing argument and shows the right form', () => {
+    expect(errorOf('job')).toMatch(/Which job\?[\s\S]*Usage: `\/veeam job <name\|id>`/);
+    expect(errorOf('start   ')).toContain('Usage: `/veeam start <job>`');
+    expect(errorOf('session stop')).toContain('/veeam session stop <session-id>');
+    expect(errorOf('session start x')).toContain('/veeam session stop <session-id>');
+    expect(errorOf('task')).toContain('/veeam task <task-id>');
+  });
+
+  it('refuses path-like, encoded and malformed IDs', () => {
+    expect(errorOf('job ../../logonSessions')).toContain('may not contain');
+    expect(errorOf('start jobs/1')).toContain('may not contain');
+    expect(errorOf('job a?action=stop')).toContain('may not contain');
+    expect(errorOf('job a%2Fb')).toContain('may not contain');
+    expect(errorOf('job ..')).toContain('".."');
+    expect(errorOf('session stop ../tasks')).toContain('is not a session ID');
+    expect(errorOf(`session stop ${GUID}%2F..`)).toContain('is not a session ID');
+    expect(errorOf('task task-1/../2')).toContain('is not an EM task ID');
+    expect(errorOf('task 12')).toContain('is not an EM task ID');
+    expect(errorOf('job "Server Backup')).toContain('unmatched quote');
+  });
+
+  it('refuses very long text without echoing it', () => {
+    const error = errorOf(`job ${'x'.repeat(4000)}`);
+    expect(error).toContain('4004 characters');
+    expect(error.length).toBeLessThan(2000);
+  });
+});

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import type { BackupSession, Task } from '../../src/em/types.js';
+import type { WatchSpec } from '../../src/watch/types.js';
+import { newWatchRecord, restoreWatches } from '../../src/watch/watch-record.js';
+import {
+  onJobSessions,
+  onSession,
+  onTaskFinished,
+  onTaskForgotten,
+  pickSession,
+  type StepContext,
+  taskMatchesSpec,
+} from '../../src/watch/watch-steps.js';
+
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+const ctx = (now = T0 + 5_000): StepContext => ({
+  now,
+  sessionSkewMs: 120_000,
+  sessionAppearMs: 300_000,
+  pollIntervalMs: 50,
+});
+
+function spec(overrides: Partial<WatchSpec> = {}): WatchSpec {
+  return {
+    taskId: 'task-1',
+    action: 'start',
+    target: { kind: 'job', jobId: 'a6deb158-b26c-4140-8b26-5a3cc344e8ec', jobName: 'Server Backup' },
+    channel: 'COPS1',
+    threadTs: '1.1',
+    requestedBy: 'UOPER1',
+    requestedAt: T0,
+    ...overrides,
+  };
+}
+
+function task(state: string, success?: boolean, message = '', operation = 'StartJob'): Task {
+  return {
+    id: 'task-1',
+    href: '',
+    state,
+    operation,
+    result: success === undefined ? undefined : { success, message },
+    links: [],
+  };
+}
+
+function session(id: string, createdAt: number, state = 'Working', result = 'None', jobType = 'AgentBackup'): BackupSession {
+  return {
+    id,
+    uid: `urn:veeam:BackupJobSession:${id}`,
+    name: `Server Backup@${new Date(createdAt).toISOString()}`,
+    href: '',
+    jobUid: '',
+    jobId: 'a6deb158-b26c-4140-8b26-5a3cc344e8ec',
+    jobName: 'Server Backup',
+    jobType,
+    creationTime: new Date(createdAt).toISOString(),
+    endTime: state === 'Stopped' ? new Date(createdAt + 60_000).toISOString() : undefined,
+    state,
+    result,
+    progress: 0,
+    isRetry: false,
+    links: [],
+  };
+}
+
+describe('watch steps', () => {
+  it('a delivered start moves on to finding the backup session it created', () => {
+    const r = newWatchRecord(spec(), T0, 50);
+    const reports = onTaskFinished(r, task('Finished', true, 'Job "Server Backup" triggered to start.'), ctx());
+    expect(r.phase).toBe('find-session');
+    expect(reports).toEqual([expect.objectContaining({ kind: 'task', success: true, followUp: 'backup-session' })]);
+    expect(r.findSince).toBe(T0 - 120_000);
+  });
+
+  it('a failed start ends the watch with the Task result', () => {
+    const r = newWatchRecord(spec(), T0, 50);
+    const reports = onTaskFinished(r, task('Finished', false, 'Job "Server Backup" is already running.'), ctx());
+    expect(r.phase).toBe('done');
+    expect(reports[0]).toMatchObject({ kind: 'task', success: false, emMessage: 'Job "Server Backup" is already running.' });
+  });
+
+  it('schedule actions always read the job back, whatever the Task said', () => {
+    const r = newWatchRecord(spec({ action: 'disable', wantedScheduleEnabled: false }), T0, 50);
+    expect(onTaskFinished(r, task('Finished', true, 'Ok', 'UpdateJob'), ctx())).toEqual([]);
+    expect(r.phase).toBe('read-job');
+  });
+
+  it('the session a start created is the newest parent session at or after the request (minus skew)', () => {
+    const old = session('old', T0 - 86_400_000, 'Stopped', 'Success');
+    const child = session('child', T0 + 2_000, 'Working', 'None', 'AgentManagement');
+    const mine = session('mine', T0 + 1_000);
+    expect(pickSession([old, child, mine], T0 - 120_000)?.id).toBe('mine');
+    expect(pickSession([old], T0 - 120_000)).toBeUndefined();
+    expect(pickSession([old], undefined)?.id).toBe('old');
+  });
+
+  it('keeps looking for the new session until the deadline, then says none appeared', () => {
+    const r = newWatchRecord(spec(), T0, 50);
+    onTaskFinished(r, task('Finished', true, 'ok'), ctx());
+    const old = session('old', T0 - 86_400_000, 'Stopped', 'Success');
+    expect(onJobSessions(r, [old], ctx(T0 + 10_000))).toEqual([]);
+    expect(r.phase).toBe('find-session');
+    const reports = onJobSessions(r, [old], ctx(T0 + 10_000 + 300_000));
+    expect(r.phase).toBe('done');
+    expect(reports[0]).toMatchObject({ kind: 'no-session', newest: { id: 'old' } });
+  });
+
+  it('follows the session until Stopped, then reports its result', () => {
+    const r = newWatchRecord(spec(), T0, 50);
+    onTaskFinished(r, task('Finished', true, 'ok'), ctx());
+    expect(onJobSessions(r, [session('mine', T0 + 1_000)], ctx())).toEqual([]);
+    expect(r.phase).toBe('session');
+    expect(r.sessionId).toBe('mine');
+    const end = { ...session('mine', T0 + 1_000, 'Stopped', 'Failed'), failureMessage: 'Disk full' };
+    const reports = onSession(r, end, ctx());
+    expect(r.phase).toBe('done');
+    expect(reports[0]).toMatchObject({ kind: 'session', session: { result: 'Failed', failureMessage: 'Disk full', durationMs: 60_000 } });
+  });
+
+  it('a forgotten Task is resolved from its target, or ends as cancelled when someone cancelled it', () => {
+    const start = newWatchRecord(spec(), T0, 50);
+    expect(onTaskForgotten(start, ctx())).toEqual([]);
+    expect(start.phase).toBe('find-session');
+    expect(start.forgotten).toBe(true);
+
+    const stopSession = newWatchRecord(
+      spec({ action: 'session-stop', target: { kind: 'session', sessionId: 'abc', sessionName: 'S' } }),
+      T0,
+      50,
+    );
+    onTaskForgotten(stopSession, ctx());
+    expect(stopSession.phase).toBe('session');
+    expect(stopSession.sessionId).toBe('abc');
+
+    const cancelled = newWatchRecord(spec(), T0, 50);
+    cancelled.cancelledBy = 'UOPER2';
+    expect(onTaskForgotten(cancelled, ctx())).toEqual([{ kind: 'cancelled', byUser: 'UOPER2' }]);
+    expect(cancelled.phase).toBe('done');
+  });
+
+  it('spots a task ID that now names another action', () => {
+    expect(taskMatchesSpec(spec(), task('Running', undefined, '', 'StartJob'))).toBe(true);
+    expect(taskMatchesSpec(spec(), task('Running', undefined, '', 'UpdateJob'))).toBe(false);
+    expect(taskMatchesSpec(spec(), task('Running', undefined, '', 'SomethingNew'))).toBe(true);
+  });
+});
+
+describe('restoreWatches', () => {
+  it('keeps good records and counts the bad ones', () => {
+    const good = newWatchRecord(spec(), T0, 50);
+    const { records, skipped } = restoreWatches({ version: 1, watches: [good, { key: 'x' }, null, 'nope'] });
+    expect(records).toEqual([good]);
+    expect(skipped).toBe(3);
+    expect(restoreWatches(undefined)).toEqual({ records: [], skipped: 0 });
+  });
+});
