@@ -37,7 +37,13 @@ export async function authorizeWrite(
   const decision = await surface.policy.mayOperate(origin.user);
   if (decision.ok) return true;
   await origin.tellUser(`:no_entry: ${decision.reason}`);
-  audit(surface.logger, { user: origin.user, channel: origin.channel, ...what, outcome: 'refused', detail: decision.reason });
+  audit(surface.logger, {
+    user: origin.user,
+    channel: origin.channel,
+    ...what,
+    outcome: 'refused',
+    detail: decision.reason,
+  });
   return false;
 }
 

@@ -102,11 +102,17 @@ describe('direct writes', () => {
     const toggles = posts(h, 'agents/jobs');
     const since = h.slack.topLevel(CHANNELS.ops).length;
     const ephemerals = h.slack.ephemerals.length;
-    await Promise.all([h.command('enable Linux DB Servers'), h.command('enable Linux DB Servers', { user: USERS.operator2 })]);
+    await Promise.all([
+      h.command('enable Linux DB Servers'),
+      h.command('enable Linux DB Servers', { user: USERS.operator2 }),
+    ]);
     // The loser learns it either from its pre-check (ephemeral) or inside the per-job lock (its parent message).
     await h.waitFor(
       () =>
-        h.slack.topLevel(CHANNELS.ops).slice(since).some((m) => m.text.includes('already enabled')) ||
+        h.slack
+          .topLevel(CHANNELS.ops)
+          .slice(since)
+          .some((m) => m.text.includes('already enabled')) ||
         h.slack.ephemerals.slice(ephemerals).some((e) => e.text.includes('already enabled')),
       { what: 'the second enable to say nothing was needed' },
     );
@@ -170,6 +176,21 @@ describe('EM failures reach the user', () => {
     await h.command('start Server Backup');
     const parent = await newTopLevel(h, CHANNELS.ops, since, (t) => t.includes('failed'));
     expect(messageText(parent)).toContain("rejected the bot's logon");
+  });
+
+  it('tells the user when EM cannot be reached, and posts no action message', async () => {
+    h.sim.knobs.dropConnections = 20;
+    try {
+      const since = h.slack.topLevel(CHANNELS.ops).length;
+      await ephemeralAfter(
+        h,
+        () => h.command(`start ${SIM_JOB_IDS.workstations}`),
+        'Enterprise Manager is unreachable',
+      );
+      expect(h.slack.topLevel(CHANNELS.ops)).toHaveLength(since);
+    } finally {
+      h.sim.knobs.dropConnections = 0;
+    }
   });
 
   it('answers privately when EM fails a read', async () => {

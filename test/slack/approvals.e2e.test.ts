@@ -129,6 +129,8 @@ describe('approvals', () => {
 
   it('denies: the message says who and when, loses its buttons, and nothing is sent to EM', async () => {
     const request = await requestApproval('disable Server Backup');
+    // Kept from before the decision: a late click on a stale copy of the message must still change nothing.
+    const approve = buttonOf(request, ACTION_IDS.approve);
     const writes = emWrites(h);
     await h.click(buttonOf(request, ACTION_IDS.deny), { user: USERS.approver2, message: request });
     const denied = await h.waitFor(() =>
@@ -137,11 +139,7 @@ describe('approvals', () => {
     expect(denied.text).toContain(`<@${USERS.approver2}>`);
     expect(findButton(denied, ACTION_IDS.approve)).toBeUndefined();
     expect(findButton(denied, ACTION_IDS.deny)).toBeUndefined();
-    await ephemeralAfter(
-      h,
-      () => h.click(buttonOf(request, ACTION_IDS.approve), { user: USERS.approver, message: request }),
-      'Denied by',
-    );
+    await ephemeralAfter(h, () => h.click(approve, { user: USERS.approver, message: request }), 'Denied by');
     expect(emWrites(h)).toBe(writes);
     expect(auditLines(h)).toContainEqual(
       expect.objectContaining({ action: 'disable', approver: USERS.approver2, outcome: 'denied' }),

@@ -3,13 +3,12 @@ import { ACTION_IDS } from '../../src/slack/action-ids.js';
 import { jobCardMessage, jobListMessage } from '../../src/slack/blocks.js';
 import { agentJob } from '../ops/job-fixtures.js';
 
-type Button = { action_id: string; value: string; confirm?: unknown };
+type Button = { type: string; action_id: string; value: string; confirm?: unknown };
 
 function buttons(blocks: unknown[]): Button[] {
-  return (blocks as Array<{ elements?: Button[]; accessory?: Button }>).flatMap((b) => [
-    ...(b.elements ?? []),
-    ...(b.accessory ? [b.accessory] : []),
-  ]);
+  return (blocks as Array<{ elements?: Button[]; accessory?: Button }>)
+    .flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])])
+    .filter((element) => element.type === 'button');
 }
 
 describe('jobListMessage', () => {

@@ -160,8 +160,8 @@ describe('/veeam bad input', () => {
     ['start <4,000 characters>', `start ${'A'.repeat(4_000)}`, 'the longest accepted is'],
   ];
   it.each(cases)(
-    'answers %j privately with what was wrong, and writes nothing to EM',
-    async (text, needle) => {
+    'answers %s privately with what was wrong, and writes nothing to EM',
+    async (_label, text, needle) => {
       const writes = emWrites(h);
       const postsBefore = h.slack.calls.filter((c) => c.method === 'chat.postMessage').length;
       const e = await ephemeralAfter(h, () => h.command(text), needle);
@@ -189,7 +189,9 @@ describe('/veeam bad input', () => {
 
 describe('channels and signatures', () => {
   it('refuses politely outside the allowed channels and does nothing else', async () => {
-    const requests = h.sim.stats.requests;
+    // The watcher may still poll earlier Tasks: "nothing" here is no job read, no EM write, no message.
+    const jobReads = h.sim.stats.byRoute['GET /agents/jobs/{id}'] ?? 0;
+    const writes = emWrites(h);
     const e = await ephemeralAfter(
       h,
       () => h.command('start Server Backup', { channel: CHANNELS.other }),
@@ -205,7 +207,9 @@ describe('channels and signatures', () => {
         ),
       'I only take Veeam commands in',
     );
-    expect(h.sim.stats.requests).toBe(requests);
+    expect(h.sim.stats.byRoute['GET /agents/jobs/{id}'] ?? 0).toBe(jobReads);
+    expect(emWrites(h)).toBe(writes);
+    expect(h.slack.topLevel(CHANNELS.other)).toHaveLength(0);
   });
 
   it('answers 401 to forged and stale signatures, and calls nothing', async () => {

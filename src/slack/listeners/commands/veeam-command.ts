@@ -75,7 +75,8 @@ async function runIntent(
       return;
     }
     case 'session-stop': {
-      if (!(await authorizeWrite(surface, origin, { action: 'session-stop', target: intent.sessionId }))) return;
+      if (!(await authorizeWrite(surface, origin, { action: 'session-stop', target: intent.sessionId })))
+        return;
       const target = await sessionTarget(surface, origin, intent.sessionId);
       if (target) await requestAction(surface, client, origin, { action: 'session-stop', target });
       return;
