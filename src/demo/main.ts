@@ -13,7 +13,7 @@ import { Transcript } from './transcript.js';
 const PEOPLE = { alice: 'UALICE', bob: 'UBOB', carol: 'UCAROL' } as const;
 const CHANNELS = { ops: 'COPS', incidents: 'CINCIDENTS' } as const;
 const NAMES: Record<string, string> = {
-  [PEOPLE.alice]: 'alice (operator)',
+  [PEOPLE.alice]: 'alice (operator, approver)',
   [PEOPLE.bob]: 'bob (approver)',
   [PEOPLE.carol]: 'carol (operator)',
   SONCALL: 'backup-oncall',
@@ -36,7 +36,8 @@ async function main(): Promise<number> {
     slackRetryConfig: { retries: 3, factor: 1, minTimeout: 50, maxTimeout: 200 },
     env: {
       VEEAM_OPERATORS: `${PEOPLE.alice},SONCALL`,
-      VEEAM_APPROVERS: PEOPLE.bob,
+      // alice may approve too, but never her own request.
+      VEEAM_APPROVERS: `${PEOPLE.alice},${PEOPLE.bob}`,
       VEEAM_ALLOWED_CHANNELS: `${CHANNELS.ops},${CHANNELS.incidents}`,
       VEEAM_INCIDENT_CHANNEL: CHANNELS.incidents,
       VEEAM_INCIDENT_MENTION: 'SONCALL',
@@ -156,6 +157,13 @@ class DemoSteps {
         'the backup session result in the incident thread',
         20_000,
       );
+    });
+
+    await this.step('the next monitor poll sees the success and resolves the incident', async () => {
+      const parent = incident as FakeMessage;
+      const before = stack.slack.thread(parent.channel, parent.ts).length;
+      await stack.bot.monitor?.pollOnce();
+      await this.until(() => stack.slack.thread(parent.channel, parent.ts).length > before, 'the resolution in the incident thread');
     });
   }
 

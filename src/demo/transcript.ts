@@ -21,7 +21,8 @@ export function renderBlocks(text: string, blocks: unknown[] | undefined): { lin
     const textObj = block.text as { text?: string } | undefined;
     if (typeof textObj?.text === 'string') lines.push(...textObj.text.split('\n'));
     for (const field of (block.fields as Array<{ text?: string }> | undefined) ?? []) {
-      if (field.text) lines.push(...field.text.split('\n'));
+      // A field is "*Label*\nvalue": one line reads better in a transcript.
+      if (field.text) lines.push(field.text.replace(/\n/g, ' '));
     }
     const elements = [...((block.elements as Block[] | undefined) ?? []), ...(block.accessory ? [block.accessory as Block] : [])];
     for (const element of elements) {
