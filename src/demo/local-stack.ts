@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { RetryOptions } from '@slack/web-api';
 import { Agent } from 'undici';
 import { type Bot, createBot } from '../bot.js';
+import type { Clock } from '../clock.js';
 import { type Config, loadConfig } from '../config.js';
 import { EmClient } from '../em/client.js';
 import type { Logger } from '../log/logger.js';
@@ -24,6 +25,8 @@ export interface LocalStackOptions {
   usergroups?: Record<string, string[]>;
   slackRetryConfig?: RetryOptions;
   signingSecret?: string;
+  /** Approval expiry and other timestamps read this; tests pass a ManualClock. */
+  clock?: Clock;
 }
 
 export interface LocalStack {
@@ -70,6 +73,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       config,
       em,
       logger: options.logger,
+      clock: options.clock,
       host: '127.0.0.1',
       slackRetryConfig: options.slackRetryConfig,
     });

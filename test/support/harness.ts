@@ -2,6 +2,7 @@
 // and speaks to the bot as Slack would: signed requests over a socket.
 
 import type { Bot } from '../../src/bot.js';
+import type { Clock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import { startLocalStack } from '../../src/demo/local-stack.js';
 import type { EmClient } from '../../src/em/client.js';
@@ -32,6 +33,7 @@ export interface HarnessOptions {
   /** Overrides of the default environment; a value of undefined removes the variable. */
   env?: Record<string, string | undefined>;
   sim?: SimOptions;
+  clock?: Clock;
 }
 
 export interface Harness {
@@ -58,6 +60,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const stack = await startLocalStack({
     logger,
     signingSecret: SIGNING_SECRET,
+    clock: options.clock,
     sim: { taskDurationMs: 100, backupDurationMs: 300, ...options.sim },
     usergroups: { [GROUPS.oncall]: [USERS.groupMember] },
     slackRetryConfig: { retries: 5, factor: 1, minTimeout: 10, maxTimeout: 50 },
