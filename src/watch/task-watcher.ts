@@ -14,7 +14,12 @@ import type { StateStore } from '../state/state-store.js';
 import { type BackoffPolicy, backoffPolicy, nextPoll } from './poll-backoff.js';
 import { RequestLimiter } from './request-limiter.js';
 import type { TaskWatchSink, WatchSpec } from './types.js';
-import { taskCancelledNotice, taskParentMessage, type SlackMessage, watchReplyMessage } from './watch-messages.js';
+import {
+  type SlackMessage,
+  taskCancelledNotice,
+  taskParentMessage,
+  watchReplyMessage,
+} from './watch-messages.js';
 import {
   newWatchRecord,
   type OutboxItem,
@@ -46,6 +51,8 @@ export interface TaskWatcherTuning {
   sessionSkewMs?: number;
   /** After "triggered to start", wait this long for the new session before saying none appeared (default 5 min). */
   sessionAppearMs?: number;
+  /** A forgotten toggle's job not yet in the wanted state is re-read this long before reporting (default 60 s). */
+  resolveGraceMs?: number;
   /** stop() waits at most this long for work in flight (default 5 s). */
   stopWaitMs?: number;
   /** Jitter source (tests, the bench). */
@@ -124,6 +131,7 @@ export class TaskWatcher implements TaskWatchSink {
   private readonly sessionSkewMs: number;
   private readonly sessionAppearMs: number;
   private readonly stopWaitMs: number;
+  private readonly resolveGraceMs: number;
   private readonly random: () => number;
 
   /** Live watches by key; no TTL: a watch leaves only when it is done and its posts are sent. */
@@ -141,6 +149,8 @@ export class TaskWatcher implements TaskWatchSink {
   private timerAt = Number.POSITIVE_INFINITY;
   private round: Promise<void> | undefined;
   private dirty = false;
+  /** When GET /tasks last went out: at most one per poll interval, however many watches are due in between. */
+  private lastListAt = Number.NEGATIVE_INFINITY;
 
   private readonly counters = {
     started: 0,
@@ -148,7 +158,15 @@ export class TaskWatcher implements TaskWatchSink {
     finished: 0,
     rounds: 0,
     lastRoundMs: 0,
-    em: { listTasks: 0, getTask: 0, getSession: 0, listJobSessions: 0, getAgentJob: 0, cancelTask: 0, errors: 0 },
+    em: {
+      listTasks: 0,
+      getTask: 0,
+      getSession: 0,
+      listJobSessions: 0,
+      getAgentJob: 0,
+      cancelTask: 0,
+      errors: 0,
+    },
     slack: { posts: 0, updates: 0, failures: 0, dropped: 0 },
     resolvedFromTarget: 0,
     timeouts: 0,
@@ -168,6 +186,7 @@ export class TaskWatcher implements TaskWatchSink {
     this.sessionSkewMs = tuning.sessionSkewMs ?? 120_000;
     this.sessionAppearMs = tuning.sessionAppearMs ?? 300_000;
     this.stopWaitMs = tuning.stopWaitMs ?? 5_000;
+    this.resolveGraceMs = tuning.resolveGraceMs ?? 60_000;
     this.random = tuning.random ?? Math.random;
   }
 
@@ -198,7 +217,9 @@ export class TaskWatcher implements TaskWatchSink {
     if (!this.running && this.closed) return;
     this.running = false;
     this.clearTimer();
-    const pending = [this.round, ...this.delivering.values()].filter((p): p is Promise<void> => p !== undefined);
+    const pending = [this.round, ...this.delivering.values()].filter(
+      (p): p is Promise<void> => p !== undefined,
+    );
     if (pending.length > 0) {
       let timeout: NodeJS.Timeout | undefined;
       const bounded = new Promise<void>((resolve) => {
@@ -217,6 +238,12 @@ export class TaskWatcher implements TaskWatchSink {
 
   watch(spec: WatchSpec): void {
     const key = watchKey(spec);
+    if (this.closed) {
+      this.logger.warn('task handed to the watcher after it stopped; it will not be watched', {
+        taskId: spec.taskId,
+      });
+      return;
+    }
     if (this.watches.has(key) || this.finishedKeys.has(key)) {
       this.logger.debug('already watching this task', { taskId: spec.taskId, key });
       return;
@@ -312,10 +339,11 @@ export class TaskWatcher implements TaskWatchSink {
   /** Sets the single timer to the earliest moment any watch needs attention. */
   private scheduleNext(): void {
     if (!this.running || this.round !== undefined) return;
-    const timeoutMs = this.timeoutMs();
     let next = Number.POSITIVE_INFINITY;
+    const listAllowedAt = this.lastListAt + this.policy.baseMs;
     for (const r of this.records()) {
-      if (r.phase !== 'done') next = Math.min(next, r.nextPollAt, r.spec.requestedAt + timeoutMs);
+      const pollAt = r.phase === 'task' ? Math.max(r.nextPollAt, listAllowedAt) : r.nextPollAt;
+      if (r.phase !== 'done') next = Math.min(next, pollAt, this.deadlineOf(r));
       if (r.outbox.length > 0 && !this.delivering.has(r.key)) next = Math.min(next, r.nextDeliveryAt);
     }
     if (next === Number.POSITIVE_INFINITY) {
@@ -350,10 +378,9 @@ export class TaskWatcher implements TaskWatchSink {
   private async pollRound(): Promise<void> {
     const now = this.clock.now();
     const all = this.records();
-    const timeoutMs = this.timeoutMs();
 
     for (const r of all) {
-      if (r.phase !== 'done' && now - r.spec.requestedAt >= timeoutMs) {
+      if (r.phase !== 'done' && now >= this.deadlineOf(r)) {
         this.counters.timeouts += 1;
         this.logger.warn('stopped watching: timeout', { taskId: r.spec.taskId, phase: r.phase });
         this.apply(r, onTimeout(r, this.config.timeoutMinutes));
@@ -363,9 +390,15 @@ export class TaskWatcher implements TaskWatchSink {
     const live = all.filter((r) => r.phase !== 'done');
     const work: Promise<void>[] = [];
     const taskWatches = live.filter((r) => r.phase === 'task');
-    if (taskWatches.some((r) => r.nextPollAt <= now)) work.push(this.pollTasks(taskWatches, now));
+    const listAllowed = now >= this.lastListAt + this.policy.baseMs;
+    if (listAllowed && taskWatches.some((r) => r.nextPollAt <= now)) {
+      this.lastListAt = now;
+      work.push(this.pollTasks(taskWatches, now));
+    }
+    // Watches on the same job or session share one read per round.
+    const reads = new Map<string, Promise<unknown>>();
     for (const r of live) {
-      if (r.phase !== 'task' && r.nextPollAt <= now) work.push(this.pollTarget(r));
+      if (r.phase !== 'task' && r.nextPollAt <= now) work.push(this.pollTarget(r, reads));
     }
     await Promise.all(work);
 
@@ -453,7 +486,15 @@ export class TaskWatcher implements TaskWatchSink {
   }
 
   /** read-job, find-session and session phases: one request each, through the in-flight cap. */
-  private async pollTarget(r: WatchRecord): Promise<void> {
+  private async pollTarget(r: WatchRecord, reads: Map<string, Promise<unknown>>): Promise<void> {
+    const shared = <T>(key: string, counter: EmCounter, request: () => Promise<T>): Promise<T> => {
+      let read = reads.get(key) as Promise<T> | undefined;
+      if (read === undefined) {
+        read = this.callEm(counter, request);
+        reads.set(key, read);
+      }
+      return read;
+    };
     const phase = r.phase;
     const target = r.spec.target;
     const jobId = target.jobId;
@@ -461,16 +502,20 @@ export class TaskWatcher implements TaskWatchSink {
     try {
       if (phase === 'read-job' && jobId !== undefined) {
         what = `GET /agents/jobs/${jobId}`;
-        const job = await this.callEm('getAgentJob', () => this.em.getAgentJob(jobId));
-        if (r.phase === phase) this.apply(r, onJobRead(r, job));
+        const job = await shared(`job:${jobId}`, 'getAgentJob', () => this.em.getAgentJob(jobId));
+        if (r.phase === phase) this.apply(r, onJobRead(r, job, this.stepContext()));
       } else if (phase === 'find-session' && jobId !== undefined) {
         what = `GET /agents/jobs/${jobId}/backupSessions`;
-        const sessions = await this.callEm('listJobSessions', () => this.em.listJobSessions(jobId));
+        const sessions = await shared(`sessions:${jobId}`, 'listJobSessions', () =>
+          this.em.listJobSessions(jobId),
+        );
         if (r.phase === phase) this.apply(r, onJobSessions(r, sessions, this.stepContext()));
       } else if (phase === 'session' && r.sessionId !== undefined) {
         const sessionId = r.sessionId;
         what = `GET /backupSessions/${sessionId}`;
-        const session = await this.callEm('getSession', () => this.em.getSession(sessionId));
+        const session = await shared(`session:${sessionId}`, 'getSession', () =>
+          this.em.getSession(sessionId),
+        );
         if (r.phase === phase) this.apply(r, onSession(r, session, this.stepContext()));
       } else {
         this.apply(r, onTargetMissing(r));
@@ -516,11 +561,24 @@ export class TaskWatcher implements TaskWatchSink {
       sessionSkewMs: this.sessionSkewMs,
       sessionAppearMs: this.sessionAppearMs,
       pollIntervalMs: this.policy.baseMs,
+      resolveGraceMs: this.resolveGraceMs,
     };
   }
 
   private timeoutMs(): number {
     return this.config.timeoutMinutes * 60_000;
+  }
+
+  /**
+   * config.timeoutMinutes after the request; a watch resumed after a long outage still gets up to a minute to
+   * read its result (or resolve it from the target) before the thread is told the bot gave up.
+   */
+  private deadlineOf(r: WatchRecord): number {
+    const timeoutMs = this.timeoutMs();
+    const byRequest = r.spec.requestedAt + timeoutMs;
+    return r.resumedAt === undefined
+      ? byRequest
+      : Math.max(byRequest, r.resumedAt + Math.min(timeoutMs, 60_000));
   }
 
   private newestWatchOf(taskId: string): WatchRecord | undefined {
@@ -544,7 +602,11 @@ export class TaskWatcher implements TaskWatchSink {
     if (r.phase === 'done') {
       this.counters.finished += 1;
       this.finishedKeys.set(r.key, true);
-      this.logger.info('watch ended', { taskId: r.spec.taskId, action: r.spec.action, reports: reports.length });
+      this.logger.info('watch ended', {
+        taskId: r.spec.taskId,
+        action: r.spec.action,
+        reports: reports.length,
+      });
       if (r.outbox.length === 0) this.remove(r);
     }
     this.dirty = true;
@@ -570,7 +632,9 @@ export class TaskWatcher implements TaskWatchSink {
     if (!this.running || this.delivering.has(r.key) || r.outbox.length === 0) return;
     const drain = this.slackLimiter
       .run(() => this.drain(r))
-      .catch((err: unknown) => this.logger.error('Slack delivery failed unexpectedly', { error: errorText(err) }))
+      .catch((err: unknown) =>
+        this.logger.error('Slack delivery failed unexpectedly', { error: errorText(err) }),
+      )
       .finally(() => {
         this.delivering.delete(r.key);
         this.scheduleNext();
@@ -591,7 +655,10 @@ export class TaskWatcher implements TaskWatchSink {
       } catch (err) {
         const code = slackErrorCode(err);
         if (code !== undefined && BLOCK_ERRORS.has(code) && !item.textOnly) {
-          this.logger.warn('Slack refused the blocks; sending the text alone', { error: code, taskId: r.spec.taskId });
+          this.logger.warn('Slack refused the blocks; sending the text alone', {
+            error: code,
+            taskId: r.spec.taskId,
+          });
           item.textOnly = true;
         } else if (code !== undefined && PERMANENT_SLACK_ERRORS.has(code)) {
           this.counters.slack.dropped += 1;
@@ -663,6 +730,7 @@ export class TaskWatcher implements TaskWatchSink {
 
   /** Polling and delivery restart at once after a restart; the rest of the record is as it was saved. */
   private normalizeRestored(r: WatchRecord, now: number): void {
+    r.resumedAt = now;
     r.nextPollAt = now;
     r.intervalMs = this.policy.baseMs;
     r.pollErrors = 0;
@@ -687,5 +755,9 @@ function slackErrorCode(err: unknown): string | undefined {
 }
 
 function errorText(err: unknown): string {
-  return isEmError(err) ? `${err.code}: ${describeEmError(err)}` : err instanceof Error ? err.message : String(err);
+  return isEmError(err)
+    ? `${err.code}: ${describeEmError(err)}`
+    : err instanceof Error
+      ? err.message
+      : String(err);
 }

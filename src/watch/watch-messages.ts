@@ -6,6 +6,7 @@ import { ACTION_IDS } from '../slack/action-ids.js';
 import { formatDuration } from './format-duration.js';
 import type { WatchSpec } from './types.js';
 import type { SessionSummary, WatchReport } from './watch-report.js';
+import { wantedSchedule } from './watch-steps.js';
 
 export interface SlackMessage {
   text: string;
@@ -61,7 +62,6 @@ export function taskRunningMessage(spec: WatchSpec): SlackMessage {
   };
 }
 
-
 export { ACTION_VERBS };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -82,8 +82,11 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** ` EM: "…"`, closed with a full stop unless EM's own message ends a sentence, so text can follow. */
 function quoteEm(message: string | undefined): string {
-  return message === undefined || message.trim() === '' ? '' : ` EM: "${escapeMrkdwn(message.trim())}"`;
+  const m = message?.trim() ?? '';
+  if (m === '') return '';
+  return ` EM: "${escapeMrkdwn(m)}"${/[.!?]$/.test(m) ? '' : '.'}`;
 }
 
 function whoAsked(spec: WatchSpec): string {
@@ -196,7 +199,7 @@ function outcomeOf(spec: WatchSpec, report: WatchReport): Outcome {
         };
       }
       const state = report.readBack.scheduleEnabled ? 'enabled' : 'disabled';
-      const wanted = spec.wantedScheduleEnabled;
+      const wanted = wantedSchedule(spec);
       if (wanted !== undefined && wanted !== report.readBack.scheduleEnabled) {
         return {
           emoji: report.taskSuccess === false ? EMOJI.failure : EMOJI.warning,
@@ -267,9 +270,8 @@ function outcomeOf(spec: WatchSpec, report: WatchReport): Outcome {
             ? `backup session *${escapeMrkdwn(report.sessionName ?? '?')}* was still ${report.lastState ?? 'running'}`
             : report.waitingFor === 'new-session'
               ? 'no backup session of the job had appeared yet'
-              : 'the job could not be read back yet';
-      const look =
-        report.waitingFor === 'task' ? `\`/veeam task ${spec.taskId}\`` : lookupHint(spec);
+              : `the job's schedule could not be confirmed yet (${report.lastState ?? 'not read'})`;
+      const look = report.waitingFor === 'task' ? `\`/veeam task ${spec.taskId}\`` : lookupHint(spec);
       return {
         emoji: EMOJI.timeout,
         reply: `stopped watching after ${report.minutes} min; ${what}. Look it up with ${look}.`,
@@ -304,7 +306,8 @@ export function watchReplyMessage(spec: WatchSpec, report: WatchReport): SlackMe
 /** The parent message once the Task ended: the outcome at a glance, no Cancel button (new blocks replace the old). */
 export function taskParentMessage(spec: WatchSpec, report: WatchReport): SlackMessage {
   const o = outcomeOf(spec, report);
-  const emoji = report.kind === 'task' && report.success && report.followUp !== undefined ? EMOJI.running : o.emoji;
+  const emoji =
+    report.kind === 'task' && report.success && report.followUp !== undefined ? EMOJI.running : o.emoji;
   const line = `${emoji} ${title(spec)}: ${o.glance}`;
   const context = `${whoAsked(spec)} EM task ${spec.taskId}. Details in the thread.`;
   return {

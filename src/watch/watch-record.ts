@@ -28,6 +28,7 @@ export interface WatchRecord {
   task?: { success: boolean; message: string; state: string; finishedAt: number };
   /** EM no longer knew the Task (404): the result is being read from the target. */
   forgotten?: boolean;
+  forgottenAt?: number;
   /** find-session: sessions created before this do not count (undefined: the newest one counts). */
   findSince?: number;
   /** find-session: give up looking for a new session after this. */
@@ -37,6 +38,8 @@ export interface WatchRecord {
   /** Last state seen in the current phase, for the timeout message. */
   lastState?: string;
   cancelledBy?: string;
+  /** Set when resumed from the state file: a watch resumed past its timeout still gets a short chance. */
+  resumedAt?: number;
   outbox: OutboxItem[];
   nextOutboxId: number;
   /** Polling: when next, and the (grown) interval to use after that. */

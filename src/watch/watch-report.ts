@@ -44,7 +44,13 @@ export type WatchReport =
   | { kind: 'no-session'; waitedMs: number; newest?: SessionSummary; resolved: boolean }
   /** EM forgot the Task and the target could not be read either. */
   | { kind: 'unknown'; reason: string }
-  | { kind: 'timeout'; minutes: number; waitingFor: 'task' | 'session' | 'new-session' | 'job'; lastState?: string; sessionName?: string }
+  | {
+      kind: 'timeout';
+      minutes: number;
+      waitingFor: 'task' | 'session' | 'new-session' | 'job';
+      lastState?: string;
+      sessionName?: string;
+    }
   /** Cancelled and EM no longer knows the Task, so there is no final state to read. */
   | { kind: 'cancelled'; byUser: string };
 

@@ -14,6 +14,19 @@ export interface StepContext {
   sessionAppearMs: number;
   /** A new phase starts its backoff from here. */
   pollIntervalMs: number;
+  /**
+   * EM may forget a Task before its action took effect: a schedule read from the job that is not yet the wanted
+   * state is read again for this long before it is reported as is.
+   */
+  resolveGraceMs: number;
+}
+
+/** The ScheduleEnabled state the action aims at, when known (the Slack surface sets it for toggle too). */
+export function wantedSchedule(spec: WatchSpec): boolean | undefined {
+  if (spec.wantedScheduleEnabled !== undefined) return spec.wantedScheduleEnabled;
+  if (spec.action === 'enable') return true;
+  if (spec.action === 'disable') return false;
+  return undefined;
 }
 
 const SCHEDULE_ACTIONS = new Set(['enable', 'disable', 'toggle']);
@@ -93,6 +106,7 @@ export function onTaskFinished(r: WatchRecord, task: Task, ctx: StepContext): Wa
 /** GET /tasks/{id} answered 404: resolve from the target (em-api.md fact 7). */
 export function onTaskForgotten(r: WatchRecord, ctx: StepContext): WatchReport[] {
   r.forgotten = true;
+  r.forgottenAt = ctx.now;
   if (r.cancelledBy !== undefined) return finish(r, { kind: 'cancelled', byUser: r.cancelledBy });
   const jobId = jobIdOf(r.spec);
   const sessionId = sessionIdOf(r.spec);
@@ -123,7 +137,14 @@ export function onTaskForgotten(r: WatchRecord, ctx: StepContext): WatchReport[]
 }
 
 /** read-job: ScheduleEnabled read back after the toggle. */
-export function onJobRead(r: WatchRecord, job: AgentBackupJob): WatchReport[] {
+export function onJobRead(r: WatchRecord, job: AgentBackupJob, ctx: StepContext): WatchReport[] {
+  const wanted = wantedSchedule(r.spec);
+  const settling = r.forgotten && r.forgottenAt !== undefined && ctx.now < r.forgottenAt + ctx.resolveGraceMs;
+  if (settling && wanted !== undefined && job.scheduleEnabled !== wanted) {
+    // The forgotten Task may not have taken effect yet: read again rather than report a false mismatch.
+    r.lastState = `schedule still ${job.scheduleEnabled ? 'enabled' : 'disabled'}`;
+    return [];
+  }
   return finish(r, {
     kind: 'schedule',
     taskSuccess: r.forgotten ? undefined : r.task?.success,
@@ -137,9 +158,15 @@ export function onJobRead(r: WatchRecord, job: AgentBackupJob): WatchReport[] {
 
 /**
  * The session a start/retry created: the job's newest (agent parent sessions before per-machine children),
- * created at or after `since`. Undefined `since`: simply the newest.
+ * created at or after `since`. A session that had already ended before the request cannot be the one it
+ * started (a run from a minute earlier would otherwise pass the clock-skew allowance). Undefined `since`:
+ * simply the newest.
  */
-export function pickSession(sessions: readonly BackupSession[], since: number | undefined): BackupSession | undefined {
+export function pickSession(
+  sessions: readonly BackupSession[],
+  since: number | undefined,
+  requestedAt?: number,
+): BackupSession | undefined {
   const parents = sessions.filter((s) => s.jobType !== 'AgentManagement');
   const pool = parents.length > 0 ? parents : sessions;
   let newest: BackupSession | undefined;
@@ -147,19 +174,26 @@ export function pickSession(sessions: readonly BackupSession[], since: number | 
   for (const s of pool) {
     const at = Date.parse(s.creationTime);
     const t = Number.isNaN(at) ? Number.NEGATIVE_INFINITY : at;
+    if (since !== undefined) {
+      if (!(t >= since)) continue;
+      const ended = s.endTime === undefined ? Number.NaN : Date.parse(s.endTime);
+      if (requestedAt !== undefined && ended < requestedAt) continue;
+    }
     if (newest === undefined || t > newestAt) {
       newest = s;
       newestAt = t;
     }
   }
-  if (newest === undefined) return undefined;
-  if (since !== undefined && !(newestAt >= since)) return undefined;
   return newest;
 }
 
 /** find-session: the job's sessions (newest first or not; we sort ourselves). */
-export function onJobSessions(r: WatchRecord, sessions: readonly BackupSession[], ctx: StepContext): WatchReport[] {
-  const found = pickSession(sessions, r.findSince);
+export function onJobSessions(
+  r: WatchRecord,
+  sessions: readonly BackupSession[],
+  ctx: StepContext,
+): WatchReport[] {
+  const found = pickSession(sessions, r.findSince, r.spec.requestedAt);
   if (found === undefined) {
     if (r.findSince === undefined) {
       return finish(r, {
@@ -190,7 +224,11 @@ export function onSession(r: WatchRecord, session: BackupSession, ctx: StepConte
   r.sessionName = session.name;
   r.lastState = session.state;
   if (session.state !== 'Stopped') return [];
-  return finish(r, { kind: 'session', session: summarizeSession(session, ctx.now), resolved: r.forgotten === true });
+  return finish(r, {
+    kind: 'session',
+    session: summarizeSession(session, ctx.now),
+    resolved: r.forgotten === true,
+  });
 }
 
 /** The job or session to read answered 404. */
@@ -215,7 +253,13 @@ export function onTimeout(r: WatchRecord, minutes: number): WatchReport[] {
         : r.phase === 'find-session'
           ? ('new-session' as const)
           : ('job' as const);
-  return finish(r, { kind: 'timeout', minutes, waitingFor, lastState: r.lastState, sessionName: r.sessionName });
+  return finish(r, {
+    kind: 'timeout',
+    minutes,
+    waitingFor,
+    lastState: r.lastState,
+    sessionName: r.sessionName,
+  });
 }
 
 function enter(r: WatchRecord, phase: WatchRecord['phase'], ctx: StepContext): void {

@@ -26,7 +26,7 @@ function allText(message: { text: string; blocks: unknown[] }): string {
 }
 
 describe('watch reply messages', () => {
-  it('a failed Task shows ❌, EM\'s message verbatim, the duration and who asked and approved', () => {
+  it("a failed Task shows ❌, EM's message verbatim, the duration and who asked and approved", () => {
     const report: WatchReport = {
       kind: 'task',
       success: false,
@@ -63,7 +63,7 @@ describe('watch reply messages', () => {
     expect(parent.text).toContain('⏳');
   });
 
-  it('a Failed session shows ❌, the result and EM\'s FailureMessage; Warning shows ⚠️', () => {
+  it("a Failed session shows ❌, the result and EM's FailureMessage; Warning shows ⚠️", () => {
     const failed = watchReplyMessage(spec, {
       kind: 'session',
       resolved: false,
@@ -83,7 +83,14 @@ describe('watch reply messages', () => {
     const warning = watchReplyMessage(spec, {
       kind: 'session',
       resolved: false,
-      session: { id: 's1', name: 'n', state: 'Stopped', result: 'Warning', failureMessage: 'Slow', durationMs: 1_000 },
+      session: {
+        id: 's1',
+        name: 'n',
+        state: 'Stopped',
+        result: 'Warning',
+        failureMessage: 'Slow',
+        durationMs: 1_000,
+      },
     });
     expect(warning.text).toContain('⚠️');
   });
@@ -125,7 +132,12 @@ describe('watch reply messages', () => {
     const unknown = watchReplyMessage(spec, { kind: 'unknown', reason: 'the job could not be found.' });
     expect(unknown.text).toContain('`/veeam job Server Backup`');
     expect(unknown.text).toContain('`/veeam task task-7`');
-    const timeout = watchReplyMessage(spec, { kind: 'timeout', minutes: 60, waitingFor: 'task', lastState: 'Running' });
+    const timeout = watchReplyMessage(spec, {
+      kind: 'timeout',
+      minutes: 60,
+      waitingFor: 'task',
+      lastState: 'Running',
+    });
     expect(timeout.text).toContain('stopped watching after 60 min');
     expect(timeout.text).toContain('`/veeam task task-7`');
   });

@@ -3,6 +3,7 @@ import type { BackupSession, Task } from '../../src/em/types.js';
 import type { WatchSpec } from '../../src/watch/types.js';
 import { newWatchRecord, restoreWatches } from '../../src/watch/watch-record.js';
 import {
+  onJobRead,
   onJobSessions,
   onSession,
   onTaskFinished,
@@ -10,6 +11,7 @@ import {
   pickSession,
   type StepContext,
   taskMatchesSpec,
+  wantedSchedule,
 } from '../../src/watch/watch-steps.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -18,6 +20,7 @@ const ctx = (now = T0 + 5_000): StepContext => ({
   sessionSkewMs: 120_000,
   sessionAppearMs: 300_000,
   pollIntervalMs: 50,
+  resolveGraceMs: 60_000,
 });
 
 function spec(overrides: Partial<WatchSpec> = {}): WatchSpec {
@@ -44,7 +47,13 @@ function task(state: string, success?: boolean, message = '', operation = 'Start
   };
 }
 
-function session(id: string, createdAt: number, state = 'Working', result = 'None', jobType = 'AgentBackup'): BackupSession {
+function session(
+  id: string,
+  createdAt: number,
+  state = 'Working',
+  result = 'None',
+  jobType = 'AgentBackup',
+): BackupSession {
   return {
     id,
     uid: `urn:veeam:BackupJobSession:${id}`,
@@ -67,17 +76,31 @@ function session(id: string, createdAt: number, state = 'Working', result = 'Non
 describe('watch steps', () => {
   it('a delivered start moves on to finding the backup session it created', () => {
     const r = newWatchRecord(spec(), T0, 50);
-    const reports = onTaskFinished(r, task('Finished', true, 'Job "Server Backup" triggered to start.'), ctx());
+    const reports = onTaskFinished(
+      r,
+      task('Finished', true, 'Job "Server Backup" triggered to start.'),
+      ctx(),
+    );
     expect(r.phase).toBe('find-session');
-    expect(reports).toEqual([expect.objectContaining({ kind: 'task', success: true, followUp: 'backup-session' })]);
+    expect(reports).toEqual([
+      expect.objectContaining({ kind: 'task', success: true, followUp: 'backup-session' }),
+    ]);
     expect(r.findSince).toBe(T0 - 120_000);
   });
 
   it('a failed start ends the watch with the Task result', () => {
     const r = newWatchRecord(spec(), T0, 50);
-    const reports = onTaskFinished(r, task('Finished', false, 'Job "Server Backup" is already running.'), ctx());
+    const reports = onTaskFinished(
+      r,
+      task('Finished', false, 'Job "Server Backup" is already running.'),
+      ctx(),
+    );
     expect(r.phase).toBe('done');
-    expect(reports[0]).toMatchObject({ kind: 'task', success: false, emMessage: 'Job "Server Backup" is already running.' });
+    expect(reports[0]).toMatchObject({
+      kind: 'task',
+      success: false,
+      emMessage: 'Job "Server Backup" is already running.',
+    });
   });
 
   it('schedule actions always read the job back, whatever the Task said', () => {
@@ -93,6 +116,10 @@ describe('watch steps', () => {
     expect(pickSession([old, child, mine], T0 - 120_000)?.id).toBe('mine');
     expect(pickSession([old], T0 - 120_000)).toBeUndefined();
     expect(pickSession([old], undefined)?.id).toBe('old');
+    // A run that started within the skew allowance but ended before the request is not ours.
+    const earlier = session('earlier', T0 - 90_000, 'Stopped', 'Failed');
+    expect(pickSession([earlier], T0 - 120_000, T0)).toBeUndefined();
+    expect(pickSession([earlier, mine], T0 - 120_000, T0)?.id).toBe('mine');
   });
 
   it('keeps looking for the new session until the deadline, then says none appeared', () => {
@@ -115,7 +142,10 @@ describe('watch steps', () => {
     const end = { ...session('mine', T0 + 1_000, 'Stopped', 'Failed'), failureMessage: 'Disk full' };
     const reports = onSession(r, end, ctx());
     expect(r.phase).toBe('done');
-    expect(reports[0]).toMatchObject({ kind: 'session', session: { result: 'Failed', failureMessage: 'Disk full', durationMs: 60_000 } });
+    expect(reports[0]).toMatchObject({
+      kind: 'session',
+      session: { result: 'Failed', failureMessage: 'Disk full', durationMs: 60_000 },
+    });
   });
 
   it('a forgotten Task is resolved from its target, or ends as cancelled when someone cancelled it', () => {
@@ -143,6 +173,26 @@ describe('watch steps', () => {
     expect(taskMatchesSpec(spec(), task('Running', undefined, '', 'StartJob'))).toBe(true);
     expect(taskMatchesSpec(spec(), task('Running', undefined, '', 'UpdateJob'))).toBe(false);
     expect(taskMatchesSpec(spec(), task('Running', undefined, '', 'SomethingNew'))).toBe(true);
+  });
+});
+
+describe('schedule read-back after a forgotten Task', () => {
+  it('re-reads a job not yet in the wanted state during the grace period, then reports it as is', () => {
+    const r = newWatchRecord(spec({ action: 'disable', wantedScheduleEnabled: false }), T0, 50);
+    onTaskForgotten(r, ctx(T0 + 1_000));
+    expect(r.phase).toBe('read-job');
+    const job = { scheduleEnabled: true } as Parameters<typeof onJobRead>[1];
+    expect(onJobRead(r, job, ctx(T0 + 2_000))).toEqual([]);
+    expect(r.phase).toBe('read-job');
+    const late = onJobRead(r, job, ctx(T0 + 62_000));
+    expect(r.phase).toBe('done');
+    expect(late[0]).toMatchObject({ kind: 'schedule', resolved: true, readBack: { scheduleEnabled: true } });
+  });
+
+  it('knows the wanted state from the spec, or from enable/disable', () => {
+    expect(wantedSchedule(spec({ action: 'toggle', wantedScheduleEnabled: false }))).toBe(false);
+    expect(wantedSchedule(spec({ action: 'toggle' }))).toBeUndefined();
+    expect(wantedSchedule(spec({ action: 'enable' }))).toBe(true);
   });
 });
 
