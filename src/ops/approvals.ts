@@ -93,6 +93,20 @@ export class ApprovalBook {
     return { kind: 'decided', approval };
   }
 
+  /** Marks every pending request past its expiry as expired and returns them, so their messages can say so. */
+  expireDue(): Approval[] {
+    const now = this.clock.now();
+    const expired: Approval[] = [];
+    for (const approval of Object.values(this.items.mget<Approval>(this.items.keys()))) {
+      if (approval.status === 'pending' && now >= approval.expiresAt) {
+        approval.status = 'expired';
+        approval.decidedAt = approval.expiresAt;
+        expired.push(approval);
+      }
+    }
+    return expired;
+  }
+
   close(): void {
     this.items.close();
   }
