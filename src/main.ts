@@ -4,6 +4,7 @@ import 'dotenv/config';
 import { createBot } from './bot.js';
 import { ConfigError, loadConfig } from './config.js';
 import { EmClient } from './em/client.js';
+import { isEmError } from './em/errors.js';
 import { createLogger } from './log/logger.js';
 
 async function main(): Promise<void> {
@@ -19,6 +20,17 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
   const em = new EmClient({ config: config.em, logger: logger.child({ component: 'em' }) });
+  // A wrong password never fixes itself: stop at once with what to change. EM being down only warns,
+  // since the bot still answers in Slack and logs on by itself once EM is back.
+  try {
+    await em.logon();
+  } catch (err) {
+    if (isEmError(err) && err.kind === 'auth') {
+      logger.error(err.message);
+      process.exit(2);
+    }
+    logger.warn('Enterprise Manager is not reachable yet; starting anyway', { error: err });
+  }
   const bot = createBot({ config, em, logger });
 
   let stopping = false;
