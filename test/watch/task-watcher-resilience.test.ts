@@ -82,7 +82,7 @@ describe('TaskWatcher under EM trouble', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toContain('⏱️ Start *Server Backup*: stopped watching');
     expect(replies[0]?.text).toContain('`/veeam task ');
-    expect(run.parent().text).toContain('no longer watched');
+    await waitFor(() => run.parent().text.includes('no longer watched'), `the parent to show ${'no longer watched'}`);
     expect(kit.watcher.stats().timeouts).toBe(1);
   });
 
@@ -98,7 +98,7 @@ describe('TaskWatcher under EM trouble', () => {
     expect(replies[1]?.text).toContain('❌ Start *Server Backup*: failed');
     expect(replies[1]?.text).toContain('EM: "Task was cancelled"');
     expect(replies[1]?.text).toContain('Cancelled by <@UOPER2>');
-    expect(run.parent().text).toContain('❌');
+    await waitFor(() => run.parent().text.includes('❌'), `the parent to show ${'❌'}`);
   });
 
   it('cancel of a Task EM already forgot says "cancelled" at once', async () => {
@@ -110,7 +110,7 @@ describe('TaskWatcher under EM trouble', () => {
     const replies = run.replies();
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toContain('🛑 Start *Server Backup*: cancelled by <@UOPER2>');
-    expect(run.parent().text).toContain('cancelled by <@UOPER2>');
+    await waitFor(() => run.parent().text.includes('cancelled by <@UOPER2>'), `the parent to show ${'cancelled by <@UOPER2>'}`);
   });
 
   it('keeps polling OperationFinished and never reports its placeholder', async () => {

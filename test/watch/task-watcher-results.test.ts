@@ -34,7 +34,7 @@ describe('TaskWatcher results', () => {
       kit.fake.messages.filter((m) => m.threadTs !== undefined && m.threadTs !== run.spec.threadTs),
     ).toEqual([]);
 
-    const parent = run.parent();
+    const parent = await waitFor(() => run.parent().updates >= 2 && run.parent(), 'the final parent update');
     expect(parent.updates).toBe(2);
     expect(parent.text).toContain('✅ Start *Server Backup*: backup *Success*');
     expect(textOf(parent)).not.toContain('task_cancel');
@@ -53,7 +53,7 @@ describe('TaskWatcher results', () => {
     expect(last?.text).toContain('❌ Start *Server Backup*');
     expect(last?.text).toContain('*Failed*');
     expect(last?.text).toContain('EM: "Cannot access volume C:"');
-    expect(run.parent().text).toContain('❌');
+    await waitFor(() => run.parent().text.includes('❌'), `the parent to show ${'❌'}`);
   });
 
   it('follows the session a retry started (after a failed run)', async () => {
@@ -84,7 +84,7 @@ describe('TaskWatcher results', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toContain('❌ Stop *Server Backup*: failed');
     expect(replies[0]?.text).toContain('EM: "Job "Server Backup" is not running."');
-    expect(run.parent().text).toContain('❌ Stop *Server Backup*: failed.');
+    await waitFor(() => run.parent().text.includes('❌ Stop *Server Backup*: failed.'), `the parent to show ${'❌ Stop *Server Backup*: failed.'}`);
   });
 
   it('confirms a job stop by the running session ending', async () => {
@@ -104,7 +104,7 @@ describe('TaskWatcher results', () => {
       /✅ Stop \*Server Backup\*: confirmed: session \*Server Backup@.*\* is Stopped/,
     );
     expect(replies[1]?.text).toContain('its result: Failed');
-    expect(stop.parent().text).toContain('session stopped');
+    await waitFor(() => stop.parent().text.includes('session stopped'), `the parent to show ${'session stopped'}`);
   });
 
   it('confirms a session stop', async () => {
@@ -146,7 +146,7 @@ describe('TaskWatcher results', () => {
     expect(disable.replies()[0]?.text).toContain('EM: "Ok"');
     expect(disable.replies()[0]?.text).toContain('reads back as *disabled*');
     expect(toggle.replies()[0]?.text).toContain('reads back as *enabled*');
-    expect(toggle.parent().text).toContain('schedule is now *enabled*');
+    await waitFor(() => toggle.parent().text.includes('schedule is now *enabled*'), `the parent to show ${'schedule is now *enabled*'}`);
 
     // Somebody flipped it in between: the toggle meant to enable leaves it disabled.
     const wrong = await kit.act('enable', LINUX_DB, { wantedScheduleEnabled: true });
