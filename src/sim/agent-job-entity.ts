@@ -6,8 +6,18 @@ import { SIM_BACKUP_SERVER } from './seed-ids.js';
 
 const WEEK = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
 ];
 const ALL_HOURS = Array.from({ length: 24 }, () => '1').join(',');
 
@@ -17,7 +27,12 @@ export function jobEntity(base: string, job: SimJob): El {
   const href = `${base}/${agent ? 'agents/jobs' : 'jobs'}/${job.id}`;
   const entityName = agent ? 'AgentBackupJob' : 'Job';
   const linkList: El[] = [
-    link('Up', `${base}/backupServers/${SIM_BACKUP_SERVER.id}`, 'BackupServerReference', SIM_BACKUP_SERVER.name),
+    link(
+      'Up',
+      `${base}/backupServers/${SIM_BACKUP_SERVER.id}`,
+      'BackupServerReference',
+      SIM_BACKUP_SERVER.name,
+    ),
     link('Alternate', href, 'JobReference', job.name),
     link('Down', `${href}/includes`, 'ObjectInJobList'),
     link('ToggleScheduleEnabled', `${href}?action=toggleScheduleEnabled`),
@@ -28,7 +43,12 @@ export function jobEntity(base: string, job: SimJob): El {
   ];
   return el(
     entityName,
-    { Type: entityName, Href: `${href}?format=Entity`, Name: job.name, UID: `urn:veeam:${entityName}:${job.id}` },
+    {
+      Type: entityName,
+      Href: `${href}?format=Entity`,
+      Name: job.name,
+      UID: `urn:veeam:${entityName}:${job.id}`,
+    },
     [
       links(linkList),
       field('JobType', job.jobType),
@@ -100,8 +120,16 @@ function jobInfo(href: string, job: SimJob): El {
     },
     guestProcessing(false),
     el('GfsRetentionPolicy', { Enabled: false }, [
-      el('Weekly', undefined, [field('Enabled', false), field('RetentionPeriod', 1), field('SelectedDay', 'Sunday')]),
-      el('Monthly', undefined, [field('Enabled', false), field('RetentionPeriod', 1), field('SelectedWeek', 'First')]),
+      el('Weekly', undefined, [
+        field('Enabled', false),
+        field('RetentionPeriod', 1),
+        field('SelectedDay', 'Sunday'),
+      ]),
+      el('Monthly', undefined, [
+        field('Enabled', false),
+        field('RetentionPeriod', 1),
+        field('SelectedWeek', 'First'),
+      ]),
       el('Yearly', undefined, [
         field('Enabled', false),
         field('RetentionPeriod', 1),
@@ -121,9 +149,17 @@ const LINUX_EXCLUDED = ['/cdrom', '/dev', '/media', '/mnt', '/proc', '/tmp', '/l
 
 /** Per-include options list the default exclusions; the job-level block indexes every folder (as in the seed). */
 function guestProcessing(perInclude: boolean): El {
-  const folders = (paths: string[]): El => el('ExcludedIndexingFolders', undefined, paths.map((p) => field('Path', p)));
+  const folders = (paths: string[]): El =>
+    el(
+      'ExcludedIndexingFolders',
+      undefined,
+      paths.map((p) => field('Path', p)),
+    );
   return el('GuestProcessingOptions', undefined, [
-    el('VssSnapshotOptions', undefined, [field('VssSnapshotMode', 'RequireSuccess'), field('IsCopyOnly', false)]),
+    el('VssSnapshotOptions', undefined, [
+      field('VssSnapshotMode', 'RequireSuccess'),
+      field('IsCopyOnly', false),
+    ]),
     el('WindowsGuestFSIndexingOptions', undefined, [
       field('FileSystemIndexingMode', perInclude ? 'ExceptSpecifiedFolders' : 'EveryFolders'),
       field('IncludedIndexingFolders', undefined),

@@ -67,7 +67,11 @@ export class LogonSessions {
 }
 
 /** Checks `Authorization: Basic …` against the configured credentials; returns the user name when they match. */
-export function checkBasic(header: string | undefined, username: string, password: string): string | undefined {
+export function checkBasic(
+  header: string | undefined,
+  username: string,
+  password: string,
+): string | undefined {
   const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
   if (!match) return undefined;
   const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');

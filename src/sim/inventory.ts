@@ -40,7 +40,13 @@ export class Inventory {
       this.jobs.set(job.id, job);
       // Every seeded job has one finished Success session a day earlier, so "newest session" always exists.
       const start = now - DAY_MS;
-      this.addSession({ jobId: job.id, state: 'Stopped', result: 'Success', creationTime: start, endTime: start + 9 * 60_000 });
+      this.addSession({
+        jobId: job.id,
+        state: 'Stopped',
+        result: 'Success',
+        creationTime: start,
+        endTime: start + 9 * 60_000,
+      });
     }
   }
 
@@ -110,7 +116,15 @@ export class Inventory {
     const session = this.newSession(job, jobType, creationTime, state, result, endTime, init.failureMessage);
     if (jobType === 'AgentBackup') {
       for (const machine of job.machines) {
-        const child = this.newSession(job, 'AgentManagement', creationTime, state, result, endTime, init.failureMessage);
+        const child = this.newSession(
+          job,
+          'AgentManagement',
+          creationTime,
+          state,
+          result,
+          endTime,
+          init.failureMessage,
+        );
         child.name = `${job.name} - ${machine}@${timestamp(creationTime)}`;
         child.parentId = session.id;
       }
@@ -125,7 +139,11 @@ export class Inventory {
     if (session.state !== 'Working') return;
     const message =
       outcome.message ??
-      (outcome.result === 'Failed' ? this.pick(FAILURE_MESSAGES) : outcome.result === 'Warning' ? this.pick(WARNING_MESSAGES) : undefined);
+      (outcome.result === 'Failed'
+        ? this.pick(FAILURE_MESSAGES)
+        : outcome.result === 'Warning'
+          ? this.pick(WARNING_MESSAGES)
+          : undefined);
     const end = this.deps.now();
     for (const s of [session, ...this.children(session.id)]) {
       if (s.state !== 'Working') continue;
@@ -190,7 +208,14 @@ export function timestamp(ms: number): string {
 }
 
 function daily(time: string, days = WEEK, kind = 'Everyday'): SimJobSchedule {
-  return { dailyEnabled: true, dailyKind: kind, days, time, monthlyEnabled: false, periodicallyEnabled: false };
+  return {
+    dailyEnabled: true,
+    dailyKind: kind,
+    days,
+    time,
+    monthlyEnabled: false,
+    periodicallyEnabled: false,
+  };
 }
 
 function seededJobs(): SimJob[] {

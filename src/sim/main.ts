@@ -1,8 +1,8 @@
 // `npm run sim`: run the EM simulator standalone, knobs from the environment, until SIGINT/SIGTERM.
 
-import { startEmSimulator } from './simulator.js';
 import { SIM_DEFAULT_CREDENTIALS } from './seed-ids.js';
 import { simOptionsFromEnv } from './sim-options-from-env.js';
+import { startEmSimulator } from './simulator.js';
 
 async function main(): Promise<void> {
   const sim = await startEmSimulator(simOptionsFromEnv());

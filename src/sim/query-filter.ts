@@ -14,7 +14,8 @@ export function parseFilter(text: string): FilterNode {
   const parser = new Parser(text);
   const node = parser.parseOr();
   parser.skipSpace();
-  if (!parser.atEnd()) throw new FilterError(`Unexpected "${text.slice(parser.pos)}" in filter at position ${parser.pos}.`);
+  if (!parser.atEnd())
+    throw new FilterError(`Unexpected "${text.slice(parser.pos)}" in filter at position ${parser.pos}.`);
   return node;
 }
 
@@ -92,7 +93,8 @@ class Parser {
     }
     const start = this.pos;
     while (!this.atEnd() && !';,()"'.includes(this.text[this.pos] as string)) this.pos++;
-    if (this.text[this.pos] === '"') throw new FilterError(`Unexpected quote in filter at position ${this.pos}.`);
+    if (this.text[this.pos] === '"')
+      throw new FilterError(`Unexpected quote in filter at position ${this.pos}.`);
     // EM silently drops spaces from unquoted values.
     return this.text.slice(start, this.pos).replace(/\s+/g, '');
   }
@@ -116,7 +118,8 @@ export type FieldSpecs<T> = Record<string, FieldSpec<T>>;
 /** Lower-cased field name → spec; throws FilterError for an unknown field. */
 export function lookupField<T>(fields: FieldSpecs<T>, name: string): FieldSpec<T> {
   const spec = fields[name.toLowerCase()];
-  if (!spec) throw new FilterError(`Unknown field "${name}". Known fields: ${Object.keys(fields).join(', ')}.`);
+  if (!spec)
+    throw new FilterError(`Unknown field "${name}". Known fields: ${Object.keys(fields).join(', ')}.`);
   return spec;
 }
 
@@ -138,7 +141,8 @@ export function compileFilter<T>(node: FilterNode, fields: FieldSpecs<T>): (item
     }
     case 'bool': {
       const want = node.value.toLowerCase();
-      if (want !== 'true' && want !== 'false') throw new FilterError(`"${node.value}" is not a boolean for ${node.field}.`);
+      if (want !== 'true' && want !== 'false')
+        throw new FilterError(`"${node.value}" is not a boolean for ${node.field}.`);
       const wantNum = want === 'true' ? 1 : 0;
       return (item) => test((spec.get(item) ? 1 : 0) - wantNum);
     }
@@ -153,7 +157,8 @@ export function compileFilter<T>(node: FilterNode, fields: FieldSpecs<T>): (item
     case 'enum': {
       const lower = spec.order.map((v) => v.toLowerCase());
       const want = lower.indexOf(node.value.toLowerCase());
-      if (want < 0) throw new FilterError(`"${node.value}" is not a valid ${node.field} (${spec.order.join(', ')}).`);
+      if (want < 0)
+        throw new FilterError(`"${node.value}" is not a valid ${node.field} (${spec.order.join(', ')}).`);
       return (item) => test(lower.indexOf(spec.get(item).toLowerCase()) - want);
     }
   }

@@ -11,7 +11,14 @@ import { jobEntity } from './agent-job-entity.js';
 import { type El, el, link, links } from './em-element.js';
 import type { Inventory } from './inventory.js';
 import type { SimJob, SimSession } from './inventory-model.js';
-import { compileFilter, FilterError, type FieldSpecs, fieldComparator, lookupField, parseFilter } from './query-filter.js';
+import {
+  compileFilter,
+  type FieldSpecs,
+  FilterError,
+  fieldComparator,
+  lookupField,
+  parseFilter,
+} from './query-filter.js';
 import { jobRefEl, sessionEntityEl, sessionRefEl } from './representations.js';
 import { SIM_BACKUP_SERVER } from './seed-ids.js';
 
@@ -41,7 +48,11 @@ const SESSION_FIELDS: FieldSpecs<SimSession> = {
   jobname: { kind: 'text', get: (s) => s.jobName },
   creationtime: { kind: 'date', get: (s) => s.creationTime },
   endtime: { kind: 'date', get: (s) => s.endTime },
-  state: { kind: 'enum', order: ['Starting', 'Stopping', 'Working', 'Pausing', 'Resuming', 'Stopped'], get: (s) => s.state },
+  state: {
+    kind: 'enum',
+    order: ['Starting', 'Stopping', 'Working', 'Pausing', 'Resuming', 'Stopped'],
+    get: (s) => s.state,
+  },
   // EM compares enums by ordinal: None (still running) < Success < Warning < Failed.
   result: { kind: 'enum', order: ['None', 'Success', 'Warning', 'Failed'], get: (s) => s.result },
   isretry: { kind: 'bool', get: (s) => s.isRetry },
@@ -89,7 +100,9 @@ export function runQuery(base: string, inventory: Inventory, params: URLSearchPa
     });
   }
   if (!typeName) throw new QueryError('Query type is not specified.');
-  throw new QueryError(`Query type "${params.get('type')}" is not supported by the simulator (AgentBackupJob, Job, BackupJobSession).`);
+  throw new QueryError(
+    `Query type "${params.get('type')}" is not supported by the simulator (AgentBackupJob, Job, BackupJobSession).`,
+  );
 }
 
 function query<T>(base: string, params: URLSearchParams, type: QueryType<T>): El {
@@ -100,7 +113,8 @@ function query<T>(base: string, params: URLSearchParams, type: QueryType<T>): El
   let items = type.items();
   const filterText = params.get('filter');
   try {
-    if (filterText !== null && filterText.trim() !== '') items = items.filter(compileFilter(parseFilter(filterText), type.fields));
+    if (filterText !== null && filterText.trim() !== '')
+      items = items.filter(compileFilter(parseFilter(filterText), type.fields));
     const sortAsc = params.get('sortAsc') ?? params.get('sortasc');
     const sortDesc = params.get('sortDesc') ?? params.get('sortdesc');
     if (sortAsc) items = [...items].sort(fieldComparator(lookupField(type.fields, sortAsc)));
@@ -126,7 +140,12 @@ function query<T>(base: string, params: URLSearchParams, type: QueryType<T>): El
       : { name: 'Refs', items: 'Refs', children: items.map(type.ref) },
     entities
       ? el('Entities', undefined, [
-          { name: type.wrapper.xml, jsonName: type.wrapper.jsonOuter, items: type.wrapper.jsonInner, children: items.map(type.entity) },
+          {
+            name: type.wrapper.xml,
+            jsonName: type.wrapper.jsonOuter,
+            items: type.wrapper.jsonInner,
+            children: items.map(type.entity),
+          },
         ])
       : { name: 'Entities', jsonOnly: true },
     { name: 'Resources', jsonOnly: true },
@@ -136,7 +155,13 @@ function query<T>(base: string, params: URLSearchParams, type: QueryType<T>): El
   return el('QueryResult', undefined, body);
 }
 
-function pagingInfo(base: string, params: URLSearchParams, page: number, pageSize: number, pagesCount: number): El {
+function pagingInfo(
+  base: string,
+  params: URLSearchParams,
+  page: number,
+  pageSize: number,
+  pagesCount: number,
+): El {
   const pageLink = (rel: string, n: number): El => {
     const p = new URLSearchParams(params);
     p.set('page', String(n));

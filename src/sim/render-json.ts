@@ -5,17 +5,20 @@
 import type { El, Scalar } from './em-element.js';
 
 export function renderJson(root: El): string {
-  return JSON.stringify(valueOf(root));
+  return JSON.stringify(jsonValueOf(root));
 }
+
+/** Same as renderJson; named for the splice-into-a-list use (cached Task fragments). */
+export const renderJsonFragment = renderJson;
 
 type Json = Scalar | Json[] | { [key: string]: Json };
 
-function valueOf(node: El): Json {
-  if (node.array) return (node.children ?? []).map(valueOf);
+function jsonValueOf(node: El): Json {
+  if (node.array) return (node.children ?? []).map(jsonValueOf);
   const hasAttrs = node.attrs !== undefined && Object.values(node.attrs).some((v) => v !== undefined);
   const hasChildren = node.children !== undefined && node.children.length > 0;
   if (node.items !== undefined) {
-    const obj: { [key: string]: Json } = { [node.items]: (node.children ?? []).map(valueOf) };
+    const obj: { [key: string]: Json } = { [node.items]: (node.children ?? []).map(jsonValueOf) };
     addAttrs(obj, node);
     return obj;
   }
@@ -32,10 +35,10 @@ function valueOf(node: El): Json {
       const key = child.jsonName ?? child.name;
       if ((counts.get(key) ?? 0) > 1) {
         const list = (obj[key] as Json[] | undefined) ?? [];
-        list.push(valueOf(child));
+        list.push(jsonValueOf(child));
         obj[key] = list;
       } else {
-        obj[key] = valueOf(child);
+        obj[key] = jsonValueOf(child);
       }
     }
   }

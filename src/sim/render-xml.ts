@@ -10,6 +10,13 @@ export function renderXml(root: El): string {
   return parts.join('');
 }
 
+/** An element without the namespace declaration, for splicing into a parent that has it (cached Task fragments). */
+export function renderXmlFragment(node: El): string {
+  const parts: string[] = [];
+  write(node, parts, false);
+  return parts.join('');
+}
+
 function write(node: El, out: string[], isRoot: boolean): void {
   if (node.jsonOnly) return;
   out.push('<', node.name);
@@ -21,7 +28,7 @@ function write(node: El, out: string[], isRoot: boolean): void {
       out.push(' ', key, '="', escapeXml(scalarText(value)), '"');
     }
   }
-  const hasChildren = node.children !== undefined && node.children.some((c) => !c.jsonOnly);
+  const hasChildren = node.children?.some((c) => !c.jsonOnly) ?? false;
   const hasText = node.text !== undefined && node.text !== null && node.text !== '';
   if (!hasChildren && !hasText) {
     out.push(' />');
@@ -37,7 +44,13 @@ function scalarText(value: Scalar): string {
   return typeof value === 'string' ? value : String(value);
 }
 
-const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const XML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 
 export function escapeXml(text: string): string {
   return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (ch) => XML_ESCAPES[ch] as string) : text;

@@ -19,7 +19,11 @@ const STATUS_NAMES: Record<number, string> = {
 };
 
 /** EM's Error body: attributes Message, StatusCode, Status; JSON adds FirstChanceExceptionMessage/StackTrace as null. */
-export function errorEl(status: number, message: string, statusName: string | null = STATUS_NAMES[status] ?? null): El {
+export function errorEl(
+  status: number,
+  message: string,
+  statusName: string | null = STATUS_NAMES[status] ?? null,
+): El {
   return {
     name: 'Error',
     attrs: { Message: message, StatusCode: status, Status: statusName },
@@ -41,7 +45,9 @@ export function enterpriseManagerEl(base: string): El {
       'SupportedVersions',
       undefined,
       ['v1_5', 'v1_6', 'v1_7'].map((v) =>
-        el('SupportedVersion', { Name: v }, [links([link('Create', `${base}/sessionMngr/?v=${v}`, 'LogonSession')])]),
+        el('SupportedVersion', { Name: v }, [
+          links([link('Create', `${base}/sessionMngr/?v=${v}`, 'LogonSession')]),
+        ]),
       ),
     ),
   ]);
@@ -66,7 +72,11 @@ export function logonSessionEl(base: string, session: LogonSession): El {
 }
 
 export function logonSessionsEl(base: string, sessions: LogonSession[]): El {
-  return { name: 'LogonSessions', items: 'LogonSessions', children: sessions.map((s) => logonSessionEl(base, s)) };
+  return {
+    name: 'LogonSessions',
+    items: 'LogonSessions',
+    children: sessions.map((s) => logonSessionEl(base, s)),
+  };
 }
 
 /** A Task; Result is absent while Running and a placeholder (Success, "OperationFinished") while OperationFinished. */
@@ -79,13 +89,13 @@ export function taskEl(base: string, task: SimTask): El {
     field('Operation', task.operation),
   ];
   const result =
-    task.state === 'Finished' ? task.result : task.state === 'OperationFinished' ? { success: true, message: 'OperationFinished' } : undefined;
+    task.state === 'Finished'
+      ? task.result
+      : task.state === 'OperationFinished'
+        ? { success: true, message: 'OperationFinished' }
+        : undefined;
   if (result) children.push(el('Result', { Success: result.success }, [field('Message', result.message)]));
   return el('Task', { Type: 'Task', Href: href }, children);
-}
-
-export function tasksEl(base: string, tasks: SimTask[]): El {
-  return { name: 'Tasks', items: 'Tasks', children: tasks.map((t) => taskEl(base, t)) };
 }
 
 export function jobHref(base: string, job: SimJob): string {
@@ -96,13 +106,22 @@ export function jobHref(base: string, job: SimJob): string {
 export function jobRefEl(base: string, job: SimJob, elementName: 'EntityRef' | 'Ref'): El {
   const href = jobHref(base, job);
   const type = job.kind === 'agent' ? 'AgentBackupJob' : 'Job';
-  return el(elementName, { Type: `${type}Reference`, Href: href, Name: job.name, UID: `urn:veeam:${type}:${job.id}` }, [
-    links([
-      link('Up', `${base}/backupServers/${SIM_BACKUP_SERVER.id}`, 'BackupServerReference', SIM_BACKUP_SERVER.name),
-      link('Alternate', `${href}?format=Entity`, type, job.name),
-      link('Down', `${href}/backupSessions`, 'BackupJobSessionReferenceList'),
-    ]),
-  ]);
+  return el(
+    elementName,
+    { Type: `${type}Reference`, Href: href, Name: job.name, UID: `urn:veeam:${type}:${job.id}` },
+    [
+      links([
+        link(
+          'Up',
+          `${base}/backupServers/${SIM_BACKUP_SERVER.id}`,
+          'BackupServerReference',
+          SIM_BACKUP_SERVER.name,
+        ),
+        link('Alternate', `${href}?format=Entity`, type, job.name),
+        link('Down', `${href}/backupSessions`, 'BackupJobSessionReferenceList'),
+      ]),
+    ],
+  );
 }
 
 export function sessionHref(base: string, session: SimSession): string {
@@ -127,7 +146,12 @@ export function sessionRefEl(base: string, session: SimSession, elementName: 'En
 export function sessionEntityEl(base: string, session: SimSession, job: SimJob, progress: number): El {
   const href = sessionHref(base, session);
   const linkList = [
-    link('Up', `${base}/backupServers/${SIM_BACKUP_SERVER.id}`, 'BackupServerReference', SIM_BACKUP_SERVER.name),
+    link(
+      'Up',
+      `${base}/backupServers/${SIM_BACKUP_SERVER.id}`,
+      'BackupServerReference',
+      SIM_BACKUP_SERVER.name,
+    ),
     link('Up', jobHref(base, job), 'JobReference', job.name),
     link('Alternate', href, 'BackupJobSessionReference', session.name),
     link('Down', `${href}/taskSessions`, 'BackupTaskSessionReferenceList'),
@@ -153,7 +177,12 @@ export function sessionEntityEl(base: string, session: SimSession, job: SimJob, 
   );
   return el(
     'BackupJobSession',
-    { Type: 'BackupJobSession', Href: `${href}?format=Entity`, Name: session.name, UID: `urn:veeam:BackupJobSession:${session.id}` },
+    {
+      Type: 'BackupJobSession',
+      Href: `${href}?format=Entity`,
+      Name: session.name,
+      UID: `urn:veeam:BackupJobSession:${session.id}`,
+    },
     children,
   );
 }

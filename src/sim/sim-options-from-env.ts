@@ -3,7 +3,12 @@
 import { readFileSync } from 'node:fs';
 import type { SimOptions } from './types.js';
 
-function numberFrom(env: NodeJS.ProcessEnv, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+function numberFrom(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   const text = env[name];
   if (text === undefined || text.trim() === '') return undefined;
   const value = Number(text);
@@ -36,7 +41,8 @@ export function simOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SimOpti
   };
   const certPath = env.SIM_TLS_CERT;
   const keyPath = env.SIM_TLS_KEY;
-  if (Boolean(certPath) !== Boolean(keyPath)) errors.push('SIM_TLS_CERT and SIM_TLS_KEY must be set together');
+  if (Boolean(certPath) !== Boolean(keyPath))
+    errors.push('SIM_TLS_CERT and SIM_TLS_KEY must be set together');
   else if (certPath && keyPath) {
     try {
       options.tls = { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };

@@ -45,8 +45,8 @@ import { Inventory } from './inventory.js';
 import type { SimJob, SimSession } from './inventory-model.js';
 import { type PlannedAction, planJobAction, planSessionStop } from './job-actions.js';
 import { QueryError, runQuery } from './query-service.js';
-import { renderJson } from './render-json.js';
-import { renderXml } from './render-xml.js';
+import { renderJson, renderJsonFragment } from './render-json.js';
+import { EM_XML_NAMESPACE, renderXml, renderXmlFragment } from './render-xml.js';
 import {
   enterpriseManagerEl,
   entityListEl,
@@ -58,11 +58,18 @@ import {
   sessionEntityEl,
   sessionRefEl,
   taskEl,
-  tasksEl,
 } from './representations.js';
 import { SIM_DEFAULT_CREDENTIALS } from './seed-ids.js';
-import { TaskBook } from './task-book.js';
-import type { SimJobView, SimKnobs, SimOptions, SimOutcome, SimSessionInit, SimSessionView, SimStats } from './types.js';
+import { type SimTask, TaskBook } from './task-book.js';
+import type {
+  SimJobView,
+  SimKnobs,
+  SimOptions,
+  SimOutcome,
+  SimSessionInit,
+  SimSessionView,
+  SimStats,
+} from './types.js';
 
 export const DEFAULT_KNOBS: SimKnobs = {
   latencyMs: 0,
@@ -82,6 +89,8 @@ const SUPPORTED_VERSIONS = new Set(['latest', 'v1_5', 'v1_6', 'v1_7']);
 interface Answer {
   status: number;
   body?: El;
+  /** Pre-rendered body (GET /tasks), used instead of `body`; `rawBody(json)` gives the text for the format. */
+  rawBody?: (json: boolean) => string;
   headers?: Record<string, string | string[]>;
   /** Force JSON even when XML was asked (EM's multi-Accept 400 comes back as JSON). */
   json?: boolean;
@@ -121,6 +130,7 @@ export class EmSimulator {
     this.knobs = {
       latencyMs: options.latencyMs ?? DEFAULT_KNOBS.latencyMs,
       taskDurationMs: options.taskDurationMs ?? DEFAULT_KNOBS.taskDurationMs,
+      taskDurationJitterMs: options.taskDurationJitterMs ?? 0,
       backupDurationMs: options.backupDurationMs ?? DEFAULT_KNOBS.backupDurationMs,
       failureRate: options.failureRate ?? DEFAULT_KNOBS.failureRate,
       warningRate: options.warningRate ?? DEFAULT_KNOBS.warningRate,
@@ -130,11 +140,16 @@ export class EmSimulator {
       dropConnections: options.dropConnections ?? DEFAULT_KNOBS.dropConnections,
     };
     const now = Date.now;
-    this.inventory = new Inventory({ knobs: this.knobs, random: options.random ?? Math.random, now });
+    const random = options.random ?? Math.random;
+    this.inventory = new Inventory({ knobs: this.knobs, random, now });
     if (options.seedInventory !== false) this.inventory.seed();
     this.tasks = new TaskBook({
       now,
-      durationMs: () => this.knobs.taskDurationMs,
+      // random() only when jitter is on, so seeded runs without it draw the same numbers as before.
+      durationMs: () => {
+        const jitter = this.knobs.taskDurationJitterMs ?? 0;
+        return this.knobs.taskDurationMs + (jitter > 0 ? random() * jitter : 0);
+      },
       onFinished: (task) => {
         for (const listener of this.listeners) listener(task.id, task.finishedAt ?? now());
       },
@@ -174,7 +189,8 @@ export class EmSimulator {
       });
     });
     const { port } = server.address() as AddressInfo;
-    const linkHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    const linkHost =
+      host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
     this.baseUrl = `${this.options.tls ? 'https' : 'http'}://${linkHost}:${port}/api`;
     return this.baseUrl;
   }
@@ -285,7 +301,9 @@ export class EmSimulator {
 
     const accept = acceptFormat(req.headers.accept);
     const json = accept === 'json';
-    const answer = this.forcedAnswer(rawUrl) ?? (accept === 'several' ? multiAcceptError() : this.answer(req, method, segments, url, json));
+    const answer =
+      this.forcedAnswer(rawUrl) ??
+      (accept === 'several' ? multiAcceptError() : this.answer(req, method, segments, url, json));
     this.write(res, answer, answer.json ?? json);
   }
 
@@ -306,7 +324,13 @@ export class EmSimulator {
     return answer;
   }
 
-  private answer(req: http.IncomingMessage, method: string, segments: string[] | undefined, url: URL, json: boolean): Answer {
+  private answer(
+    req: http.IncomingMessage,
+    method: string,
+    segments: string[] | undefined,
+    url: URL,
+    json: boolean,
+  ): Answer {
     if (!segments) return errorAnswer(404, `Resource ${url.pathname} was not found.`);
     const base = this.url;
     try {
@@ -320,7 +344,10 @@ export class EmSimulator {
       }
       const session = this.logons.authenticate(sessionToken(req));
       if (!session) {
-        throw new HttpError(401, 'Authorization header expected but not found, or found but expired. Log on again.');
+        throw new HttpError(
+          401,
+          'Authorization header expected but not found, or found but expired. Log on again.',
+        );
       }
       return this.route({ method, segments, params: url.searchParams, json, session });
     } catch (error) {
@@ -332,7 +359,8 @@ export class EmSimulator {
 
   private logon(req: http.IncomingMessage, params: URLSearchParams): Answer {
     const version = params.get('v') ?? 'latest';
-    if (!SUPPORTED_VERSIONS.has(version)) throw new HttpError(400, `API version "${version}" is not supported.`);
+    if (!SUPPORTED_VERSIONS.has(version))
+      throw new HttpError(400, `API version "${version}" is not supported.`);
     const username = this.options.username ?? SIM_DEFAULT_CREDENTIALS.username;
     const password = this.options.password ?? SIM_DEFAULT_CREDENTIALS.password;
     const user = checkBasic(req.headers.authorization, username, password);
@@ -410,7 +438,13 @@ export class EmSimulator {
       onlyGet(r);
       const jobs = [...this.inventory.jobs.values()].filter((j) => j.kind === kind);
       if (isEntityFormat(r.params)) {
-        return { status: 200, body: entityListEl(kind === 'agent' ? 'AgentBackupJobs' : 'Jobs', jobs.map((j) => jobEntity(base, j))) };
+        return {
+          status: 200,
+          body: entityListEl(
+            kind === 'agent' ? 'AgentBackupJobs' : 'Jobs',
+            jobs.map((j) => jobEntity(base, j)),
+          ),
+        };
       }
       return { status: 200, body: entityReferencesEl(jobs.map((j) => jobRefEl(base, j, 'Ref'))) };
     }
@@ -426,7 +460,10 @@ export class EmSimulator {
         return this.startTask(r, plan);
       }
       onlyGet(r);
-      return { status: 200, body: isEntityFormat(r.params) ? jobEntity(base, job) : jobRefEl(base, job, 'EntityRef') };
+      return {
+        status: 200,
+        body: isEntityFormat(r.params) ? jobEntity(base, job) : jobRefEl(base, job, 'EntityRef'),
+      };
     }
     if (rest.length === 2 && rest[1]?.toLowerCase() === 'backupsessions') {
       onlyGet(r);
@@ -446,7 +483,8 @@ export class EmSimulator {
     if (rest.length === 1) {
       if (r.method === 'POST') {
         const action = r.params.get('action');
-        if (action?.toLowerCase() !== 'stop') throw new HttpError(400, `Action "${action ?? ''}" is not supported for a backup session.`);
+        if (action?.toLowerCase() !== 'stop')
+          throw new HttpError(400, `Action "${action ?? ''}" is not supported for a backup session.`);
         return this.startTask(r, planSessionStop(this.inventory, session));
       }
       onlyGet(r);
@@ -465,7 +503,8 @@ export class EmSimulator {
   private routeTasks(r: Request, rest: string[]): Answer {
     if (rest.length === 0) {
       onlyGet(r);
-      return { status: 200, body: tasksEl(this.url, this.tasks.list(r.session.id)) };
+      const tasks = this.tasks.list(r.session.id);
+      return { status: 200, rawBody: (json) => this.tasksBody(tasks, json) };
     }
     const id = rest[0] as string;
     const task = rest.length === 1 && TASK_ID.test(id) ? this.tasks.get(r.session.id, id) : undefined;
@@ -486,7 +525,13 @@ export class EmSimulator {
   /** A collection of sessions: refs by default, entities with ?format=Entity (<BackupJobSessions>). */
   private sessionList(r: Request, sessions: SimSession[]): Answer {
     if (isEntityFormat(r.params)) {
-      return { status: 200, body: entityListEl('BackupJobSessions', sessions.map((s) => this.sessionEntity(s))) };
+      return {
+        status: 200,
+        body: entityListEl(
+          'BackupJobSessions',
+          sessions.map((s) => this.sessionEntity(s)),
+        ),
+      };
     }
     return { status: 200, body: entityReferencesEl(sessions.map((s) => sessionRefEl(this.url, s, 'Ref'))) };
   }
@@ -496,13 +541,43 @@ export class EmSimulator {
     return sessionEntityEl(this.url, session, job, this.inventory.progress(session));
   }
 
+  /**
+   * GET /tasks body (XML <Tasks>, JSON {"Tasks":[…]}) from per-Task cached fragments: the benchmark keeps 10,000
+   * Tasks in one logon session and lists them every round, and a Task's rendering only changes with its State.
+   */
+  private tasksBody(tasks: SimTask[], json: boolean): string {
+    const parts: string[] = [];
+    for (const task of tasks) {
+      if (task.cache?.state !== task.state) task.cache = { state: task.state };
+      const cache = task.cache;
+      if (json) {
+        cache.json = cache.json ?? renderJsonFragment(taskEl(this.url, task));
+        parts.push(cache.json);
+      } else {
+        cache.xml = cache.xml ?? renderXmlFragment(taskEl(this.url, task));
+        parts.push(cache.xml);
+      }
+    }
+    if (json) return `{"Tasks":[${parts.join(',')}]}`;
+    return parts.length === 0
+      ? `<Tasks xmlns="${EM_XML_NAMESPACE}" />`
+      : `<Tasks xmlns="${EM_XML_NAMESPACE}">${parts.join('')}</Tasks>`;
+  }
+
   private write(res: http.ServerResponse, answer: Answer, json: boolean): void {
     if (res.destroyed || res.writableEnded) return;
     let body: Buffer | undefined;
     const headers: Record<string, string | string[] | number> = { ...answer.headers };
-    if (answer.body) {
+    const text = answer.rawBody
+      ? answer.rawBody(json)
+      : answer.body
+        ? json
+          ? renderJson(answer.body)
+          : renderXml(answer.body)
+        : undefined;
+    if (text !== undefined) {
       // EM puts a UTF-8 BOM in front of JSON (em-api.md §1); clients must strip it.
-      body = Buffer.from(json ? `\uFEFF${renderJson(answer.body)}` : renderXml(answer.body), 'utf8');
+      body = Buffer.from(json ? `\uFEFF${text}` : text, 'utf8');
       if (this.knobs.malformedBodies > 0) {
         this.knobs.malformedBodies -= 1;
         body = body.subarray(0, Math.floor(body.length / 2));

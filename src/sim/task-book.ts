@@ -18,6 +18,8 @@ export interface SimTask {
   createdAt: number;
   finishedAt?: number;
   timer?: NodeJS.Timeout;
+  /** Rendered forms for GET /tasks, valid while `state` is `cachedState` (a Task changes at most twice). */
+  cache?: { state: string; xml?: string; json?: string };
 }
 
 export interface TaskBookDeps {
@@ -38,7 +40,13 @@ export class TaskBook {
   /** `apply` runs at half time: it performs the action and returns the Task's final Result. */
   create(owner: string, operation: string, apply: () => TaskResult): SimTask {
     this.counter += 1;
-    const task: SimTask = { id: `task-${this.counter}`, owner, operation, state: 'Running', createdAt: this.deps.now() };
+    const task: SimTask = {
+      id: `task-${this.counter}`,
+      owner,
+      operation,
+      state: 'Running',
+      createdAt: this.deps.now(),
+    };
     this.byId.set(task.id, task);
     let own = this.byOwner.get(owner);
     if (!own) {

@@ -5,6 +5,8 @@ export interface SimKnobs {
   latencyMs: number;
   /** A Task goes Running → OperationFinished (at half) → Finished after this long. */
   taskDurationMs: number;
+  /** Each new Task lasts taskDurationMs + random() × this (default 0): Tasks finishing at spread-out times. */
+  taskDurationJitterMs?: number;
   /** A backup session started by start/retry goes Working → Stopped after this long. */
   backupDurationMs: number;
   /** 0..1: chance a backup session ends Failed (unless setNextRunOutcome said otherwise). */

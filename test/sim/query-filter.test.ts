@@ -6,27 +6,44 @@ import { agent, call, logon } from './sim-http.js';
 
 describe('EM filter language parser', () => {
   it('parses quoted values with doubled inner quotes', () => {
-    expect(parseFilter('Name=="Say ""hi"" now"')).toEqual({ kind: 'cmp', field: 'Name', op: '==', value: 'Say "hi" now' });
+    expect(parseFilter('Name=="Say ""hi"" now"')).toEqual({
+      kind: 'cmp',
+      field: 'Name',
+      op: '==',
+      value: 'Say "hi" now',
+    });
   });
 
   it('binds ; (AND) tighter than , (OR) and honours parentheses', () => {
     expect(parseFilter('a==1;b==2,c==3')).toEqual({
       kind: 'or',
       items: [
-        { kind: 'and', items: [{ kind: 'cmp', field: 'a', op: '==', value: '1' }, { kind: 'cmp', field: 'b', op: '==', value: '2' }] },
+        {
+          kind: 'and',
+          items: [
+            { kind: 'cmp', field: 'a', op: '==', value: '1' },
+            { kind: 'cmp', field: 'b', op: '==', value: '2' },
+          ],
+        },
         { kind: 'cmp', field: 'c', op: '==', value: '3' },
       ],
     });
-    expect(parseFilter('a==1;(b>=2,c!=3)')).toMatchObject({ kind: 'and', items: [{ field: 'a' }, { kind: 'or' }] });
+    expect(parseFilter('a==1;(b>=2,c!=3)')).toMatchObject({
+      kind: 'and',
+      items: [{ field: 'a' }, { kind: 'or' }],
+    });
   });
 
   it('drops spaces from unquoted values like EM', () => {
     expect(parseFilter('Name==Server Backup')).toMatchObject({ value: 'ServerBackup' });
   });
 
-  it.each(['Name', 'Name="x"', 'Name=="x', '(Name==x', 'Name==x)', '==x', 'Name==x;', 'Name=="a"b'])('rejects %s', (text) => {
-    expect(() => parseFilter(text)).toThrow(FilterError);
-  });
+  it.each(['Name', 'Name="x"', 'Name=="x', '(Name==x', 'Name==x)', '==x', 'Name==x;', 'Name=="a"b'])(
+    'rejects %s',
+    (text) => {
+      expect(() => parseFilter(text)).toThrow(FilterError);
+    },
+  );
 });
 
 describe('GET /query over the simulator', () => {
@@ -42,38 +59,69 @@ describe('GET /query over the simulator', () => {
   });
 
   async function query(params: Record<string, string>): Promise<any> {
-    const reply = await call(sim, `/query?${new URLSearchParams(params).toString()}`, { token, accept: 'application/json' });
+    const reply = await call(sim, `/query?${new URLSearchParams(params).toString()}`, {
+      token,
+      accept: 'application/json',
+    });
     if (reply.status !== 200) return reply;
     return reply.json;
   }
 
   it('finds an agent job by quoted name, case-insensitively, as Entities', async () => {
-    const result = await query({ type: 'AgentBackupJob', format: 'Entities', filter: 'name=="server BACKUP"' });
+    const result = await query({
+      type: 'AgentBackupJob',
+      format: 'Entities',
+      filter: 'name=="server BACKUP"',
+    });
     // JSON wrapper names: see the comment at the top of src/sim/query-service.ts.
     const jobs = result.Entities.AgentBackupJob.AgentBackupJobs;
     expect(jobs.map((j: any) => j.Name)).toEqual(['Server Backup']);
     expect(jobs[0].UID).toBe(`urn:veeam:AgentBackupJob:${SIM_JOB_IDS.serverBackup}`);
-    expect(result).toMatchObject({ Refs: null, Resources: null, Links: null, PagingInfo: { PageNum: 1, PagesCount: 1 } });
+    expect(result).toMatchObject({
+      Refs: null,
+      Resources: null,
+      Links: null,
+      PagingInfo: { PageNum: 1, PagesCount: 1 },
+    });
   });
 
   it('accepts doubled quotes inside a value and returns an empty list when nothing matches', async () => {
-    const result = await query({ type: 'AgentBackupJob', format: 'Entities', filter: 'Name=="Server ""Backup"""' });
+    const result = await query({
+      type: 'AgentBackupJob',
+      format: 'Entities',
+      filter: 'Name=="Server ""Backup"""',
+    });
     expect(result.Entities.AgentBackupJob.AgentBackupJobs).toEqual([]);
   });
 
   it('answers References by default, double nested like EM', async () => {
-    const result = await query({ type: 'agentbackupjob', filter: 'Platform==AgentForLinux', sortAsc: 'name' });
+    const result = await query({
+      type: 'agentbackupjob',
+      filter: 'Platform==AgentForLinux',
+      sortAsc: 'name',
+    });
     expect(result.Refs.Refs.map((r: any) => r.Name)).toEqual(['Linux DB Servers', 'Linux Web Servers']);
     expect(result.Entities).toBeNull();
   });
 
   it('filters booleans and ORs', async () => {
-    const result = await query({ type: 'AgentBackupJob', filter: 'ScheduleEnabled==false,ScheduleConfigured==false' });
-    expect(result.Refs.Refs.map((r: any) => r.Name).sort()).toEqual(['Linux DB Servers', 'Workstations Weekly']);
+    const result = await query({
+      type: 'AgentBackupJob',
+      filter: 'ScheduleEnabled==false,ScheduleConfigured==false',
+    });
+    expect(result.Refs.Refs.map((r: any) => r.Name).sort()).toEqual([
+      'Linux DB Servers',
+      'Workstations Weekly',
+    ]);
   });
 
   it('filters sessions by Result (ordinal) and CreationTime (as dates)', async () => {
-    const failed = sim.addSession({ jobId: SIM_JOB_IDS.linuxDb, state: 'Stopped', result: 'Failed', failureMessage: 'Error: x' });
+    const failed = sim.addSession({
+      jobId: SIM_JOB_IDS.linuxDb,
+      state: 'Stopped',
+      result: 'Failed',
+      failureMessage: 'Error: x',
+    });
     const warned = sim.addSession({ jobId: SIM_JOB_IDS.linuxWeb, state: 'Stopped', result: 'Warning' });
     const since = new Date(Date.now() - 60_000).toISOString();
     const atLeastWarning = await query({
@@ -82,9 +130,15 @@ describe('GET /query over the simulator', () => {
       filter: `Result>=Warning;CreationTime>="${since}";JobType==AgentBackup`,
       sortDesc: 'CreationTime',
     });
-    const names = atLeastWarning.Entities.BackupJobSessions.BackupJobSessions.map((s: any) => s.JobName).sort();
+    const names = atLeastWarning.Entities.BackupJobSessions.BackupJobSessions.map(
+      (s: any) => s.JobName,
+    ).sort();
     expect(names).toEqual(['Linux DB Servers', 'Linux Web Servers']);
-    const onlyFailed = await query({ type: 'BackupJobSession', format: 'Entities', filter: `Result==Failed;JobType==AgentBackup` });
+    const onlyFailed = await query({
+      type: 'BackupJobSession',
+      format: 'Entities',
+      filter: `Result==Failed;JobType==AgentBackup`,
+    });
     expect(onlyFailed.Entities.BackupJobSessions.BackupJobSessions.map((s: any) => s.UID)).toEqual([
       `urn:veeam:BackupJobSession:${failed.id}`,
     ]);
@@ -101,10 +155,16 @@ describe('GET /query over the simulator', () => {
   });
 
   it('answers XML QueryResult with <Entities><AgentBackupJobs>', async () => {
-    const reply = await call(sim, `/query?type=AgentBackupJob&format=Entities&filter=${encodeURIComponent('Name=="Server Backup"')}`, {
-      token,
-    });
-    expect(reply.text).toMatch(/^<QueryResult xmlns="http:\/\/www\.veeam\.com\/ent\/v1\.0"><Entities><AgentBackupJobs><AgentBackupJob /);
+    const reply = await call(
+      sim,
+      `/query?type=AgentBackupJob&format=Entities&filter=${encodeURIComponent('Name=="Server Backup"')}`,
+      {
+        token,
+      },
+    );
+    expect(reply.text).toMatch(
+      /^<QueryResult xmlns="http:\/\/www\.veeam\.com\/ent\/v1\.0"><Entities><AgentBackupJobs><AgentBackupJob /,
+    );
     expect(reply.text).toContain('<PagingInfo PageNum="1" PageSize="1" PagesCount="1">');
   });
 

@@ -1,8 +1,8 @@
 // Test helper: talk to the simulator over real HTTP with undici (no EM client), plus a polling wait.
 
 import { Agent, request } from 'undici';
-import type { EmSimulator } from '../../src/sim/simulator.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/seed-ids.js';
+import type { EmSimulator } from '../../src/sim/simulator.js';
 
 export const agent = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
 
@@ -42,7 +42,10 @@ export async function call(sim: EmSimulator, path: string, options: CallOptions 
   return reply;
 }
 
-export function basic(username: string = SIM_DEFAULT_CREDENTIALS.username, password: string = SIM_DEFAULT_CREDENTIALS.password): string {
+export function basic(
+  username: string = SIM_DEFAULT_CREDENTIALS.username,
+  password: string = SIM_DEFAULT_CREDENTIALS.password,
+): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 }
 
@@ -57,7 +60,11 @@ export async function logon(sim: EmSimulator): Promise<{ token: string; sessionI
   return { token: String(reply.headers['x-restsvcsessionid']), sessionId: reply.json.SessionId };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -24,12 +24,18 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
   }
 
   async function newestSession(jobId: string): Promise<any> {
-    const reply = await call(sim, `/agents/jobs/${jobId}/backupSessions?format=Entity`, { token, accept: JSON_ACCEPT });
+    const reply = await call(sim, `/agents/jobs/${jobId}/backupSessions?format=Entity`, {
+      token,
+      accept: JSON_ACCEPT,
+    });
     return reply.json.BackupJobSessions[0];
   }
 
   it('answers an action with 202 and a Running Task without Result, which later Finishes with the Result', async () => {
-    const xml = await call(sim, `/agents/jobs/${SIM_JOB_IDS.serverBackup}?action=start`, { method: 'POST', token });
+    const xml = await call(sim, `/agents/jobs/${SIM_JOB_IDS.serverBackup}?action=start`, {
+      method: 'POST',
+      token,
+    });
     expect(xml.status).toBe(202);
     const taskId = /<TaskId>(task-\d+)<\/TaskId>/.exec(xml.text)?.[1] as string;
     expect(xml.text).toBe(
@@ -57,8 +63,14 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
         const t = (await call(sim, `/tasks/${task.TaskId}`, { token, accept: JSON_ACCEPT })).json;
         return t.State !== 'Running' ? t : undefined;
       }, 'OperationFinished');
-      expect(half).toMatchObject({ State: 'OperationFinished', Result: { Success: true, Message: 'OperationFinished' } });
-      expect(await waitForTask(sim, token, task.TaskId)).toMatchObject({ Operation: 'UpdateJob', Result: { Message: 'Ok' } });
+      expect(half).toMatchObject({
+        State: 'OperationFinished',
+        Result: { Success: true, Message: 'OperationFinished' },
+      });
+      expect(await waitForTask(sim, token, task.TaskId)).toMatchObject({
+        Operation: 'UpdateJob',
+        Result: { Message: 'Ok' },
+      });
     } finally {
       sim.knobs.taskDurationMs = 60;
     }
@@ -69,7 +81,12 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
     const task = await action(`/agents/jobs/${SIM_JOB_IDS.linuxWeb}?action=start`);
     await waitForTask(sim, token, task.TaskId);
     const working = await newestSession(SIM_JOB_IDS.linuxWeb);
-    expect(working).toMatchObject({ State: 'Working', Result: 'None', JobType: 'AgentBackup', IsRetry: false });
+    expect(working).toMatchObject({
+      State: 'Working',
+      Result: 'None',
+      JobType: 'AgentBackup',
+      IsRetry: false,
+    });
     expect(working.EndTimeUTC).toBeUndefined();
     const stopped = await waitFor(async () => {
       const s = await newestSession(SIM_JOB_IDS.linuxWeb);
@@ -77,7 +94,9 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
     }, 'the run to stop');
     expect(stopped).toMatchObject({ Result: 'Failed', Progress: 100 });
     expect(stopped.FailureMessage).toMatch(/^Error: /);
-    const children = sim.listSessions().filter((s) => s.jobId === SIM_JOB_IDS.linuxWeb && s.jobType === 'AgentManagement');
+    const children = sim
+      .listSessions()
+      .filter((s) => s.jobId === SIM_JOB_IDS.linuxWeb && s.jobType === 'AgentManagement');
     const ofThisRun = children.filter((c) => c.creationTime === Date.parse(stopped.CreationTimeUTC));
     expect(ofThisRun).toHaveLength(3);
     expect(ofThisRun.every((c) => c.result === 'Failed' && c.state === 'Stopped')).toBe(true);
@@ -107,7 +126,11 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
     });
     sim.knobs.backupDurationMs = 5000;
     try {
-      await waitForTask(sim, token, (await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=start`)).TaskId);
+      await waitForTask(
+        sim,
+        token,
+        (await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=start`)).TaskId,
+      );
       const again = await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=start`);
       expect((await waitForTask(sim, token, again.TaskId)).Result).toEqual({
         Success: false,
@@ -115,7 +138,9 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
       });
       // Stop ends the running session: Failed, "Stopped by user".
       const stop = await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=stop`);
-      expect((await waitForTask(sim, token, stop.TaskId)).Result.Message).toBe('Job "Server Backup SQL" triggered to stop.');
+      expect((await waitForTask(sim, token, stop.TaskId)).Result.Message).toBe(
+        'Job "Server Backup SQL" triggered to stop.',
+      );
       expect(await newestSession(SIM_JOB_IDS.serverBackupSql)).toMatchObject({
         State: 'Stopped',
         Result: 'Failed',
@@ -128,13 +153,18 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
 
   it('toggleScheduleEnabled flips ScheduleEnabled when the Task takes effect', async () => {
     const read = async () =>
-      (await call(sim, `/agents/jobs/${SIM_JOB_IDS.linuxDb}?format=Entity`, { token, accept: JSON_ACCEPT })).json.ScheduleEnabled;
+      (await call(sim, `/agents/jobs/${SIM_JOB_IDS.linuxDb}?format=Entity`, { token, accept: JSON_ACCEPT }))
+        .json.ScheduleEnabled;
     expect(await read()).toBe(false);
     const task = await action(`/agents/jobs/${SIM_JOB_IDS.linuxDb}?action=toggleScheduleEnabled`);
     expect(task.Operation).toBe('UpdateJob');
     await waitForTask(sim, token, task.TaskId);
     expect(await read()).toBe(true);
-    await waitForTask(sim, token, (await action(`/agents/jobs/${SIM_JOB_IDS.linuxDb}?action=toggleScheduleEnabled`)).TaskId);
+    await waitForTask(
+      sim,
+      token,
+      (await action(`/agents/jobs/${SIM_JOB_IDS.linuxDb}?action=toggleScheduleEnabled`)).TaskId,
+    );
     expect(await read()).toBe(false);
   });
 
@@ -147,8 +177,15 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
     const finished = await waitForTask(sim, token, task.TaskId);
     expect(finished.Result.Success).toBe(true);
     expect(finished.Result.Message).toMatch(new RegExp(`^Job Session "${name}@[^"]+" triggered to stop\\.$`));
-    const entity = (await call(sim, `/backupSessions/${session.id}?format=Entity`, { token, accept: JSON_ACCEPT })).json;
-    expect(entity).toMatchObject({ State: 'Stopped', Result: 'Failed', FailureMessage: 'Stopped by user', JobType: 'Backup' });
+    const entity = (
+      await call(sim, `/backupSessions/${session.id}?format=Entity`, { token, accept: JSON_ACCEPT })
+    ).json;
+    expect(entity).toMatchObject({
+      State: 'Stopped',
+      Result: 'Failed',
+      FailureMessage: 'Stopped by user',
+      JobType: 'Backup',
+    });
     const again = await action(`/backupSessions/${session.id}?action=stop`);
     expect((await waitForTask(sim, token, again.TaskId)).Result.Success).toBe(false);
   });
@@ -156,7 +193,10 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
   it('lists only the calling logon session’s Tasks and hides them from other sessions', async () => {
     const other = await logon(sim);
     const mine = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`);
-    const theirs = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`, other.token);
+    const theirs = await action(
+      `/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`,
+      other.token,
+    );
     const list = await call(sim, '/tasks', { token: other.token, accept: JSON_ACCEPT });
     expect(list.json.Tasks.map((t: any) => t.TaskId)).toEqual([theirs.TaskId]);
     const xmlList = await call(sim, '/tasks', { token: other.token });
@@ -172,7 +212,10 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
       const del = await call(sim, `/tasks/${task.TaskId}`, { method: 'DELETE', token });
       expect(del.status).toBe(204);
       const after = (await call(sim, `/tasks/${task.TaskId}`, { token, accept: JSON_ACCEPT })).json;
-      expect(after).toMatchObject({ State: 'Finished', Result: { Success: false, Message: 'Task was cancelled' } });
+      expect(after).toMatchObject({
+        State: 'Finished',
+        Result: { Success: false, Message: 'Task was cancelled' },
+      });
       // A Finished Task is removed by DELETE.
       expect((await call(sim, `/tasks/${task.TaskId}`, { method: 'DELETE', token })).status).toBe(204);
       expect((await call(sim, `/tasks/${task.TaskId}`, { token })).status).toBe(404);
@@ -201,17 +244,35 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
 
   it('addSession and finishSession drive sessions for notifier tests', async () => {
     const s = sim.addSession({ jobId: SIM_JOB_IDS.serverBackup, state: 'Working' });
-    expect(s).toMatchObject({ state: 'Working', result: 'None', jobType: 'AgentBackup', jobName: 'Server Backup' });
+    expect(s).toMatchObject({
+      state: 'Working',
+      result: 'None',
+      jobType: 'AgentBackup',
+      jobName: 'Server Backup',
+    });
     sim.finishSession(s.id, { result: 'Warning', message: 'Warning: disk almost full' });
-    const entity = (await call(sim, `/backupSessions/${s.id}?format=Entity`, { token, accept: JSON_ACCEPT })).json;
-    expect(entity).toMatchObject({ State: 'Stopped', Result: 'Warning', FailureMessage: 'Warning: disk almost full' });
-    const children = (await call(sim, `/backupSessions/${s.id}/agentManagementSessions`, { token, accept: JSON_ACCEPT })).json;
+    const entity = (await call(sim, `/backupSessions/${s.id}?format=Entity`, { token, accept: JSON_ACCEPT }))
+      .json;
+    expect(entity).toMatchObject({
+      State: 'Stopped',
+      Result: 'Warning',
+      FailureMessage: 'Warning: disk almost full',
+    });
+    const children = (
+      await call(sim, `/backupSessions/${s.id}/agentManagementSessions`, { token, accept: JSON_ACCEPT })
+    ).json;
     expect(children.Refs).toHaveLength(2);
   });
 
   it('refuses unknown actions with 400 and actions on unknown jobs with 404', async () => {
-    expect((await call(sim, `/agents/jobs/${SIM_JOB_IDS.serverBackup}?action=explode`, { method: 'POST', token })).status).toBe(400);
-    const missing = await call(sim, '/agents/jobs/11111111-2222-4333-8444-555555555555?action=start', { method: 'POST', token });
+    expect(
+      (await call(sim, `/agents/jobs/${SIM_JOB_IDS.serverBackup}?action=explode`, { method: 'POST', token }))
+        .status,
+    ).toBe(400);
+    const missing = await call(sim, '/agents/jobs/11111111-2222-4333-8444-555555555555?action=start', {
+      method: 'POST',
+      token,
+    });
     expect(missing.status).toBe(404);
   });
 });

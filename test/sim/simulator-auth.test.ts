@@ -20,7 +20,10 @@ describe('EM simulator logon sessions', () => {
   });
 
   it('logs on with 201, an opaque X-RestSvcSessionId header, a cookie and a LogonSession body', async () => {
-    const reply = await call(sim, '/sessionMngr/?v=latest', { method: 'POST', headers: { Authorization: basic() } });
+    const reply = await call(sim, '/sessionMngr/?v=latest', {
+      method: 'POST',
+      headers: { Authorization: basic() },
+    });
     expect(reply.status).toBe(201);
     const token = String(reply.headers['x-restsvcsessionid']);
     expect(token).toMatch(/^[A-Za-z0-9+/]+=*$/);
@@ -29,7 +32,9 @@ describe('EM simulator logon sessions', () => {
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(token).not.toBe(Buffer.from(sessionId as string).toString('base64'));
     expect(reply.text).toContain('<UserName>chatops</UserName>');
-    expect(reply.text).toContain(`<Link Rel="Delete" Type="LogonSession" Href="${sim.url}/logonSessions/${sessionId}" />`);
+    expect(reply.text).toContain(
+      `<Link Rel="Delete" Type="LogonSession" Href="${sim.url}/logonSessions/${sessionId}" />`,
+    );
     expect((await call(sim, '/tasks', { token })).status).toBe(200);
   });
 
@@ -49,7 +54,9 @@ describe('EM simulator logon sessions', () => {
       const reply = await call(sim, '/sessionMngr/?v=latest', { method: 'POST', headers });
       expect(reply.status).toBe(401);
       expect(reply.headers['www-authenticate']).toBe('Basic Realm=RestSvc');
-      expect(reply.text).toMatch(/^<Error xmlns="http:\/\/www\.veeam\.com\/ent\/v1\.0" Message="[^"]+" StatusCode="401" Status="Unauthorized" \/>$/);
+      expect(reply.text).toMatch(
+        /^<Error xmlns="http:\/\/www\.veeam\.com\/ent\/v1\.0" Message="[^"]+" StatusCode="401" Status="Unauthorized" \/>$/,
+      );
     }
   });
 

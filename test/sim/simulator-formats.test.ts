@@ -14,7 +14,12 @@ function seedJobXml(): string {
   return match[0];
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, parseAttributeValue: false });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  parseAttributeValue: false,
+});
 
 describe('EM simulator formats', () => {
   let sim: EmSimulator;
@@ -42,12 +47,19 @@ describe('EM simulator formats', () => {
   it('answers the job reference by default, with the EM namespace', async () => {
     const reply = await call(sim, `/agents/jobs/${SIM_JOB_IDS.serverBackup}`, { token });
     expect(reply.headers['content-type']).toContain('application/xml');
-    expect(reply.text.startsWith('<EntityRef xmlns="http://www.veeam.com/ent/v1.0" Type="AgentBackupJobReference"')).toBe(true);
+    expect(
+      reply.text.startsWith(
+        '<EntityRef xmlns="http://www.veeam.com/ent/v1.0" Type="AgentBackupJobReference"',
+      ),
+    ).toBe(true);
     expect(reply.text).toContain(`UID="urn:veeam:AgentBackupJob:${SIM_JOB_IDS.serverBackup}"`);
   });
 
   it('serves JSON with a BOM when Accept is application/json: root dropped, typed scalars, Links arrays', async () => {
-    const reply = await call(sim, `/agents/jobs/${SIM_JOB_IDS.linuxDb}?format=Entity`, { token, accept: 'application/json' });
+    const reply = await call(sim, `/agents/jobs/${SIM_JOB_IDS.linuxDb}?format=Entity`, {
+      token,
+      accept: 'application/json',
+    });
     expect(reply.headers['content-type']).toContain('application/json');
     expect([...reply.raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(reply.json).toMatchObject({
@@ -59,7 +71,9 @@ describe('EM simulator formats', () => {
       UID: `urn:veeam:AgentBackupJob:${SIM_JOB_IDS.linuxDb}`,
     });
     expect(Array.isArray(reply.json.Links)).toBe(true);
-    expect(reply.json.Links.find((l: any) => l.Rel === 'Start').Href).toBe(`${sim.url}/agents/jobs/${SIM_JOB_IDS.linuxDb}?action=start`);
+    expect(reply.json.Links.find((l: any) => l.Rel === 'Start').Href).toBe(
+      `${sim.url}/agents/jobs/${SIM_JOB_IDS.linuxDb}?action=start`,
+    );
     expect(reply.json.JobScheduleOptions.Standart.RetryOptions.RetryTimes).toBe(3);
     expect(reply.json.JobInfo.Includes[0].Name).toBe('Linux DB');
   });
@@ -93,7 +107,9 @@ describe('EM simulator formats', () => {
     const unknown = '11111111-2222-4333-8444-555555555555';
     const xml = await call(sim, `/agents/jobs/${unknown}`, { token });
     expect(xml.status).toBe(404);
-    expect(xml.text).toMatch(/^<Error xmlns="http:\/\/www\.veeam\.com\/ent\/v1\.0" Message="[^"]+" StatusCode="404" Status="NotFound" \/>$/);
+    expect(xml.text).toMatch(
+      /^<Error xmlns="http:\/\/www\.veeam\.com\/ent\/v1\.0" Message="[^"]+" StatusCode="404" Status="NotFound" \/>$/,
+    );
     const json = await call(sim, `/backupSessions/${unknown}`, { token, accept: 'application/json' });
     expect(json.status).toBe(404);
     expect(json.json).toEqual({
@@ -114,7 +130,9 @@ describe('EM simulator formats', () => {
   });
 
   it('keeps VM jobs under /jobs and agent jobs under /agents/jobs', async () => {
-    expect((await call(sim, `/jobs/${SIM_JOB_IDS.vmFileserver}?format=Entity`, { token })).text).toContain('<Platform>VMware</Platform>');
+    expect((await call(sim, `/jobs/${SIM_JOB_IDS.vmFileserver}?format=Entity`, { token })).text).toContain(
+      '<Platform>VMware</Platform>',
+    );
     expect((await call(sim, `/agents/jobs/${SIM_JOB_IDS.vmFileserver}`, { token })).status).toBe(404);
   });
 
@@ -138,7 +156,9 @@ describe('EM simulator formats', () => {
     expect(session.Name).toMatch(/^Linux Web Servers@\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     expect(Date.now() - Date.parse(session.CreationTimeUTC)).toBeGreaterThan(23 * 3600_000);
     expect(session.EndTimeUTC).toMatch(/Z$/);
-    expect(session.Links.find((l: any) => l.Rel === 'Stop').Href).toBe(`${session.Href.replace('?format=Entity', '')}?action=stop`);
+    expect(session.Links.find((l: any) => l.Rel === 'Stop').Href).toBe(
+      `${session.Href.replace('?format=Entity', '')}?action=stop`,
+    );
     const refs = await call(sim, '/backupSessions', { token, accept: 'application/json' });
     expect(refs.json.Refs.length).toBeGreaterThanOrEqual(6);
   });

@@ -33,7 +33,11 @@ describe('EM simulator knobs', () => {
     expect((await call(sim, `/agents/jobs/${SIM_JOB_IDS.serverBackup}`, { token })).status).toBe(200);
     const first = await call(sim, '/tasks', { token, accept: 'application/json' });
     expect(first.status).toBe(503);
-    expect(first.json).toMatchObject({ Message: 'EM is in maintenance', StatusCode: 503, Status: 'ServiceUnavailable' });
+    expect(first.json).toMatchObject({
+      Message: 'EM is in maintenance',
+      StatusCode: 503,
+      Status: 'ServiceUnavailable',
+    });
     expect((await call(sim, '/tasks', { token })).status).toBe(503);
     expect((await call(sim, '/tasks', { token })).status).toBe(200);
     expect(sim.knobs.forceStatus).toBeUndefined();
@@ -64,7 +68,10 @@ describe('EM simulator knobs', () => {
       });
       await waitForTask(sim, token, start.json.TaskId);
       return waitFor(async () => {
-        const s = sim.listSessions().filter((x) => x.jobId === SIM_JOB_IDS.workstations && x.jobType === 'AgentBackup').at(-1);
+        const s = sim
+          .listSessions()
+          .filter((x) => x.jobId === SIM_JOB_IDS.workstations && x.jobType === 'AgentBackup')
+          .at(-1);
         return s?.state === 'Stopped' ? s.result : undefined;
       }, 'the run to stop');
     };
@@ -86,7 +93,10 @@ describe('EM simulator knobs', () => {
     await logon(sim);
     await call(sim, '/tasks', { token });
     await call(sim, '/tasks/task-1', { token });
-    await call(sim, `/agents/jobs/${SIM_JOB_IDS.serverBackup}?action=toggleScheduleEnabled`, { method: 'POST', token });
+    await call(sim, `/agents/jobs/${SIM_JOB_IDS.serverBackup}?action=toggleScheduleEnabled`, {
+      method: 'POST',
+      token,
+    });
     expect(sim.stats.requests).toBe(requests + 4);
     expect(sim.stats.logons).toBe(logons + 1);
     const delta = (key: string) => (sim.stats.byRoute[key] ?? 0) - (before[key] ?? 0);
@@ -101,7 +111,10 @@ describe('EM simulator over HTTPS', () => {
   it('serves the API with the given certificate', async () => {
     const fixtures = new URL('../fixtures/tls/', import.meta.url);
     const sim = await startEmSimulator({
-      tls: { key: readFileSync(new URL('server.key', fixtures), 'utf8'), cert: readFileSync(new URL('server.pem', fixtures), 'utf8') },
+      tls: {
+        key: readFileSync(new URL('server.key', fixtures), 'utf8'),
+        cert: readFileSync(new URL('server.pem', fixtures), 'utf8'),
+      },
     });
     const tlsAgent = new Agent({
       keepAliveTimeout: 10,
