@@ -58,7 +58,13 @@ export function createBot({ config, em, logger, clock = systemClock, slackRetryC
           clock,
           config: config.notify,
         });
-  const listeners = registerListeners(app, { config, em, logger: logger.child({ component: 'slack' }), clock, watcher });
+  const listeners = registerListeners(app, {
+    config,
+    em,
+    logger: logger.child({ component: 'slack' }),
+    clock,
+    watcher,
+  });
   app.error(async (error) => {
     // The last net: listeners answer users themselves; this only keeps a trace of what escaped them.
     logger.error('unhandled error in a Slack listener', { error });
@@ -86,7 +92,9 @@ export function createBot({ config, em, logger, clock = systemClock, slackRetryC
     },
     async stop() {
       if (started) {
-        await app.stop().catch((error: unknown) => logger.warn('Slack receiver did not stop cleanly', { error }));
+        await app
+          .stop()
+          .catch((error: unknown) => logger.warn('Slack receiver did not stop cleanly', { error }));
         started = false;
       }
       listeners.stop();

@@ -99,7 +99,9 @@ export function loadConfig(
   const botToken = read.required('SLACK_BOT_TOKEN', 'a bot token (xoxb-…)');
   const appToken = read.optional('SLACK_APP_TOKEN');
   if (appToken !== undefined && !appToken.startsWith('xapp-')) {
-    problems.push('SLACK_APP_TOKEN: expected an app-level token starting with xapp- (leave it unset for HTTP mode)');
+    problems.push(
+      'SLACK_APP_TOKEN: expected an app-level token starting with xapp- (leave it unset for HTTP mode)',
+    );
   }
   const signingSecret = read.optional('SLACK_SIGNING_SECRET');
   if (appToken === undefined && signingSecret === undefined) {
@@ -122,14 +124,24 @@ export function loadConfig(
         problems.push(`VEEAM_EM_CA_FILE: ${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
       }
     } catch (err) {
-      problems.push(`VEEAM_EM_CA_FILE: cannot read ${caFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      problems.push(
+        `VEEAM_EM_CA_FILE: cannot read ${caFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
   const insecureTls = read.boolean('VEEAM_EM_INSECURE_TLS', false);
   const timeoutMs = read.integer('VEEAM_EM_TIMEOUT_MS', 30_000, 100, 600_000);
 
-  const operators = read.idList('VEEAM_OPERATORS', USER_OR_GROUP, 'Slack user IDs (U…) or user-group IDs (S…)');
-  const approvers = read.idList('VEEAM_APPROVERS', USER_OR_GROUP, 'Slack user IDs (U…) or user-group IDs (S…)');
+  const operators = read.idList(
+    'VEEAM_OPERATORS',
+    USER_OR_GROUP,
+    'Slack user IDs (U…) or user-group IDs (S…)',
+  );
+  const approvers = read.idList(
+    'VEEAM_APPROVERS',
+    USER_OR_GROUP,
+    'Slack user IDs (U…) or user-group IDs (S…)',
+  );
   const allowedChannels = read.idList('VEEAM_ALLOWED_CHANNELS', CHANNEL, 'Slack channel IDs (C…/G…)');
   const approvalActions = read.actionList('VEEAM_APPROVAL_ACTIONS', ['stop', 'disable', 'session-stop']);
   const approvalTtlMinutes = read.integer('VEEAM_APPROVAL_TTL_MINUTES', 15, 1, 24 * 60);
@@ -154,7 +166,8 @@ export function loadConfig(
 
   const logLevelRaw = (read.optional('LOG_LEVEL') ?? 'info').toLowerCase();
   const logLevel = (['debug', 'info', 'warn', 'error'] as const).find((l) => l === logLevelRaw);
-  if (logLevel === undefined) problems.push(`LOG_LEVEL: expected debug, info, warn or error, got "${logLevelRaw}"`);
+  if (logLevel === undefined)
+    problems.push(`LOG_LEVEL: expected debug, info, warn or error, got "${logLevelRaw}"`);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -212,7 +225,9 @@ class EnvReader {
   url(name: string, required: true): string;
   url(name: string, required?: false): string | undefined;
   url(name: string, required = false): string | undefined {
-    const raw = required ? this.required(name, 'a URL such as https://em.example.local:9398/api') : this.optional(name);
+    const raw = required
+      ? this.required(name, 'a URL such as https://em.example.local:9398/api')
+      : this.optional(name);
     if (raw === undefined || raw === '') return raw;
     try {
       const url = new URL(raw);
@@ -230,7 +245,8 @@ class EnvReader {
       .map((s) => s.trim())
       .filter(Boolean);
     const bad = items.filter((item) => !pattern.test(item));
-    if (bad.length > 0) this.problems.push(`${name}: expected a comma list of ${expected}; not valid: ${bad.join(', ')}`);
+    if (bad.length > 0)
+      this.problems.push(`${name}: expected a comma list of ${expected}; not valid: ${bad.join(', ')}`);
     return items.filter((item) => pattern.test(item));
   }
 
@@ -243,7 +259,9 @@ class EnvReader {
       .filter(Boolean);
     const bad = items.filter((item) => !(ACTION_NAMES as readonly string[]).includes(item));
     if (bad.length > 0) {
-      this.problems.push(`${name}: unknown action(s) ${bad.join(', ')}; expected a comma list of ${ACTION_NAMES.join(', ')}`);
+      this.problems.push(
+        `${name}: unknown action(s) ${bad.join(', ')}; expected a comma list of ${ACTION_NAMES.join(', ')}`,
+      );
     }
     return items.filter((item): item is ActionName => (ACTION_NAMES as readonly string[]).includes(item));
   }

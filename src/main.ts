@@ -56,6 +56,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`veeam-chatops failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `veeam-chatops failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

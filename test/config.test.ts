@@ -29,7 +29,11 @@ describe('loadConfig', () => {
     expect(config.policy.approvalActions).toEqual(['stop', 'disable', 'session-stop']);
     expect(config.policy.approvalTtlMinutes).toBe(15);
     expect(config.policy.operators).toEqual([]);
-    expect(config.watch).toEqual({ pollIntervalMs: 2000, timeoutMinutes: 60, stateFile: 'veeam-chatops.state.json' });
+    expect(config.watch).toEqual({
+      pollIntervalMs: 2000,
+      timeoutMinutes: 60,
+      stateFile: 'veeam-chatops.state.json',
+    });
     expect(config.notify.monitorIntervalSeconds).toBe(60);
     expect(config.notify.longRunningMinutes).toBeUndefined();
     expect(config.logLevel).toBe('info');
@@ -72,16 +76,28 @@ describe('loadConfig', () => {
   });
 
   it('uses HTTP mode with a signing secret and port', () => {
-    const config = loadConfig({ ...minimal, SLACK_APP_TOKEN: '', SLACK_SIGNING_SECRET: 's3cret', PORT: '8080' });
+    const config = loadConfig({
+      ...minimal,
+      SLACK_APP_TOKEN: '',
+      SLACK_SIGNING_SECRET: 's3cret',
+      PORT: '8080',
+    });
     expect(config.slack.appToken).toBeUndefined();
     expect(config.slack.port).toBe(8080);
   });
 
   it('reads the CA file and rejects one without a certificate', () => {
-    const config = loadConfig({ ...minimal, VEEAM_EM_CA_FILE: '/etc/em-ca.pem' }, () => '-----BEGIN CERTIFICATE-----\nabc');
+    const config = loadConfig(
+      { ...minimal, VEEAM_EM_CA_FILE: '/etc/em-ca.pem' },
+      () => '-----BEGIN CERTIFICATE-----\nabc',
+    );
     expect(config.em.ca).toContain('BEGIN CERTIFICATE');
-    expect(() => loadConfig({ ...minimal, VEEAM_EM_CA_FILE: '/nope/missing.pem' })).toThrow(/VEEAM_EM_CA_FILE: cannot read/);
-    expect(() => loadConfig({ ...minimal, VEEAM_EM_CA_FILE: '/x' }, () => 'not a cert')).toThrow(/holds no PEM/);
+    expect(() => loadConfig({ ...minimal, VEEAM_EM_CA_FILE: '/nope/missing.pem' })).toThrow(
+      /VEEAM_EM_CA_FILE: cannot read/,
+    );
+    expect(() => loadConfig({ ...minimal, VEEAM_EM_CA_FILE: '/x' }, () => 'not a cert')).toThrow(
+      /holds no PEM/,
+    );
   });
 
   it('accepts user groups and channel lists', () => {

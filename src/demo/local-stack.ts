@@ -66,7 +66,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const config = loadConfig(env);
   // Short keep-alive so idle sockets never hold the process (or vitest) open after close().
   const dispatcher = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
-  const em = new EmClient({ config: config.em, logger: options.logger.child({ component: 'em' }), dispatcher });
+  const em = new EmClient({
+    config: config.em,
+    logger: options.logger.child({ component: 'em' }),
+    dispatcher,
+  });
 
   const build = async () => {
     const bot = createBot({
@@ -78,7 +82,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       slackRetryConfig: options.slackRetryConfig,
     });
     const { port } = await bot.start();
-    const user = new SlackUserAgent(`http://127.0.0.1:${port}/slack/events`, signingSecret, slack, dispatcher);
+    const user = new SlackUserAgent(
+      `http://127.0.0.1:${port}/slack/events`,
+      signingSecret,
+      slack,
+      dispatcher,
+    );
     return { bot, user };
   };
   let current = await build();

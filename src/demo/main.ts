@@ -4,9 +4,9 @@
 import { createInterface } from 'node:readline/promises';
 import { createLogger } from '../log/logger.js';
 import { SIM_JOB_IDS } from '../sim/seed-ids.js';
+import { ACTION_IDS } from '../slack/action-ids.js';
 import type { FakeMessage } from '../slack-standin/fake-slack-api.js';
 import { findButton, messageText } from '../slack-standin/slack-user.js';
-import { ACTION_IDS } from '../slack/action-ids.js';
 import { type LocalStack, startLocalStack } from './local-stack.js';
 import { Transcript } from './transcript.js';
 
@@ -48,8 +48,12 @@ async function main(): Promise<number> {
   const transcript = new Transcript(print, NAMES);
   stack.slack.onEvent((event) => transcript.onEvent(event));
 
-  print('veeam-chatops demo: EM simulator at ' + stack.sim.url + ', Slack stand-in at ' + stack.slack.url);
-  print(`channels: #${NAMES[CHANNELS.ops]}, #${NAMES[CHANNELS.incidents]}; people: ${Object.values(PEOPLE).map((p) => NAMES[p]).join(', ')}`);
+  print(`veeam-chatops demo: EM simulator at ${stack.sim.url}, Slack stand-in at ${stack.slack.url}`);
+  print(
+    `channels: #${NAMES[CHANNELS.ops]}, #${NAMES[CHANNELS.incidents]}; people: ${Object.values(PEOPLE)
+      .map((p) => NAMES[p])
+      .join(', ')}`,
+  );
 
   const steps = new DemoSteps(stack, transcript);
   let failed: string | undefined;
@@ -66,7 +70,9 @@ async function main(): Promise<number> {
     print('Last bot log lines:');
     for (const line of logLines.slice(-15)) print(`  ${line}`);
   } else {
-    print(`Demo finished: ${steps.done} steps passed in ${seconds} s. Every post above came from the real bot over HTTP.`);
+    print(
+      `Demo finished: ${steps.done} steps passed in ${seconds} s. Every post above came from the real bot over HTTP.`,
+    );
   }
 
   if (interactive && failed === undefined) await repl(stack, transcript);
@@ -89,7 +95,10 @@ class DemoSteps {
 
     await this.step('list jobs', async () => {
       await this.type(PEOPLE.alice, 'jobs', ops);
-      await this.until(() => stack.slack.ephemerals.some((e) => messageText(e).includes('Server Backup')), 'the job list');
+      await this.until(
+        () => stack.slack.ephemerals.some((e) => messageText(e).includes('Server Backup')),
+        'the job list',
+      );
     });
 
     await this.step('show a job card', async () => {
@@ -122,7 +131,11 @@ class DemoSteps {
     await this.step('another person approves; the Task result arrives in the thread', async () => {
       await this.click(PEOPLE.bob, request, ACTION_IDS.approve, 'Approve');
       const parent = request as FakeMessage;
-      await this.until(() => stack.slack.thread(parent.channel, parent.ts).length > 0, 'the threaded result', 15_000);
+      await this.until(
+        () => stack.slack.thread(parent.channel, parent.ts).length > 0,
+        'the threaded result',
+        15_000,
+      );
       await this.until(
         () => stack.sim.listJobs().find((j) => j.id === SIM_JOB_IDS.serverBackup)?.scheduleEnabled === false,
         'EM to show the schedule disabled',
@@ -137,13 +150,17 @@ class DemoSteps {
         jobId: SIM_JOB_IDS.linuxWeb,
         state: 'Stopped',
         result: 'Failed',
-        failureMessage: 'Error: Agent failed to process method {Backup.Disk}: The network path was not found.',
+        failureMessage:
+          'Error: Agent failed to process method {Backup.Disk}: The network path was not found.',
         creationTime: now - 20 * 60_000,
         endTime: now,
       });
       await stack.bot.monitor?.pollOnce();
       incident = await this.until(
-        () => stack.slack.topLevel(CHANNELS.incidents).find((m) => findButton(m, ACTION_IDS.jobRetry) !== undefined),
+        () =>
+          stack.slack
+            .topLevel(CHANNELS.incidents)
+            .find((m) => findButton(m, ACTION_IDS.jobRetry) !== undefined),
         'the incident post',
       );
     });
@@ -153,7 +170,10 @@ class DemoSteps {
       await this.click(PEOPLE.carol, incident, ACTION_IDS.jobRetry, 'Retry');
       const parent = incident as FakeMessage;
       await this.until(
-        () => stack.slack.thread(parent.channel, parent.ts).some((m) => /success/i.test(messageText(m)) && /session|backup/i.test(messageText(m))),
+        () =>
+          stack.slack
+            .thread(parent.channel, parent.ts)
+            .some((m) => /success/i.test(messageText(m)) && /session|backup/i.test(messageText(m))),
         'the backup session result in the incident thread',
         20_000,
       );
@@ -163,7 +183,10 @@ class DemoSteps {
       const parent = incident as FakeMessage;
       const before = stack.slack.thread(parent.channel, parent.ts).length;
       await stack.bot.monitor?.pollOnce();
-      await this.until(() => stack.slack.thread(parent.channel, parent.ts).length > before, 'the resolution in the incident thread');
+      await this.until(
+        () => stack.slack.thread(parent.channel, parent.ts).length > before,
+        'the resolution in the incident thread',
+      );
     });
   }
 
@@ -180,7 +203,12 @@ class DemoSteps {
     await settle();
   }
 
-  private async click(user: string, message: FakeMessage | undefined, actionId: string, label: string): Promise<void> {
+  private async click(
+    user: string,
+    message: FakeMessage | undefined,
+    actionId: string,
+    label: string,
+  ): Promise<void> {
     const button = findButton(message, actionId);
     if (message === undefined || button === undefined) throw new Error(`no ${label} button to click`);
     this.transcript.say(user, `clicked [${label}]`);
@@ -189,7 +217,11 @@ class DemoSteps {
     await settle();
   }
 
-  private async until<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
+  private async until<T>(
+    probe: () => T | undefined | null | false,
+    what: string,
+    timeoutMs = 10_000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = probe();

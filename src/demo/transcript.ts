@@ -14,7 +14,10 @@ export interface RenderedButton {
 }
 
 /** The readable lines of a message: section/context texts (or the fallback text) and its buttons. */
-export function renderBlocks(text: string, blocks: unknown[] | undefined): { lines: string[]; buttons: RenderedButton[] } {
+export function renderBlocks(
+  text: string,
+  blocks: unknown[] | undefined,
+): { lines: string[]; buttons: RenderedButton[] } {
   const lines: string[] = [];
   const buttons: RenderedButton[] = [];
   for (const block of (blocks ?? []) as Block[]) {
@@ -24,11 +27,19 @@ export function renderBlocks(text: string, blocks: unknown[] | undefined): { lin
       // A field is "*Label*\nvalue": one line reads better in a transcript.
       if (field.text) lines.push(field.text.replace(/\n/g, ' '));
     }
-    const elements = [...((block.elements as Block[] | undefined) ?? []), ...(block.accessory ? [block.accessory as Block] : [])];
+    const elements = [
+      ...((block.elements as Block[] | undefined) ?? []),
+      ...(block.accessory ? [block.accessory as Block] : []),
+    ];
     for (const element of elements) {
       if (element.type === 'button') {
         const label = (element.text as { text?: string } | undefined)?.text ?? String(element.action_id);
-        buttons.push({ label, actionId: String(element.action_id), value: String(element.value ?? ''), blockId: block.block_id as string | undefined });
+        buttons.push({
+          label,
+          actionId: String(element.action_id),
+          value: String(element.value ?? ''),
+          blockId: block.block_id as string | undefined,
+        });
       } else if (typeof element.text === 'string') {
         lines.push(element.text);
       } else if (element.type === 'mrkdwn' || element.type === 'plain_text') {
@@ -63,7 +74,10 @@ export class Transcript {
   }
 
   onEvent(event: FakeEvent): void {
-    if (event.kind === 'ephemeral') return this.ephemeral(event.ephemeral);
+    if (event.kind === 'ephemeral') {
+      this.ephemeral(event.ephemeral);
+      return;
+    }
     const m = event.message;
     const inThread = m.threadTs !== undefined && m.threadTs !== m.ts;
     const indent = inThread ? '      │ ' : '   ';
@@ -72,7 +86,10 @@ export class Transcript {
     const { lines, buttons } = renderBlocks(m.text, m.blocks);
     this.print(`${indent}${where}veeam: ${tag}${this.humanize(lines[0] ?? '')}`);
     for (const line of lines.slice(1)) this.print(`${indent}   ${this.humanize(line)}`);
-    this.printButtons(indent, buttons.map((b) => ({ ...b, message: m, channel: m.channel })));
+    this.printButtons(
+      indent,
+      buttons.map((b) => ({ ...b, message: m, channel: m.channel })),
+    );
   }
 
   private ephemeral(e: FakeEphemeral): void {
@@ -80,7 +97,10 @@ export class Transcript {
     const to = e.user ? ` to ${this.who(e.user)}` : '';
     this.print(`   (only visible${to}) veeam: ${this.humanize(lines[0] ?? '')}`);
     for (const line of lines.slice(1)) this.print(`      ${this.humanize(line)}`);
-    this.printButtons('   ', buttons.map((b) => ({ ...b, channel: e.channel })));
+    this.printButtons(
+      '   ',
+      buttons.map((b) => ({ ...b, channel: e.channel })),
+    );
   }
 
   private printButtons(indent: string, buttons: RenderedButton[]): void {

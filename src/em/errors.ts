@@ -58,7 +58,7 @@ export function describeEmError(err: unknown): string {
     case 'timeout':
       return 'Enterprise Manager did not answer in time. The request may or may not have been applied; check with `/veeam job <name>` before trying again.';
     case 'auth':
-      return 'Enterprise Manager rejected the bot\'s logon. An admin must check VEEAM_EM_USERNAME / VEEAM_EM_PASSWORD and the account\'s EM role.';
+      return "Enterprise Manager rejected the bot's logon. An admin must check VEEAM_EM_USERNAME / VEEAM_EM_PASSWORD and the account's EM role.";
     case 'parse':
       return 'Enterprise Manager answered with something the bot could not read. Nothing was assumed; the details are in the bot log.';
     case 'invalid-id':
@@ -70,7 +70,9 @@ export function describeEmError(err: unknown): string {
           : err.status === 403
             ? 'access denied (the EM account needs the Portal Administrator role for this)'
             : `HTTP ${err.status ?? '?'}`;
-      return err.emMessage ? `Enterprise Manager said: ${err.emMessage} (${what})` : `Enterprise Manager answered ${what}.`;
+      return err.emMessage
+        ? `Enterprise Manager said: ${err.emMessage} (${what})`
+        : `Enterprise Manager answered ${what}.`;
     }
   }
 }

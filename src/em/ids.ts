@@ -37,7 +37,10 @@ export function isTaskId(text: string): boolean {
 export function requireTaskId(text: string): string {
   const trimmed = text.trim();
   if (!TASK_ID.test(trimmed)) {
-    throw new EmError('invalid-id', `"${truncate(text)}" is not a valid task ID: expected something like task-12.`);
+    throw new EmError(
+      'invalid-id',
+      `"${truncate(text)}" is not a valid task ID: expected something like task-12.`,
+    );
   }
   return trimmed;
 }

@@ -11,7 +11,13 @@ export interface ScheduleOptionsSummary {
   /** e.g. "Daily (Everyday) at 16:00:00.0000000+01:00"; undefined when no option is enabled. */
   summary?: string;
   daily?: { enabled: boolean; kind?: string; days: string[]; time?: string };
-  monthly?: { enabled: boolean; time?: string; dayNumberInMonth?: string; dayOfWeek?: string; months: string[] };
+  monthly?: {
+    enabled: boolean;
+    time?: string;
+    dayNumberInMonth?: string;
+    dayOfWeek?: string;
+    months: string[];
+  };
   periodically?: { enabled: boolean; kind?: string; fullPeriod?: number };
   continuous?: { enabled: boolean };
   retry?: { times?: number; timeoutMinutes?: number; specified?: boolean };
@@ -68,7 +74,14 @@ export interface Task {
   links: Link[];
 }
 
-export type SessionState = 'Starting' | 'Stopping' | 'Working' | 'Pausing' | 'Resuming' | 'Stopped' | (string & {});
+export type SessionState =
+  | 'Starting'
+  | 'Stopping'
+  | 'Working'
+  | 'Pausing'
+  | 'Resuming'
+  | 'Stopped'
+  | (string & {});
 export type SessionResult = 'Success' | 'Warning' | 'Failed' | 'None' | (string & {});
 
 /** A backup job session (GET /backupSessions/{ID}?format=Entity), VM or agent. */

@@ -13,7 +13,11 @@ export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactString(value);
   if (value === null || typeof value !== 'object' || depth > 6) return value;
   if (value instanceof Error) {
-    return { name: value.name, message: redactString(value.message), code: (value as { code?: unknown }).code };
+    return {
+      name: value.name,
+      message: redactString(value.message),
+      code: (value as { code?: unknown }).code,
+    };
   }
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const out: Record<string, unknown> = {};
@@ -27,7 +31,9 @@ export function redactString(text: string): string {
   let out = text;
   for (const pattern of SECRET_VALUES) {
     out = out.replace(pattern, (match, prefix?: string) =>
-      typeof prefix === 'string' && match.startsWith(prefix) && prefix.length < match.length ? `${prefix}[redacted]` : '[redacted]',
+      typeof prefix === 'string' && match.startsWith(prefix) && prefix.length < match.length
+        ? `${prefix}[redacted]`
+        : '[redacted]',
     );
   }
   return out;

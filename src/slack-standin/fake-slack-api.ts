@@ -114,7 +114,9 @@ export class FakeSlackApi {
   }
 
   topLevel(channel: string): FakeMessage[] {
-    return this.messages.filter((m) => m.channel === channel && (m.threadTs === undefined || m.threadTs === m.ts));
+    return this.messages.filter(
+      (m) => m.channel === channel && (m.threadTs === undefined || m.threadTs === m.ts),
+    );
   }
 
   callsTo(method: string): FakeCall[] {
@@ -171,7 +173,11 @@ export class FakeSlackApi {
       if (entry.count <= 0) this.failures.delete(method);
       return entry.failure;
     }
-    if (method === 'chat.postMessage' && this.rateLimitFraction > 0 && this.random() < this.rateLimitFraction) {
+    if (
+      method === 'chat.postMessage' &&
+      this.rateLimitFraction > 0 &&
+      this.random() < this.rateLimitFraction
+    ) {
       return { status: 429, retryAfterSeconds: 1 };
     }
     return undefined;
@@ -180,9 +186,18 @@ export class FakeSlackApi {
   private answer(method: string, args: Record<string, Json>): Record<string, Json> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://fake.slack.local/', team: 'Fake', user: 'veeam', team_id: 'T0FAKE', user_id: this.botUserId, bot_id: 'B0FAKE' };
+        return {
+          ok: true,
+          url: 'https://fake.slack.local/',
+          team: 'Fake',
+          user: 'veeam',
+          team_id: 'T0FAKE',
+          user_id: this.botUserId,
+          bot_id: 'B0FAKE',
+        };
       case 'chat.postMessage': {
-        if (typeof args.channel !== 'string' || args.channel === '') return { ok: false, error: 'channel_not_found' };
+        if (typeof args.channel !== 'string' || args.channel === '')
+          return { ok: false, error: 'channel_not_found' };
         if (!args.text && !args.blocks) return { ok: false, error: 'no_text' };
         const ts = this.nextTs();
         const message: FakeMessage = {
@@ -245,11 +260,22 @@ export class FakeSlackApi {
       original.updates += 1;
       this.emit({ kind: 'update', message: original });
     } else if (body.response_type === 'in_channel' && target.channel !== undefined) {
-      const message: FakeMessage = { channel: target.channel, ts: this.nextTs(), text: String(body.text ?? ''), blocks: body.blocks, updates: 0 };
+      const message: FakeMessage = {
+        channel: target.channel,
+        ts: this.nextTs(),
+        text: String(body.text ?? ''),
+        blocks: body.blocks,
+        updates: 0,
+      };
       this.messages.push(message);
       this.emit({ kind: 'post', message });
     } else {
-      const ephemeral: FakeEphemeral = { channel: target.channel, text: String(body.text ?? ''), blocks: body.blocks, via: 'response_url' };
+      const ephemeral: FakeEphemeral = {
+        channel: target.channel,
+        text: String(body.text ?? ''),
+        blocks: body.blocks,
+        via: 'response_url',
+      };
       this.ephemerals.push(ephemeral);
       this.emit({ kind: 'ephemeral', ephemeral });
     }

@@ -3,7 +3,11 @@
 import { createHmac } from 'node:crypto';
 
 /** Slack's v0 signature: HMAC-SHA256 of "v0:{timestamp}:{raw body}" with the signing secret. */
-export function signSlackRequest(secret: string, rawBody: string, timestampSec: number): Record<string, string> {
+export function signSlackRequest(
+  secret: string,
+  rawBody: string,
+  timestampSec: number,
+): Record<string, string> {
   const signature = createHmac('sha256', secret).update(`v0:${timestampSec}:${rawBody}`).digest('hex');
   return {
     'x-slack-signature': `v0=${signature}`,
@@ -56,17 +60,35 @@ export function interactionBody(init: BlockActionInit): string {
   const payload = {
     type: 'block_actions',
     team: { id: init.teamId ?? 'T0FAKE', domain: 'fake' },
-    user: { id: init.userId, username: init.userId.toLowerCase(), name: init.userId.toLowerCase(), team_id: 'T0FAKE' },
+    user: {
+      id: init.userId,
+      username: init.userId.toLowerCase(),
+      name: init.userId.toLowerCase(),
+      team_id: 'T0FAKE',
+    },
     api_app_id: 'A0FAKE',
     token: 'deprecated-verification-token',
     trigger_id: `trigger-${actionTs}`,
     response_url: init.responseUrl,
     channel: { id: init.channelId, name: init.channelId.toLowerCase() },
     container: init.message
-      ? { type: 'message', message_ts: init.message.ts, channel_id: init.channelId, is_ephemeral: false, thread_ts: init.message.threadTs }
+      ? {
+          type: 'message',
+          message_ts: init.message.ts,
+          channel_id: init.channelId,
+          is_ephemeral: false,
+          thread_ts: init.message.threadTs,
+        }
       : { type: 'message', message_ts: actionTs, channel_id: init.channelId, is_ephemeral: true },
     message: init.message
-      ? { type: 'message', ts: init.message.ts, thread_ts: init.message.threadTs, text: init.message.text, blocks: init.message.blocks ?? [], user: 'UBOT0001' }
+      ? {
+          type: 'message',
+          ts: init.message.ts,
+          thread_ts: init.message.threadTs,
+          text: init.message.text,
+          blocks: init.message.blocks ?? [],
+          user: 'UBOT0001',
+        }
       : undefined,
     actions: [
       {

@@ -1,8 +1,8 @@
 // Plays the Slack side of a conversation: sends signed slash commands and button clicks to the bot over HTTP,
 // with response_urls that point back at the fake Web API. Used by the demo and the test harness alike.
 
-import { request } from 'undici';
 import type { Dispatcher } from 'undici';
+import { request } from 'undici';
 import type { FakeMessage, FakeSlackApi } from './fake-slack-api.js';
 import { interactionBody, signSlackRequest, slashCommandBody } from './signed-request.js';
 
@@ -27,7 +27,12 @@ export class SlackUserAgent {
 
   /** Types `/veeam <text>` in a channel. */
   command(text: string, user: string, channel: string): Promise<SlackHttpResult> {
-    const body = slashCommandBody({ text, userId: user, channelId: channel, responseUrl: this.slack.responseUrl(channel) });
+    const body = slashCommandBody({
+      text,
+      userId: user,
+      channelId: channel,
+      responseUrl: this.slack.responseUrl(channel),
+    });
     return this.sendSigned(body, 'application/x-www-form-urlencoded');
   }
 
@@ -38,7 +43,12 @@ export class SlackUserAgent {
       channelId: channel,
       responseUrl: this.slack.responseUrl(channel, message?.ts),
       action: button,
-      message: message && { ts: message.ts, threadTs: message.threadTs, text: message.text, blocks: message.blocks },
+      message: message && {
+        ts: message.ts,
+        threadTs: message.threadTs,
+        text: message.text,
+        blocks: message.blocks,
+      },
     });
     return this.sendSigned(body, 'application/x-www-form-urlencoded');
   }
@@ -53,13 +63,22 @@ export class SlackUserAgent {
       'content-type': contentType,
       ...signSlackRequest(options.secret ?? this.signingSecret, rawBody, timestamp),
     };
-    const response = await request(this.eventsUrl, { method: 'POST', headers, body: rawBody, dispatcher: this.dispatcher });
+    const response = await request(this.eventsUrl, {
+      method: 'POST',
+      headers,
+      body: rawBody,
+      dispatcher: this.dispatcher,
+    });
     return { status: response.statusCode, body: await response.body.text() };
   }
 }
 
 /** The button with this action_id in a message's blocks (actions blocks and section accessories). */
-export function findButton(message: { blocks?: unknown[] } | undefined, actionId: string, value?: string): ButtonRef | undefined {
+export function findButton(
+  message: { blocks?: unknown[] } | undefined,
+  actionId: string,
+  value?: string,
+): ButtonRef | undefined {
   for (const block of (message?.blocks ?? []) as Array<Record<string, unknown>>) {
     const elements = [
       ...((block.elements as Array<Record<string, unknown>> | undefined) ?? []),
@@ -67,7 +86,11 @@ export function findButton(message: { blocks?: unknown[] } | undefined, actionId
     ];
     for (const element of elements) {
       if (element.action_id === actionId && (value === undefined || element.value === value)) {
-        return { actionId, value: String(element.value ?? ''), blockId: block.block_id as string | undefined };
+        return {
+          actionId,
+          value: String(element.value ?? ''),
+          blockId: block.block_id as string | undefined,
+        };
       }
     }
   }
@@ -79,11 +102,15 @@ export function messageText(message: { text?: string; blocks?: unknown[] } | und
   if (message === undefined) return '';
   const parts: string[] = [message.text ?? ''];
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
     if (node && typeof node === 'object') {
       const record = node as Record<string, unknown>;
       if (typeof record.text === 'string') parts.push(record.text);
-      for (const [key, value] of Object.entries(record)) if (key !== 'text' || typeof value !== 'string') visit(value);
+      for (const [key, value] of Object.entries(record))
+        if (key !== 'text' || typeof value !== 'string') visit(value);
     }
   };
   visit(message.blocks ?? []);

@@ -1,7 +1,7 @@
 // The Bolt App: Socket Mode when an app token is configured (EM is on-premises; no inbound URL needed),
 // otherwise HTTP mode with signature verification on POST /slack/events.
 
-import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 import type { SlackConfig } from '../config.js';
 import type { Logger } from '../log/logger.js';
@@ -17,7 +17,13 @@ export function createSlackApp({ config, logger, retryConfig }: SlackAppOptions)
   const clientOptions = { slackApiUrl: config.apiUrl, ...(retryConfig ? { retryConfig } : {}) };
   const boltLogger = toBoltLogger(logger.child({ component: 'bolt' }));
   if (config.appToken !== undefined) {
-    return new App({ token: config.botToken, appToken: config.appToken, socketMode: true, clientOptions, logger: boltLogger });
+    return new App({
+      token: config.botToken,
+      appToken: config.appToken,
+      socketMode: true,
+      clientOptions,
+      logger: boltLogger,
+    });
   }
   return new App({
     token: config.botToken,
@@ -32,7 +38,8 @@ export function createSlackApp({ config, logger, retryConfig }: SlackAppOptions)
 /** Bolt and its WebClient log through our logger, so their lines are JSON and redacted too. */
 function toBoltLogger(logger: Logger): BoltLogger {
   let level: LogLevel = LogLevel.INFO;
-  const text = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  const text = (parts: unknown[]) =>
+    parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
   return {
     debug: (...msg) => logger.debug(text(msg)),
     info: (...msg) => logger.info(text(msg)),

@@ -14,13 +14,24 @@ describe('logger', () => {
     const logger = createMemoryLogger();
     logger.error('request failed', {
       password: 'hunter2',
-      headers: { authorization: 'Basic Y2hhdG9wczpodW50ZXIy', 'X-RestSvcSessionId': 'NDRjZmJkYmUtNWE5NS00MTU2' },
+      headers: {
+        authorization: 'Basic Y2hhdG9wczpodW50ZXIy',
+        'X-RestSvcSessionId': 'NDRjZmJkYmUtNWE5NS00MTU2',
+      },
       detail: 'token xoxb-123-456-abc and app xapp-1-A0-xyz used',
       sessionId: '44cfbdbe-5a95-4156-8867-91f069b7c2cc',
     });
     logger.warn('sent X-RestSvcSessionId: NDRjZmJkYmUtNWE5NS00MTU2 with Bearer xoxb-999');
     const text = JSON.stringify(logger.lines);
-    for (const secret of ['hunter2', 'Y2hhdG9w', 'NDRjZmJkYmUt', 'xoxb-123', 'xapp-1-A0', '44cfbdbe', 'xoxb-999']) {
+    for (const secret of [
+      'hunter2',
+      'Y2hhdG9w',
+      'NDRjZmJkYmUt',
+      'xoxb-123',
+      'xapp-1-A0',
+      '44cfbdbe',
+      'xoxb-999',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('[redacted]');

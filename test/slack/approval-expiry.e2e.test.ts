@@ -46,6 +46,8 @@ describe('approval expiry', () => {
       return m && /expired/.test(messageText(m)) ? m : undefined;
     });
     expect(findButton(updated, ACTION_IDS.approve)).toBeUndefined();
-    expect(h.logger.lines).toContainEqual(expect.objectContaining({ audit: true, action: 'stop', outcome: 'expired' }));
+    expect(h.logger.lines).toContainEqual(
+      expect.objectContaining({ audit: true, action: 'stop', outcome: 'expired' }),
+    );
   });
 });

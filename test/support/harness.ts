@@ -44,13 +44,19 @@ export interface Harness {
   config: Config;
   logger: Logger & { lines: Record<string, unknown>[] };
   command(text: string, opts?: { user?: string; channel?: string }): Promise<SlackHttpResult>;
-  click(action: ButtonRef, opts?: { user?: string; channel?: string; message?: FakeMessage }): Promise<SlackHttpResult>;
+  click(
+    action: ButtonRef,
+    opts?: { user?: string; channel?: string; message?: FakeMessage },
+  ): Promise<SlackHttpResult>;
   sendSigned(
     rawBody: string,
     contentType: string,
     opts?: { timestampSec?: number; secret?: string },
   ): Promise<SlackHttpResult>;
-  waitFor<T>(probe: () => T | undefined | null | false, opts?: { timeoutMs?: number; what?: string }): Promise<T>;
+  waitFor<T>(
+    probe: () => T | undefined | null | false,
+    opts?: { timeoutMs?: number; what?: string },
+  ): Promise<T>;
   restartBot(): Promise<void>;
   close(): Promise<void>;
 }
@@ -83,9 +89,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     get bot() {
       return stack.bot;
     },
-    command: (text, opts = {}) => stack.user.command(text, opts.user ?? USERS.operator, opts.channel ?? CHANNELS.ops),
+    command: (text, opts = {}) =>
+      stack.user.command(text, opts.user ?? USERS.operator, opts.channel ?? CHANNELS.ops),
     click: (action, opts = {}) =>
-      stack.user.click(action, opts.user ?? USERS.operator, opts.channel ?? opts.message?.channel ?? CHANNELS.ops, opts.message),
+      stack.user.click(
+        action,
+        opts.user ?? USERS.operator,
+        opts.channel ?? opts.message?.channel ?? CHANNELS.ops,
+        opts.message,
+      ),
     sendSigned: (rawBody, contentType, opts) => stack.user.sendSigned(rawBody, contentType, opts),
     waitFor,
     restartBot: () => stack.restartBot(),

@@ -82,7 +82,10 @@ describe('TaskWatcher under EM trouble', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toContain('⏱️ Start *Server Backup*: stopped watching');
     expect(replies[0]?.text).toContain('`/veeam task ');
-    await waitFor(() => run.parent().text.includes('no longer watched'), `the parent to show ${'no longer watched'}`);
+    await waitFor(
+      () => run.parent().text.includes('no longer watched'),
+      `the parent to show ${'no longer watched'}`,
+    );
     expect(kit.watcher.stats().timeouts).toBe(1);
   });
 
@@ -110,7 +113,10 @@ describe('TaskWatcher under EM trouble', () => {
     const replies = run.replies();
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toContain('🛑 Start *Server Backup*: cancelled by <@UOPER2>');
-    await waitFor(() => run.parent().text.includes('cancelled by <@UOPER2>'), `the parent to show ${'cancelled by <@UOPER2>'}`);
+    await waitFor(
+      () => run.parent().text.includes('cancelled by <@UOPER2>'),
+      `the parent to show ${'cancelled by <@UOPER2>'}`,
+    );
   });
 
   it('keeps polling OperationFinished and never reports its placeholder', async () => {

@@ -84,7 +84,10 @@ describe('TaskWatcher results', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toContain('❌ Stop *Server Backup*: failed');
     expect(replies[0]?.text).toContain('EM: "Job "Server Backup" is not running."');
-    await waitFor(() => run.parent().text.includes('❌ Stop *Server Backup*: failed.'), `the parent to show ${'❌ Stop *Server Backup*: failed.'}`);
+    await waitFor(
+      () => run.parent().text.includes('❌ Stop *Server Backup*: failed.'),
+      `the parent to show ${'❌ Stop *Server Backup*: failed.'}`,
+    );
   });
 
   it('confirms a job stop by the running session ending', async () => {
@@ -104,7 +107,10 @@ describe('TaskWatcher results', () => {
       /✅ Stop \*Server Backup\*: confirmed: session \*Server Backup@.*\* is Stopped/,
     );
     expect(replies[1]?.text).toContain('its result: Failed');
-    await waitFor(() => stop.parent().text.includes('session stopped'), `the parent to show ${'session stopped'}`);
+    await waitFor(
+      () => stop.parent().text.includes('session stopped'),
+      `the parent to show ${'session stopped'}`,
+    );
   });
 
   it('confirms a session stop', async () => {
@@ -146,7 +152,10 @@ describe('TaskWatcher results', () => {
     expect(disable.replies()[0]?.text).toContain('EM: "Ok"');
     expect(disable.replies()[0]?.text).toContain('reads back as *disabled*');
     expect(toggle.replies()[0]?.text).toContain('reads back as *enabled*');
-    await waitFor(() => toggle.parent().text.includes('schedule is now *enabled*'), `the parent to show ${'schedule is now *enabled*'}`);
+    await waitFor(
+      () => toggle.parent().text.includes('schedule is now *enabled*'),
+      `the parent to show ${'schedule is now *enabled*'}`,
+    );
 
     // Somebody flipped it in between: the toggle meant to enable leaves it disabled.
     const wrong = await kit.act('enable', LINUX_DB, { wantedScheduleEnabled: true });

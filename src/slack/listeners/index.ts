@@ -5,10 +5,10 @@ import type { App } from '@slack/bolt';
 import { type Approval, ApprovalBook } from '../../ops/approvals.js';
 import { audit } from '../../ops/audit.js';
 import { targetId } from '../../ops/intent.js';
-import { approvalClosedMessage } from '../blocks.js';
 import { JobLocks } from '../../ops/job-locks.js';
 import { Policy } from '../../ops/policy.js';
 import { ScheduleSwitch } from '../../ops/schedule-switch.js';
+import { approvalClosedMessage } from '../blocks.js';
 import type { SlackDeps } from '../deps.js';
 import type { SlackSurface } from '../surface.js';
 import * as actions from './actions/index.js';
@@ -72,5 +72,7 @@ async function announceExpiry(surface: SlackSurface, app: App, approval: Approva
   const message = approvalClosedMessage(approval);
   await app.client.chat
     .update({ channel: approval.channel, ts: approval.messageTs, text: message.text, blocks: message.blocks })
-    .catch((err: unknown) => surface.logger.warn('could not mark an approval request expired', { err: String(err) }));
+    .catch((err: unknown) =>
+      surface.logger.warn('could not mark an approval request expired', { err: String(err) }),
+    );
 }
