@@ -47,6 +47,8 @@ export interface PolicyConfig {
   allowedChannels: readonly string[];
   approvalActions: readonly ActionName[];
   approvalTtlMinutes: number;
+  /** An identical write (same action, same target) asked again within this many seconds is a repeat; 0: off. */
+  repeatWindowSeconds: number;
 }
 
 export interface WatchConfig {
@@ -145,6 +147,7 @@ export function loadConfig(
   const allowedChannels = read.idList('VEEAM_ALLOWED_CHANNELS', CHANNEL, 'Slack channel IDs (C…/G…)');
   const approvalActions = read.actionList('VEEAM_APPROVAL_ACTIONS', ['stop', 'disable', 'session-stop']);
   const approvalTtlMinutes = read.integer('VEEAM_APPROVAL_TTL_MINUTES', 15, 1, 24 * 60);
+  const repeatWindowSeconds = read.integer('VEEAM_REPEAT_WINDOW_SECONDS', 10, 0, 3600);
 
   const incidentChannel = read.optional('VEEAM_INCIDENT_CHANNEL');
   if (incidentChannel !== undefined && !CHANNEL.test(incidentChannel)) {
@@ -174,7 +177,14 @@ export function loadConfig(
   return deepFreeze({
     slack: { botToken, appToken, signingSecret, port, apiUrl: apiUrl && withTrailingSlash(apiUrl) },
     em: { url: emUrl.replace(/\/+$/, ''), username, password, ca, caFile, insecureTls, timeoutMs },
-    policy: { operators, approvers, allowedChannels, approvalActions, approvalTtlMinutes },
+    policy: {
+      operators,
+      approvers,
+      allowedChannels,
+      approvalActions,
+      approvalTtlMinutes,
+      repeatWindowSeconds,
+    },
     watch: { pollIntervalMs, timeoutMinutes, stateFile },
     notify: { incidentChannel, incidentMention, monitorIntervalSeconds, notifyWarnings, longRunningMinutes },
     logLevel: logLevel ?? 'info',

@@ -69,6 +69,26 @@ export async function requestAction(
   origin: Origin,
   request: ActionRequest,
 ): Promise<void> {
+  // A double click or a repeated command within seconds is a repeat, not a second order.
+  const earlier = surface.recentActions.claim(
+    `${request.action}:${targetId(request.target)}`,
+    origin.user,
+    surface.clock.now(),
+  );
+  if (earlier !== undefined) {
+    const ago = Math.max(0, Math.round((surface.clock.now() - earlier.at) / 1000));
+    await origin.tellUser(
+      `:repeat: ${ACTION_VERBS[request.action]} ${describeActionTarget(request.target)} was just asked for by <@${earlier.user}> (${ago} s ago); I did not send it again. Its result will appear in its thread.`,
+    );
+    audit(surface.logger, {
+      user: origin.user,
+      channel: origin.channel,
+      action: request.action,
+      target: targetId(request.target),
+      outcome: 'duplicate-ignored',
+    });
+    return;
+  }
   if (surface.policy.needsApproval(request.action)) {
     await requestApproval(surface, client, origin, request);
     return;

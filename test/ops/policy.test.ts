@@ -8,6 +8,7 @@ const base: PolicyConfig = {
   allowedChannels: ['COPS1'],
   approvalActions: ['stop', 'disable', 'session-stop'],
   approvalTtlMinutes: 15,
+  repeatWindowSeconds: 10,
 };
 
 function groups(members: Record<string, string[]>) {

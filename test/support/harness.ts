@@ -76,6 +76,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       VEEAM_APPROVERS: `${USERS.approver},${USERS.approver2}`,
       VEEAM_ALLOWED_CHANNELS: `${CHANNELS.ops},${CHANNELS.incident}`,
       TASK_POLL_INTERVAL_MS: '50',
+      // Tests repeat actions within seconds on purpose; the repeat guard has its own tests.
+      VEEAM_REPEAT_WINDOW_SECONDS: '0',
       LOG_LEVEL: 'debug',
       ...options.env,
     },

@@ -7,6 +7,7 @@ import { audit } from '../../ops/audit.js';
 import { targetId } from '../../ops/intent.js';
 import { JobLocks } from '../../ops/job-locks.js';
 import { Policy } from '../../ops/policy.js';
+import { RecentActions } from '../../ops/recent-actions.js';
 import { ScheduleSwitch } from '../../ops/schedule-switch.js';
 import { approvalClosedMessage } from '../blocks.js';
 import type { SlackDeps } from '../deps.js';
@@ -36,6 +37,7 @@ export function registerListeners(app: App, deps: SlackDeps): SlackListeners {
     ...deps,
     policy,
     approvals: new ApprovalBook(deps.clock, deps.config.policy.approvalTtlMinutes),
+    recentActions: new RecentActions(deps.config.policy.repeatWindowSeconds),
     schedule: new ScheduleSwitch({
       em: deps.em,
       locks: new JobLocks(),
@@ -56,6 +58,7 @@ export function registerListeners(app: App, deps: SlackDeps): SlackListeners {
     stop() {
       clearInterval(sweep);
       surface.approvals.close();
+      surface.recentActions.close();
     },
   };
 }
