@@ -1,6 +1,7 @@
 // The one place that strips secrets from anything about to be logged.
 
-const SECRET_KEYS = /pass(word)?|secret|token|authorization|session-?id|restsvcsessionid|cookie/i;
+// EM's logon SessionId is as good as the token (em-api.md §2.2); a backup session's ID is not a secret and stays.
+const SECRET_KEYS = /pass(word)?|secret|token|authorization|restsvcsessionid|logonsession|cookie/i;
 const SECRET_VALUES: RegExp[] = [
   /xox[abposr]-[A-Za-z0-9-]+/g, // Slack bot/user tokens
   /xapp-[A-Za-z0-9-]+/g, // Slack app-level tokens

@@ -19,10 +19,13 @@ describe('logger', () => {
         'X-RestSvcSessionId': 'NDRjZmJkYmUtNWE5NS00MTU2',
       },
       detail: 'token xoxb-123-456-abc and app xapp-1-A0-xyz used',
-      sessionId: '44cfbdbe-5a95-4156-8867-91f069b7c2cc',
+      logonSessionId: '44cfbdbe-5a95-4156-8867-91f069b7c2cc',
     });
     logger.warn('sent X-RestSvcSessionId: NDRjZmJkYmUtNWE5NS00MTU2 with Bearer xoxb-999');
+    logger.info('backup session ended', { sessionId: 'bce9741f-d6aa-43ca-a229-1706c2eea0e7' });
     const text = JSON.stringify(logger.lines);
+    // A backup session's ID is what an operator needs to trace an incident: it is not a secret.
+    expect(text).toContain('bce9741f-d6aa-43ca-a229-1706c2eea0e7');
     for (const secret of [
       'hunter2',
       'Y2hhdG9w',
