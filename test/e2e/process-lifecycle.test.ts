@@ -1,0 +1,112 @@
+// The real service process (src/main.ts): SIGTERM saves state, logs out of EM and exits 0; a new process from the
+// same state file still posts the result of a watch the old one left behind.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/seed-ids.js';
+import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
+import { FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
+import { messageText, SlackUserAgent } from '../../src/slack-standin/slack-user.js';
+import { waitFor } from '../support/harness.js';
+
+const SECRET = 'process-test-secret';
+let sim: EmSimulator;
+let slack: FakeSlackApi;
+let dir: string;
+
+beforeAll(async () => {
+  sim = await startEmSimulator({ taskDurationMs: 200, backupDurationMs: 4_000 });
+  slack = new FakeSlackApi();
+  await slack.listen();
+  dir = mkdtempSync(join(tmpdir(), 'veeam-chatops-process-'));
+});
+afterAll(async () => {
+  await slack?.close();
+  await sim?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface RunningBot {
+  child: ChildProcess;
+  port: number;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+async function startBotProcess(): Promise<RunningBot> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      SLACK_BOT_TOKEN: 'xoxb-process-test',
+      SLACK_SIGNING_SECRET: SECRET,
+      PORT: '0',
+      SLACK_API_URL: slack.url,
+      VEEAM_EM_URL: sim.url,
+      VEEAM_EM_USERNAME: SIM_DEFAULT_CREDENTIALS.username,
+      VEEAM_EM_PASSWORD: SIM_DEFAULT_CREDENTIALS.password,
+      VEEAM_OPERATORS: 'UOPER1',
+      VEEAM_STATE_FILE: join(dir, 'state.json'),
+      TASK_POLL_INTERVAL_MS: '100',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const port = await waitFor(
+    () => {
+      const started = /"msg":"bot started".*"port":(\d+)/.exec(stderr);
+      return started ? Number(started[1]) : undefined;
+    },
+    { timeoutMs: 15_000, what: 'the bot process to start' },
+  );
+  return { child, port, stderr: () => stderr, exited };
+}
+
+describe('the service process', () => {
+  it('on SIGTERM saves its watches, logs out of EM and exits 0; the next process posts the result once', async () => {
+    const first = await startBotProcess();
+    const user = new SlackUserAgent(`http://127.0.0.1:${first.port}/slack/events`, SECRET, slack);
+    expect((await user.command('start Server Backup', 'UOPER1', 'COPS1')).status).toBe(200);
+    const parent = await waitFor(() => slack.topLevel('COPS1').find((m) => /EM task task-\d+/.test(m.text)), {
+      what: 'the running parent message',
+    });
+    // Wait until the Task itself is reported, so the watch is following the backup session when we stop.
+    await waitFor(() => slack.thread('COPS1', parent.ts).length >= 1, { what: 'the Task reply' });
+    const logoutsBefore = sim.stats.byRoute['DELETE /logonSessions/{id}'] ?? 0;
+
+    first.child.kill('SIGTERM');
+    const code = await Promise.race([
+      first.exited,
+      new Promise<string>((resolve) => setTimeout(() => resolve('still running after 8 s'), 8_000)),
+    ]);
+    expect(code).toBe(0);
+    expect(sim.stats.byRoute['DELETE /logonSessions/{id}'] ?? 0).toBe(logoutsBefore + 1);
+    const saved = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    expect(JSON.stringify(saved.watches)).toContain(parent.ts);
+    expect(first.stderr()).not.toMatch(/Basic [A-Za-z0-9+/=]{8,}|xoxb-process-test/);
+
+    const second = await startBotProcess();
+    try {
+      const final = await waitFor(
+        () =>
+          slack
+            .thread('COPS1', parent.ts)
+            .find((m) => /ended: \*(Success|Warning|Failed)\*/.test(messageText(m))),
+        { timeoutMs: 15_000, what: 'the backup result posted by the new process' },
+      );
+      expect(messageText(final)).toContain('Server Backup');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const finals = slack.thread('COPS1', parent.ts).filter((m) => /ended: \*/.test(messageText(m)));
+      expect(finals).toHaveLength(1);
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  }, 60_000);
+});
