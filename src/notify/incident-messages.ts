@@ -7,11 +7,19 @@
 
 import type { types } from '@slack/bolt';
 import { ACTION_IDS } from '../slack/action-ids.js';
-
-export interface IncidentPost {
-  text: string;
-  blocks: types.KnownBlock[];
-}
+import {
+  actionsBlock,
+  button,
+  confirmDialog,
+  context,
+  fieldsSection,
+  type SlackMessage,
+  section,
+  truncate,
+} from '../slack/block-kit.js';
+import { formatUtc } from '../slack/format-utc.js';
+import { escapeMrkdwn, mentionFor } from '../slack/mrkdwn.js';
+import { formatDurationFixed } from '../watch/format-duration.js';
 
 /** What the monitor keeps of one backup session (a structural subset of em/types BackupSession). */
 export interface SessionSummary {
@@ -47,73 +55,32 @@ export function isVmJob(jobType: string): boolean {
   return jobType === 'Backup';
 }
 
-/** `<@U…>` for users, `<!subteam^S…>` for user groups (Slack's mention syntax). */
-export function mentionFor(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
-}
-
-/** Slack mrkdwn treats &, < and > as control characters; job names and EM messages must not inject links or mentions. */
-export function escapeMrkdwn(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-}
-
-/** "2026-01-01 10:05:03 UTC"; plain text so it reads the same in Slack, the demo transcript and logs. */
-export function formatUtc(time: string | number): string {
-  const ms = typeof time === 'number' ? time : Date.parse(time);
-  if (Number.isNaN(ms)) return String(time);
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
-/** "45 s", "12 min 3 s", "2 h 05 min", "3 d 4 h". */
-export function formatDuration(ms: number): string {
-  const totalSeconds = Math.max(0, Math.round(ms / 1000));
-  const days = Math.floor(totalSeconds / 86_400);
-  const hours = Math.floor((totalSeconds % 86_400) / 3_600);
-  const minutes = Math.floor((totalSeconds % 3_600) / 60);
-  const seconds = totalSeconds % 60;
-  if (days > 0) return `${days} d ${hours} h`;
-  if (hours > 0) return `${hours} h ${String(minutes).padStart(2, '0')} min`;
-  if (minutes > 0) return `${minutes} min ${seconds} s`;
-  return `${seconds} s`;
-}
-
 export function sessionDuration(session: SessionSummary, nowMs?: number): string {
   const start = Date.parse(session.creationTime);
   const end = session.endTime !== undefined ? Date.parse(session.endTime) : nowMs;
   if (Number.isNaN(start) || end === undefined || Number.isNaN(end)) return 'unknown';
-  return formatDuration(end - start);
+  return formatDurationFixed(end - start);
 }
 
 export function failureReason(session: SessionSummary): string {
   const reason = session.failureMessage?.trim();
   if (!reason) return 'EM gave no failure message.';
-  return reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 1)}…` : reason;
+  return truncate(reason, MAX_REASON_CHARS);
 }
 
 function jobKind(jobType: string): string {
   return isVmJob(jobType) ? 'VM backup job' : 'Agent backup job';
 }
 
-function section(text: string): types.KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
-}
-
-function context(text: string): types.KnownBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
-}
-
 function sessionFields(session: SessionSummary): types.KnownBlock {
-  return {
-    type: 'section',
-    fields: [
-      { type: 'mrkdwn', text: `*Job*\n${escapeMrkdwn(session.jobName)}` },
-      { type: 'mrkdwn', text: `*Result*\n${escapeMrkdwn(session.result)}` },
-      { type: 'mrkdwn', text: `*Started*\n${formatUtc(session.creationTime)}` },
-      { type: 'mrkdwn', text: `*Ended*\n${session.endTime ? formatUtc(session.endTime) : 'not yet'}` },
-      { type: 'mrkdwn', text: `*Duration*\n${sessionDuration(session)}` },
-      { type: 'mrkdwn', text: `*Kind*\n${jobKind(session.jobType)}` },
-    ],
-  };
+  return fieldsSection([
+    `*Job*\n${escapeMrkdwn(session.jobName)}`,
+    `*Result*\n${escapeMrkdwn(session.result)}`,
+    `*Started*\n${formatUtc(session.creationTime)}`,
+    `*Ended*\n${session.endTime ? formatUtc(session.endTime) : 'not yet'}`,
+    `*Duration*\n${sessionDuration(session)}`,
+    `*Kind*\n${jobKind(session.jobType)}`,
+  ]);
 }
 
 function reasonBlock(session: SessionSummary): types.KnownBlock {
@@ -138,48 +105,26 @@ function headline(card: IncidentCard): string {
 /** The incident's buttons; their value is the job GUID (contracts: job buttons carry the job GUID). */
 function incidentActions(card: IncidentCard): types.KnownBlock {
   const name = escapeMrkdwn(card.jobName);
-  return {
-    type: 'actions',
-    block_id: `incident:${card.jobId}`,
-    elements: [
-      {
-        type: 'button',
-        action_id: ACTION_IDS.jobRetry,
-        text: { type: 'plain_text', text: 'Retry' },
-        value: card.jobId,
-        style: 'primary',
-      },
-      {
-        type: 'button',
-        action_id: ACTION_IDS.jobDetails,
-        text: { type: 'plain_text', text: 'Job details' },
-        value: card.jobId,
-      },
-      {
-        type: 'button',
-        action_id: ACTION_IDS.jobDisable,
-        text: { type: 'plain_text', text: 'Disable schedule' },
-        value: card.jobId,
-        style: 'danger',
-        confirm: {
-          title: { type: 'plain_text', text: 'Disable the schedule?' },
-          text: {
-            type: 'mrkdwn',
-            text: `*${name}* will not run on its schedule until someone enables it again.`,
-          },
-          confirm: { type: 'plain_text', text: 'Disable schedule' },
-          deny: { type: 'plain_text', text: 'Keep it' },
-        },
-      },
-    ],
-  };
+  return actionsBlock(`incident:${card.jobId}`, [
+    button(ACTION_IDS.jobRetry, 'Retry', card.jobId, { style: 'primary' }),
+    button(ACTION_IDS.jobDetails, 'Job details', card.jobId),
+    button(ACTION_IDS.jobDisable, 'Disable schedule', card.jobId, {
+      style: 'danger',
+      confirm: confirmDialog({
+        title: 'Disable the schedule?',
+        text: `*${name}* will not run on its schedule until someone enables it again.`,
+        confirm: 'Disable schedule',
+        deny: 'Keep it',
+      }),
+    }),
+  ]);
 }
 
 /**
  * The incident's top message: first post, and every chat.update while it stays open (the tally grows).
  * `mention` is only used when the incident holds a failure (warnings alone page nobody).
  */
-export function incidentMessage(card: IncidentCard, mention?: string): IncidentPost {
+export function incidentMessage(card: IncidentCard, mention?: string): SlackMessage {
   const ping = mention !== undefined && card.failures > 0 ? ` ${mentionFor(mention)}` : '';
   const title = `${headline(card)}${ping}`;
   const reason = failureReason(card.latest);
@@ -206,7 +151,7 @@ export function incidentFollowUp(
   card: IncidentCard,
   session: SessionSummary,
   mention?: string,
-): IncidentPost {
+): SlackMessage {
   const failed = session.result === 'Failed';
   // Mention only when a warnings-only incident turns into a failure: the top post did not page anyone then.
   const ping = mention !== undefined && failed && card.failures === 1 ? ` ${mentionFor(mention)}` : '';
@@ -220,13 +165,13 @@ export function incidentFollowUp(
 }
 
 /** The thread reply when the first successful run after an incident arrives. */
-export function resolvedReply(card: IncidentCard, success: SessionSummary): IncidentPost {
+export function resolvedReply(card: IncidentCard, success: SessionSummary): SlackMessage {
   const line = `:white_check_mark: *${escapeMrkdwn(card.jobName)}* succeeded (ended ${success.endTime ? formatUtc(success.endTime) : 'now'}, took ${sessionDuration(success)}). Incident resolved; it had ${incidentTally(card)}.`;
   return { text: line, blocks: [section(line)] };
 }
 
 /** The top message once resolved: the last problem's facts stay for the record, the buttons go. */
-export function resolvedMessage(card: IncidentCard, success: SessionSummary): IncidentPost {
+export function resolvedMessage(card: IncidentCard, success: SessionSummary): SlackMessage {
   const line = `:white_check_mark: Resolved: *${escapeMrkdwn(card.jobName)}* succeeded at ${success.endTime ? formatUtc(success.endTime) : 'now'} (${incidentTally(card)}).`;
   return {
     text: `Resolved: ${escapeMrkdwn(card.jobName)} succeeded again (${incidentTally(card)}).`,
@@ -243,29 +188,26 @@ export function resolvedMessage(card: IncidentCard, success: SessionSummary): In
 function stopButton(session: SessionSummary): types.KnownBlock {
   const vm = isVmJob(session.jobType);
   const name = escapeMrkdwn(session.jobName);
-  return {
-    type: 'actions',
-    block_id: `long-running:${session.id}`,
-    elements: [
+  return actionsBlock(`long-running:${session.id}`, [
+    button(
+      vm ? ACTION_IDS.sessionStop : ACTION_IDS.jobStop,
+      vm ? 'Stop session' : 'Stop job',
+      vm ? session.id : session.jobId,
       {
-        type: 'button',
-        action_id: vm ? ACTION_IDS.sessionStop : ACTION_IDS.jobStop,
-        text: { type: 'plain_text', text: vm ? 'Stop session' : 'Stop job' },
-        value: vm ? session.id : session.jobId,
         style: 'danger',
-        confirm: {
-          title: { type: 'plain_text', text: vm ? 'Stop this session?' : 'Stop this job?' },
-          text: { type: 'mrkdwn', text: `Stop the running backup of *${name}*? The run ends unfinished.` },
-          confirm: { type: 'plain_text', text: 'Stop' },
-          deny: { type: 'plain_text', text: 'Let it run' },
-        },
+        confirm: confirmDialog({
+          title: vm ? 'Stop this session?' : 'Stop this job?',
+          text: `Stop the running backup of *${name}*? The run ends unfinished.`,
+          confirm: 'Stop',
+          deny: 'Let it run',
+        }),
       },
-    ],
-  };
+    ),
+  ]);
 }
 
 /** One post per session that runs longer than VEEAM_LONG_RUNNING_MINUTES. */
-export function longRunningMessage(session: SessionSummary, nowMs: number): IncidentPost {
+export function longRunningMessage(session: SessionSummary, nowMs: number): SlackMessage {
   const progress = session.progress !== undefined ? `, ${session.progress}% done` : '';
   const line = `:hourglass_flowing_sand: *${escapeMrkdwn(session.jobName)}* is still running after ${sessionDuration(session, nowMs)} (started ${formatUtc(session.creationTime)}${progress}).`;
   return {
@@ -275,7 +217,7 @@ export function longRunningMessage(session: SessionSummary, nowMs: number): Inci
 }
 
 /** chat.update of a long-running post once the session ended: the Stop button would only fail now. */
-export function longRunningEndedMessage(session: SessionSummary): IncidentPost {
+export function longRunningEndedMessage(session: SessionSummary): SlackMessage {
   const line = `:stopwatch: *${escapeMrkdwn(session.jobName)}* ran long and has ended: ${escapeMrkdwn(session.result)} after ${sessionDuration(session)} (started ${formatUtc(session.creationTime)}).`;
   return {
     text: `${escapeMrkdwn(session.jobName)} ran long and ended: ${escapeMrkdwn(session.result)}.`,
@@ -284,13 +226,13 @@ export function longRunningEndedMessage(session: SessionSummary): IncidentPost {
 }
 
 /** Posted once when EM failed several polls in a row; `description` comes from describeEmError. */
-export function emDownMessage(description: string, sinceMs: number, failedPolls: number): IncidentPost {
+export function emDownMessage(description: string, sinceMs: number, failedPolls: number): SlackMessage {
   const line = `:rotating_light: The incident monitor cannot reach Enterprise Manager (${failedPolls} polls in a row since ${formatUtc(sinceMs)}). ${escapeMrkdwn(description)}\nFailed backups are not being reported meanwhile; they will be checked as soon as EM answers again.`;
   return { text: line, blocks: [section(line)] };
 }
 
 /** Posted once when EM answers again after an emDownMessage. */
-export function emBackMessage(sinceMs: number, nowMs: number): IncidentPost {
-  const line = `:large_green_circle: Enterprise Manager answers again (it was unreachable for ${formatDuration(nowMs - sinceMs)}, since ${formatUtc(sinceMs)}). Backups that ended meanwhile are being checked now.`;
+export function emBackMessage(sinceMs: number, nowMs: number): SlackMessage {
+  const line = `:large_green_circle: Enterprise Manager answers again (it was unreachable for ${formatDurationFixed(nowMs - sinceMs)}, since ${formatUtc(sinceMs)}). Backups that ended meanwhile are being checked now.`;
   return { text: line, blocks: [section(line)] };
 }

@@ -8,12 +8,12 @@ import type { EmApi } from '../em/api.js';
 import { describeEmError, isEmError } from '../em/errors.js';
 import type { BackupSession } from '../em/types.js';
 import type { Logger } from '../log/logger.js';
+import type { SlackMessage } from '../slack/block-kit.js';
 import type { StateStore } from '../state/state-store.js';
 import {
   emBackMessage,
   emDownMessage,
   type IncidentCard,
-  type IncidentPost,
   incidentFollowUp,
   incidentMessage,
   longRunningEndedMessage,
@@ -375,7 +375,7 @@ export class IncidentMonitor {
   }
 
   /** chat.postMessage; resolves with the new message's ts. The WebClient itself waits out 429 Retry-After. */
-  private async post(message: IncidentPost, threadTs?: string, channel = this.channel): Promise<string> {
+  private async post(message: SlackMessage, threadTs?: string, channel = this.channel): Promise<string> {
     const result = await this.deps.slack.chat.postMessage({
       channel,
       text: message.text,
@@ -392,7 +392,7 @@ export class IncidentMonitor {
   private async updateBestEffort(
     channel: string,
     ts: string,
-    message: IncidentPost,
+    message: SlackMessage,
     context: Record<string, unknown>,
   ): Promise<void> {
     try {

@@ -51,6 +51,8 @@ export class FakeSlackApi {
   readonly ephemerals: FakeEphemeral[] = [];
   /** 0..1 of chat.postMessage calls answered 429 with Retry-After: 1. */
   rateLimitFraction = 0;
+  /** Where apps.connections.open sends a Socket Mode client (a test's WebSocket stand-in). */
+  socketModeUrl: string | undefined;
   /** Deterministic by default so a rate-limited run is repeatable. */
   random: () => number = mulberry32(42);
 
@@ -146,7 +148,9 @@ export class FakeSlackApi {
     const method = path.slice('/api/'.length);
     const args = parseArgs(raw, req.headers['content-type']);
     const auth = req.headers.authorization ?? (typeof args.token === 'string' ? `Bearer ${args.token}` : '');
-    if (!/^Bearer xox[bp]-/.test(auth)) {
+    // Bot tokens for the Web API; the app-level token only opens Socket Mode connections.
+    const appTokenCall = method === 'apps.connections.open';
+    if (!(appTokenCall ? /^Bearer xapp-/ : /^Bearer xox[bp]-/).test(auth)) {
       sendJson(res, 200, { ok: false, error: 'not_authed' });
       return;
     }
@@ -233,6 +237,10 @@ export class FakeSlackApi {
         this.emit({ kind: 'ephemeral', ephemeral });
         return { ok: true, message_ts: this.nextTs() };
       }
+      case 'apps.connections.open':
+        return this.socketModeUrl === undefined
+          ? { ok: false, error: 'socket_mode_not_enabled' }
+          : { ok: true, url: this.socketModeUrl };
       case 'usergroups.users.list': {
         const users = this.usergroups[String(args.usergroup)];
         return users === undefined ? { ok: false, error: 'no_such_subteam' } : { ok: true, users };

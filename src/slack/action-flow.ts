@@ -6,10 +6,11 @@ import { describeEmError } from '../em/errors.js';
 import type { AgentBackupJob } from '../em/types.js';
 import type { Approval } from '../ops/approvals.js';
 import { audit } from '../ops/audit.js';
-import { type ActionTarget, describeActionTarget, targetId } from '../ops/intent.js';
+import { type ActionTarget, targetId } from '../ops/intent.js';
 import { performAction } from '../ops/perform-action.js';
 import type { WatchSpec, WatchTarget } from '../watch/types.js';
-import { ACTION_VERBS, type SlackMessage, taskRunningMessage } from '../watch/watch-messages.js';
+import { ACTION_VERBS, describeAction, taskRunningMessage } from '../watch/watch-messages.js';
+import type { SlackMessage } from './block-kit.js';
 import {
   actionFailedMessage,
   actionNotNeededMessage,
@@ -18,6 +19,7 @@ import {
   approvalRequestMessage,
   withContext,
 } from './blocks.js';
+import { userMention } from './mrkdwn.js';
 import type { Origin } from './origin.js';
 import type { SlackSurface } from './surface.js';
 
@@ -78,7 +80,7 @@ export async function requestAction(
   if (earlier !== undefined) {
     const ago = Math.max(0, Math.round((surface.clock.now() - earlier.at) / 1000));
     await origin.tellUser(
-      `:repeat: ${ACTION_VERBS[request.action]} ${describeActionTarget(request.target)} was just asked for by <@${earlier.user}> (${ago} s ago); I did not send it again. Its result will appear in its thread.`,
+      `:repeat: ${describeAction(request.action, request.target)} was just asked for by ${userMention(earlier.user)} (${ago} s ago); I did not send it again. Its result will appear in its thread.`,
     );
     audit(surface.logger, {
       user: origin.user,
@@ -143,7 +145,7 @@ async function requestApproval(
     outcome: 'approval-requested',
   });
   await origin.tellUser(
-    `${ACTION_VERBS[request.action]} ${describeActionTarget(request.target)} needs an approval; I asked in the channel. It expires in ${surface.config.policy.approvalTtlMinutes} minutes.`,
+    `${describeAction(request.action, request.target)} needs an approval; I asked in the channel. It expires in ${surface.config.policy.approvalTtlMinutes} minutes.`,
   );
 }
 

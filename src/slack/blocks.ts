@@ -3,16 +3,34 @@
 import type { types } from '@slack/bolt';
 import type { AgentBackupJob, Task } from '../em/types.js';
 import type { Approval } from '../ops/approvals.js';
-import { type ActionTarget, describeActionTarget } from '../ops/intent.js';
-import { ACTION_VERBS, type SlackMessage } from '../watch/watch-messages.js';
+import type { ActionTarget } from '../ops/intent.js';
+import { describeAction } from '../watch/watch-messages.js';
 import { ACTION_IDS } from './action-ids.js';
+import {
+  actionsBlock,
+  type ButtonOptions,
+  button,
+  confirmDialog,
+  context,
+  fieldsSection,
+  SECTION_TEXT_LIMIT,
+  type SlackMessage,
+  section,
+  truncate,
+} from './block-kit.js';
+import { formatUtc } from './format-utc.js';
+import { userMention } from './mrkdwn.js';
 
 export const JOB_LIST_LIMIT = 20;
+
+/** Slack's limits on a button's text and on the elements of one actions block. */
+const BUTTON_TEXT_LIMIT = 75;
+const ACTIONS_BLOCK_LIMIT = 25;
 
 type Button = types.Button;
 
 export function plainMessage(text: string): SlackMessage {
-  return { text, blocks: [section(text)] };
+  return { text, blocks: [cappedSection(text)] };
 }
 
 export function jobListMessage(jobs: readonly AgentBackupJob[], filter: string): SlackMessage {
@@ -29,25 +47,21 @@ export function jobListMessage(jobs: readonly AgentBackupJob[], filter: string):
     : `Agent backup jobs (${jobs.length}):`;
   const lines = shown.map(jobLine);
   const blocks: types.KnownBlock[] = [
-    section(`*${heading}*`),
-    ...shown.map((job, i) => ({
-      type: 'section' as const,
-      text: { type: 'mrkdwn' as const, text: lines[i] ?? job.name },
-      accessory: button(ACTION_IDS.jobDetails, 'Details', job.id),
-    })),
+    cappedSection(`*${heading}*`),
+    ...shown.map((job, i) => section(lines[i] ?? job.name, button(ACTION_IDS.jobDetails, 'Details', job.id))),
   ];
   const more = jobs.length - shown.length;
   let text = [heading, ...lines].join('\n');
   if (more > 0) {
     const hint = `…and ${more} more; narrow it with \`/veeam jobs <text>\`.`;
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: hint }] });
+    blocks.push(context(hint));
     text += `\n${hint}`;
   }
   return { text, blocks };
 }
 
 function jobLine(job: AgentBackupJob): string {
-  return `*${job.name}* · ${platformName(job.platform)} · schedule ${scheduleWord(job)} · next run ${formatTime(job.nextRun)}`;
+  return `*${job.name}* · ${platformName(job.platform)} · schedule ${scheduleWord(job)} · next run ${formatNextRun(job.nextRun)}`;
 }
 
 export function jobCardMessage(job: AgentBackupJob): SlackMessage {
@@ -57,7 +71,7 @@ export function jobCardMessage(job: AgentBackupJob): SlackMessage {
   const fields = [
     `*Platform:* ${platformName(job.platform)}`,
     `*Schedule:* ${job.scheduleConfigured ? 'configured' : 'not configured'}, ${job.scheduleEnabled ? 'enabled' : 'disabled'}`,
-    `*Next run:* ${formatTime(job.nextRun)}`,
+    `*Next run:* ${formatNextRun(job.nextRun)}`,
     `*Retention:* ${retention}`,
   ];
   const lines = [
@@ -90,11 +104,11 @@ export function jobCardMessage(job: AgentBackupJob): SlackMessage {
   return {
     text: lines.join('\n'),
     blocks: [
-      section(lines[0] ?? job.name),
-      { type: 'section', fields: fields.map((f) => ({ type: 'mrkdwn' as const, text: f })) },
-      section(`*Schedule details:* ${job.schedule.summary ?? 'none'}\n*Included:* ${includes}`),
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `ID \`${job.id}\` · UID \`${job.uid}\`` }] },
-      { type: 'actions', block_id: `job:${job.id}`, elements: buttons },
+      cappedSection(lines[0] ?? job.name),
+      fieldsSection(fields),
+      cappedSection(`*Schedule details:* ${job.schedule.summary ?? 'none'}\n*Included:* ${includes}`),
+      context(`ID \`${job.id}\` · UID \`${job.uid}\``),
+      actionsBlock(`job:${job.id}`, buttons),
     ],
   };
 }
@@ -105,12 +119,13 @@ export function pickJobMessage(jobs: readonly AgentBackupJob[], ref: string): Sl
   return {
     text,
     blocks: [
-      section(`"${ref}" matches ${jobs.length} jobs; pick one (or type more of the name):`),
-      ...chunk(shown, 25).map((group, i) => ({
-        type: 'actions' as const,
-        block_id: `pick:${i}`,
-        elements: group.map((job) => button(ACTION_IDS.pickJob, truncate(job.name, 75), job.id)),
-      })),
+      cappedSection(`"${ref}" matches ${jobs.length} jobs; pick one (or type more of the name):`),
+      ...chunk(shown, ACTIONS_BLOCK_LIMIT).map((group, i) =>
+        actionsBlock(
+          `pick:${i}`,
+          group.map((job) => button(ACTION_IDS.pickJob, truncate(job.name, BUTTON_TEXT_LIMIT), job.id)),
+        ),
+      ),
     ],
   };
 }
@@ -125,19 +140,21 @@ export function taskMessage(task: Task): SlackMessage {
     ? `${task.result.success ? 'succeeded' : 'failed'}${task.result.message ? `: ${task.result.message}` : ''}`
     : 'no result yet';
   const text = `EM task ${task.id} (${task.operation || 'unknown operation'}): ${task.state}, ${result}.`;
-  const blocks: types.KnownBlock[] = [section(text)];
+  const blocks: types.KnownBlock[] = [cappedSection(text)];
   if (task.state !== 'Finished') {
-    blocks.push({
-      type: 'actions',
-      block_id: `task:${task.id}`,
-      elements: [
-        {
-          ...button(ACTION_IDS.taskCancel, 'Cancel task', task.id),
+    blocks.push(
+      actionsBlock(`task:${task.id}`, [
+        button(ACTION_IDS.taskCancel, 'Cancel task', task.id, {
           style: 'danger',
-          confirm: confirmDialog('Cancel this EM task?', `Cancel EM task ${task.id}?`, 'Cancel task'),
-        },
-      ],
-    });
+          confirm: confirmDialog({
+            title: 'Cancel this EM task?',
+            text: `Cancel EM task ${task.id}?`,
+            confirm: 'Cancel task',
+            deny: 'Cancel',
+          }),
+        }),
+      ]),
+    );
   }
   return { text, blocks };
 }
@@ -149,7 +166,7 @@ export function actionSendingMessage(
   requestedBy: string,
 ): SlackMessage {
   return plainMessage(
-    `:arrow_forward: <@${requestedBy}> asked to ${ACTION_VERBS[action]} ${describeActionTarget(target)}; sending it to Enterprise Manager…`,
+    `:arrow_forward: ${userMention(requestedBy)} asked to ${describeAction(action, target)}; sending it to Enterprise Manager…`,
   );
 }
 
@@ -158,7 +175,7 @@ export function actionFailedMessage(
   target: ActionTarget,
   reason: string,
 ): SlackMessage {
-  return plainMessage(`:x: ${ACTION_VERBS[action]} ${describeActionTarget(target)} failed: ${reason}`);
+  return plainMessage(`:x: ${describeAction(action, target)} failed: ${reason}`);
 }
 
 export function actionNotNeededMessage(text: string): SlackMessage {
@@ -166,36 +183,32 @@ export function actionNotNeededMessage(text: string): SlackMessage {
 }
 
 export function approvalRequestMessage(approval: Approval): SlackMessage {
-  const what = `${ACTION_VERBS[approval.action]} ${describeActionTarget(approval.target)}`;
-  const text = `:raised_hand: <@${approval.requestedBy}> asks to ${what}. An approver other than the requester must decide (expires ${formatTime(new Date(approval.expiresAt).toISOString())}).`;
+  const what = describeAction(approval.action, approval.target);
+  const text = `:raised_hand: ${userMention(approval.requestedBy)} asks to ${what}. An approver other than the requester must decide (expires ${formatUtc(approval.expiresAt, 'minutes')}).`;
   return {
     text,
     blocks: [
-      section(text),
-      {
-        type: 'actions',
-        block_id: `approval:${approval.id}`,
-        elements: [
-          {
-            ...button(ACTION_IDS.approve, 'Approve', approval.id),
-            style: 'primary',
-            confirm: confirmDialog(
-              'Approve?',
-              `Approve: ${what}, asked by <@${approval.requestedBy}>?`,
-              'Approve',
-            ),
-          },
-          { ...button(ACTION_IDS.deny, 'Deny', approval.id), style: 'danger' },
-        ],
-      },
+      cappedSection(text),
+      actionsBlock(`approval:${approval.id}`, [
+        button(ACTION_IDS.approve, 'Approve', approval.id, {
+          style: 'primary',
+          confirm: confirmDialog({
+            title: 'Approve?',
+            text: `Approve: ${what}, asked by ${userMention(approval.requestedBy)}?`,
+            confirm: 'Approve',
+            deny: 'Cancel',
+          }),
+        }),
+        button(ACTION_IDS.deny, 'Deny', approval.id, { style: 'danger' }),
+      ]),
     ],
   };
 }
 
 /** The request after a decision or expiry: the same words, who decided and when, and no buttons. */
 export function approvalClosedMessage(approval: Approval): SlackMessage {
-  const what = `${ACTION_VERBS[approval.action]} ${describeActionTarget(approval.target)}`;
-  const text = `<@${approval.requestedBy}> asked to ${what}. ${approvalOutcome(approval)}`;
+  const what = describeAction(approval.action, approval.target);
+  const text = `${userMention(approval.requestedBy)} asked to ${what}. ${approvalOutcome(approval)}`;
   const icon =
     approval.status === 'approved'
       ? ':white_check_mark:'
@@ -206,12 +219,14 @@ export function approvalClosedMessage(approval: Approval): SlackMessage {
 }
 
 export function approvalOutcome(approval: Approval): string {
-  const when = formatTime(new Date(approval.decidedAt ?? approval.expiresAt).toISOString());
+  const when = formatUtc(approval.decidedAt ?? approval.expiresAt, 'minutes');
+  // ApprovalBook.decide sets decidedBy with every approve or deny.
+  const decider = userMention(String(approval.decidedBy));
   switch (approval.status) {
     case 'approved':
-      return `Approved by <@${approval.decidedBy}> at ${when}.`;
+      return `Approved by ${decider} at ${when}.`;
     case 'denied':
-      return `Denied by <@${approval.decidedBy}> at ${when}; nothing was done.`;
+      return `Denied by ${decider} at ${when}; nothing was done.`;
     case 'expired':
       return `This request expired at ${when} without a decision; nothing was done. Ask again if it is still needed.`;
     default:
@@ -223,7 +238,7 @@ export function approvalOutcome(approval: Approval): string {
 export function withContext(message: SlackMessage, line: string): SlackMessage {
   return {
     text: `${message.text}\n${line}`,
-    blocks: [...message.blocks, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }],
+    blocks: [...message.blocks, context(line)],
   };
 }
 
@@ -249,51 +264,35 @@ function describeRetention(job: AgentBackupJob): string {
   return r.gfsEnabled ? `${base}, GFS on` : base;
 }
 
-export function formatTime(iso: string | undefined): string {
-  if (!iso) return 'not scheduled';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** EM leaves NextRun out (or empty) when the job has no schedule to run by. */
+function formatNextRun(iso: string | undefined): string {
+  return iso ? formatUtc(iso, 'minutes') : 'not scheduled';
 }
 
-function section(text: string): types.SectionBlock {
-  // Section text is limited to 3,000 characters.
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } };
+/**
+ * These messages quote job names, EM text and user input of any length: cut them to what Slack accepts rather than
+ * have the post rejected.
+ */
+function cappedSection(text: string): types.SectionBlock {
+  return section(truncate(text, SECTION_TEXT_LIMIT));
 }
 
-function button(actionId: string, text: string, value: string): Button {
-  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text }, value };
-}
-
+/** A job button that asks `question` first; its dialog is titled "<label>?" and goes ahead with "<label>". */
 function confirmButton(
   actionId: string,
   text: string,
   job: AgentBackupJob,
-  style: Button['style'],
+  style: ButtonOptions['style'],
   question: string,
 ): Button {
-  return {
-    ...button(actionId, text, job.id),
-    ...(style ? { style } : {}),
-    confirm: confirmDialog(`${text}?`, question, text),
-  };
-}
-
-function confirmDialog(title: string, text: string, confirm: string): types.ConfirmationDialog {
-  return {
-    title: { type: 'plain_text', text: truncate(title, 100) },
-    text: { type: 'mrkdwn', text },
-    confirm: { type: 'plain_text', text: confirm },
-    deny: { type: 'plain_text', text: 'Cancel' },
-  };
+  return button(actionId, text, job.id, {
+    style,
+    confirm: confirmDialog({ title: `${text}?`, text: question, confirm: text, deny: 'Cancel' }),
+  });
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -2,7 +2,7 @@
 
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../log/logger.js';
-import type { SlackMessage } from '../watch/watch-messages.js';
+import type { SlackMessage } from './block-kit.js';
 
 export interface Origin {
   user: string;

@@ -10,16 +10,12 @@ import type { EmApi } from '../em/api.js';
 import { describeEmError, isEmError } from '../em/errors.js';
 import type { Task } from '../em/types.js';
 import type { Logger } from '../log/logger.js';
+import type { SlackMessage } from '../slack/block-kit.js';
 import type { StateStore } from '../state/state-store.js';
 import { type BackoffPolicy, backoffPolicy, nextPoll } from './poll-backoff.js';
 import { RequestLimiter } from './request-limiter.js';
 import type { TaskWatchSink, WatchSpec } from './types.js';
-import {
-  type SlackMessage,
-  taskCancelledNotice,
-  taskParentMessage,
-  watchReplyMessage,
-} from './watch-messages.js';
+import { taskCancelledNotice, taskParentMessage, watchReplyMessage } from './watch-messages.js';
 import {
   newWatchRecord,
   type OutboxItem,

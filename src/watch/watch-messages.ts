@@ -1,17 +1,21 @@
 // Slack messages about a watched Task: the parent while it runs (with Cancel), and after it ends.
 // Owned by the watcher; the Slack surface uses taskRunningMessage() when it posts or updates a parent.
 
-import type { types } from '@slack/bolt';
+import { type ActionTarget, describeActionTarget } from '../ops/intent.js';
 import { ACTION_IDS } from '../slack/action-ids.js';
+import {
+  actionsBlock,
+  button,
+  confirmDialog,
+  context,
+  type SlackMessage,
+  section,
+} from '../slack/block-kit.js';
+import { escapeMrkdwn, userMention } from '../slack/mrkdwn.js';
 import { formatDuration } from './format-duration.js';
 import type { WatchSpec } from './types.js';
 import type { SessionSummary, WatchReport } from './watch-report.js';
 import { wantedSchedule } from './watch-steps.js';
-
-export interface SlackMessage {
-  text: string;
-  blocks: types.KnownBlock[];
-}
 
 const ACTION_VERBS: Record<WatchSpec['action'], string> = {
   start: 'Start',
@@ -24,40 +28,39 @@ const ACTION_VERBS: Record<WatchSpec['action'], string> = {
   'task-cancel': 'Cancel task',
 };
 
-export function describeTarget(spec: Pick<WatchSpec, 'target'>): string {
-  const t = spec.target;
-  return t.kind === 'job' ? `*${t.jobName}*` : `session *${t.sessionName ?? t.sessionId}*`;
+/** "Start *Job*", "Stop session *…*": an action and what it acts on, as messages about it name it. */
+export function describeAction(action: WatchSpec['action'], target: ActionTarget): string {
+  return `${ACTION_VERBS[action]} ${describeActionTarget(target)}`;
+}
+
+function title(spec: WatchSpec): string {
+  return describeAction(spec.action, spec.target);
+}
+
+/** "requested by <@U1>, approved by <@U2>". */
+function requesters(spec: WatchSpec): string {
+  const requested = `requested by ${userMention(spec.requestedBy)}`;
+  return spec.approvedBy ? `${requested}, approved by ${userMention(spec.approvedBy)}` : requested;
 }
 
 /** Parent message while the Task runs: what, on what, who asked (and approved), the Task ID and a Cancel button. */
 export function taskRunningMessage(spec: WatchSpec): SlackMessage {
-  const who = spec.approvedBy
-    ? `requested by <@${spec.requestedBy}>, approved by <@${spec.approvedBy}>`
-    : `requested by <@${spec.requestedBy}>`;
-  const line = `:hourglass_flowing_sand: ${ACTION_VERBS[spec.action]} ${describeTarget(spec)}: running (EM task ${spec.taskId}, ${who}). The result will be posted in this thread.`;
+  const line = `:hourglass_flowing_sand: ${title(spec)}: running (EM task ${spec.taskId}, ${requesters(spec)}). The result will be posted in this thread.`;
   return {
     text: line,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: line } },
-      {
-        type: 'actions',
-        block_id: `task:${spec.taskId}`,
-        elements: [
-          {
-            type: 'button',
-            action_id: ACTION_IDS.taskCancel,
-            text: { type: 'plain_text', text: 'Cancel task' },
-            value: spec.taskId,
-            style: 'danger',
-            confirm: {
-              title: { type: 'plain_text', text: 'Cancel this EM task?' },
-              text: { type: 'mrkdwn', text: `Cancel EM task ${spec.taskId} (${ACTION_VERBS[spec.action]})?` },
-              confirm: { type: 'plain_text', text: 'Cancel task' },
-              deny: { type: 'plain_text', text: 'Keep it' },
-            },
-          },
-        ],
-      },
+      section(line),
+      actionsBlock(`task:${spec.taskId}`, [
+        button(ACTION_IDS.taskCancel, 'Cancel task', spec.taskId, {
+          style: 'danger',
+          confirm: confirmDialog({
+            title: 'Cancel this EM task?',
+            text: `Cancel EM task ${spec.taskId} (${ACTION_VERBS[spec.action]})?`,
+            confirm: 'Cancel task',
+            deny: 'Keep it',
+          }),
+        }),
+      ]),
     ],
   };
 }
@@ -77,11 +80,6 @@ const EMOJI = {
   cancelled: '🛑',
 } as const;
 
-/** Slack mrkdwn needs &, < and > escaped; EM's message is otherwise shown verbatim (em-api.md fact 10). */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** ` EM: "…"`, closed with a full stop unless EM's own message ends a sentence, so text can follow. */
 function quoteEm(message: string | undefined): string {
   const m = message?.trim() ?? '';
@@ -89,14 +87,14 @@ function quoteEm(message: string | undefined): string {
   return ` EM: "${escapeMrkdwn(m)}"${/[.!?]$/.test(m) ? '' : '.'}`;
 }
 
+/** "Requested by <@U1>, approved by <@U2>." */
 function whoAsked(spec: WatchSpec): string {
-  return spec.approvedBy
-    ? `Requested by <@${spec.requestedBy}>, approved by <@${spec.approvedBy}>.`
-    : `Requested by <@${spec.requestedBy}>.`;
+  const who = requesters(spec);
+  return `${who.charAt(0).toUpperCase()}${who.slice(1)}.`;
 }
 
-function title(spec: WatchSpec): string {
-  return `${ACTION_VERBS[spec.action]} ${describeTarget(spec)}`;
+function cancelledNotes(byUser: string | undefined): string[] {
+  return byUser === undefined ? [] : [`Cancelled by ${userMention(byUser)}.`];
 }
 
 function jobName(spec: WatchSpec): string | undefined {
@@ -149,7 +147,7 @@ function outcomeOf(spec: WatchSpec, report: WatchReport): Outcome {
   switch (report.kind) {
     case 'task': {
       const took = `EM task ${spec.taskId}, took ${formatDuration(report.durationMs)}`;
-      const notes = report.cancelledBy === undefined ? [] : [`Cancelled by <@${report.cancelledBy}>.`];
+      const notes = cancelledNotes(report.cancelledBy);
       if (!report.success) {
         return {
           emoji: EMOJI.failure,
@@ -182,10 +180,7 @@ function outcomeOf(spec: WatchSpec, report: WatchReport): Outcome {
       };
     }
     case 'schedule': {
-      const notes = [
-        ...(report.resolved ? [resolvedNote(spec)] : []),
-        ...(report.cancelledBy === undefined ? [] : [`Cancelled by <@${report.cancelledBy}>.`]),
-      ];
+      const notes = [...(report.resolved ? [resolvedNote(spec)] : []), ...cancelledNotes(report.cancelledBy)];
       const task =
         report.taskSuccess === undefined
           ? ''
@@ -282,8 +277,8 @@ function outcomeOf(spec: WatchSpec, report: WatchReport): Outcome {
     case 'cancelled':
       return {
         emoji: EMOJI.cancelled,
-        reply: `cancelled by <@${report.byUser}>; EM no longer knows task ${spec.taskId}, so there is no final state to show.`,
-        glance: `cancelled by <@${report.byUser}>.`,
+        reply: `cancelled by ${userMention(report.byUser)}; EM no longer knows task ${spec.taskId}, so there is no final state to show.`,
+        glance: `cancelled by ${userMention(report.byUser)}.`,
         notes: [],
       };
   }
@@ -293,13 +288,10 @@ function outcomeOf(spec: WatchSpec, report: WatchReport): Outcome {
 export function watchReplyMessage(spec: WatchSpec, report: WatchReport): SlackMessage {
   const o = outcomeOf(spec, report);
   const main = `${o.emoji} ${title(spec)}: ${o.reply}`;
-  const context = [...o.notes, whoAsked(spec)].join(' ');
+  const notes = [...o.notes, whoAsked(spec)].join(' ');
   return {
-    text: `${main} ${context}`,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: main } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: context }] },
-    ],
+    text: `${main} ${notes}`,
+    blocks: [section(main), context(notes)],
   };
 }
 
@@ -309,18 +301,15 @@ export function taskParentMessage(spec: WatchSpec, report: WatchReport): SlackMe
   const emoji =
     report.kind === 'task' && report.success && report.followUp !== undefined ? EMOJI.running : o.emoji;
   const line = `${emoji} ${title(spec)}: ${o.glance}`;
-  const context = `${whoAsked(spec)} EM task ${spec.taskId}. Details in the thread.`;
+  const notes = `${whoAsked(spec)} EM task ${spec.taskId}. Details in the thread.`;
   return {
-    text: `${line} ${context}`,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: line } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: context }] },
-    ],
+    text: `${line} ${notes}`,
+    blocks: [section(line), context(notes)],
   };
 }
 
 /** Said in the thread as soon as someone cancels; the final state follows as usual. */
 export function taskCancelledNotice(spec: WatchSpec, byUser: string): SlackMessage {
-  const text = `${EMOJI.cancelled} <@${byUser}> cancelled EM task ${spec.taskId} (${title(spec)}). Waiting for EM to report the task's final state.`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  const text = `${EMOJI.cancelled} ${userMention(byUser)} cancelled EM task ${spec.taskId} (${title(spec)}). Waiting for EM to report the task's final state.`;
+  return { text, blocks: [section(text)] };
 }

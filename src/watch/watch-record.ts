@@ -1,8 +1,8 @@
 // One watch as it is kept in memory and in the state file: the spec, where it stands, and its unsent Slack posts.
 
 import { ACTION_NAMES } from '../config.js';
+import type { SlackMessage } from '../slack/block-kit.js';
 import type { WatchSpec } from './types.js';
-import type { SlackMessage } from './watch-messages.js';
 
 /**
  * task: polling the Task until Finished. read-job: enable/disable/toggle read ScheduleEnabled back.

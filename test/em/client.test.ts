@@ -8,7 +8,8 @@ import { EmError } from '../../src/em/errors.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { SIM_BACKUP_SERVER, SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
-import { emConfig, eventually, recordingPool, rejection, TEST_PASSWORD, TEST_USER } from './em-test-kit.js';
+import { waitFor } from '../support/wait-for.js';
+import { emConfig, recordingPool, rejection, TEST_PASSWORD, TEST_USER } from './em-test-kit.js';
 
 let sim: EmSimulator;
 const logger = createMemoryLogger('debug');
@@ -169,10 +170,13 @@ describe('reading jobs, sessions and tasks', () => {
     expect(task.id).toMatch(/^task-\d+$/);
     expect(task.state).toBe('Running');
     expect(task.result).toBeUndefined();
-    const done = await eventually(async () => {
-      const t = await em.getTask(task.id);
-      return t.state === 'Finished' && t;
-    }, 'the Task to finish');
+    const done = await waitFor(
+      async () => {
+        const t = await em.getTask(task.id);
+        return t.state === 'Finished' && t;
+      },
+      { what: 'the Task to finish', timeoutMs: 5_000 },
+    );
     expect(done.result?.success).toBe(true);
     expect(done.result?.message).toContain('Server Backup SQL');
     expect((await em.listTasks()).map((t) => t.id)).toContain(task.id);
@@ -189,13 +193,16 @@ describe('reading jobs, sessions and tasks', () => {
     const before = (await em.getAgentJob(SIM_JOB_IDS.linuxDb)).scheduleEnabled;
     const task = await em.toggleSchedule(SIM_JOB_IDS.linuxDb);
     expect(task.operation).toBe('UpdateJob');
-    await eventually(async () => (await em.getTask(task.id)).state === 'Finished', 'the toggle Task');
+    await waitFor(async () => (await em.getTask(task.id)).state === 'Finished', {
+      what: 'the toggle Task',
+      timeoutMs: 5_000,
+    });
     expect((await em.getAgentJob(SIM_JOB_IDS.linuxDb)).scheduleEnabled).toBe(!before);
     await em.toggleSchedule(SIM_JOB_IDS.linuxDb);
-    await eventually(
-      async () => (await em.getAgentJob(SIM_JOB_IDS.linuxDb)).scheduleEnabled === before,
-      'the flip back',
-    );
+    await waitFor(async () => (await em.getAgentJob(SIM_JOB_IDS.linuxDb)).scheduleEnabled === before, {
+      what: 'the flip back',
+      timeoutMs: 5_000,
+    });
   });
 
   it('sends exactly one Accept value, the token as a header, no cookie, credentials only to logon', async () => {

@@ -2,15 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   emBackMessage,
   emDownMessage,
-  escapeMrkdwn,
-  formatDuration,
-  formatUtc,
   type IncidentCard,
   incidentFollowUp,
   incidentMessage,
   longRunningEndedMessage,
   longRunningMessage,
-  mentionFor,
   resolvedMessage,
   resolvedReply,
   type SessionSummary,
@@ -52,27 +48,6 @@ function card(overrides: Partial<IncidentCard> = {}): IncidentCard {
 function actionsOf(post: { blocks: unknown[] }): unknown[] {
   return post.blocks.filter((b) => (b as { type: string }).type === 'actions');
 }
-
-describe('formatting', () => {
-  it('formats UTC times and durations for people', () => {
-    expect(formatUtc('2026-01-01T10:12:30.456Z')).toBe('2026-01-01 10:12:30 UTC');
-    expect(formatUtc(Date.parse('2026-03-04T05:06:07Z'))).toBe('2026-03-04 05:06:07 UTC');
-    expect(formatDuration(45_000)).toBe('45 s');
-    expect(formatDuration(12 * 60_000 + 3_000)).toBe('12 min 3 s');
-    expect(formatDuration(2 * 3_600_000 + 5 * 60_000)).toBe('2 h 05 min');
-    expect(formatDuration(3 * 86_400_000 + 4 * 3_600_000)).toBe('3 d 4 h');
-  });
-
-  it('mentions users as <@U…> and user groups as <!subteam^S…>', () => {
-    expect(mentionFor('UONCALL1')).toBe('<@UONCALL1>');
-    expect(mentionFor('WENTERPRISE1')).toBe('<@WENTERPRISE1>');
-    expect(mentionFor('SONCALL1')).toBe('<!subteam^SONCALL1>');
-  });
-
-  it('escapes mrkdwn control characters so EM text cannot inject mentions or links', () => {
-    expect(escapeMrkdwn('a <!channel> & <http://x|y>')).toBe('a &lt;!channel&gt; &amp; &lt;http://x|y&gt;');
-  });
-});
 
 describe('incidentMessage', () => {
   it('shows job, result, EM reason, start, end, duration, the mention and three job buttons', () => {

@@ -18,6 +18,7 @@ import { ACTION_IDS } from '../../src/slack/action-ids.js';
 import { type FakeMessage, FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
 import { findButton, messageText } from '../../src/slack-standin/slack-user.js';
 import { StateStore } from '../../src/state/state-store.js';
+import { waitFor } from '../support/wait-for.js';
 
 const CHANNEL = 'CINCID1';
 const MINUTE = 60_000;
@@ -114,20 +115,6 @@ function posts(): FakeMessage[] {
 
 function queryRequests(): number {
   return sim.stats.byRoute['GET /query'] ?? 0;
-}
-
-async function until<T>(
-  probe: () => T | undefined | null | false,
-  what: string,
-  timeoutMs = 5_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('first start', () => {
@@ -267,7 +254,7 @@ describe('one incident per job', () => {
     // A real run through EM: start the job, the simulator ends it with Success.
     sim.setNextRunOutcome(SIM_JOB_IDS.serverBackup, { result: 'Success' });
     await em.startJob(SIM_JOB_IDS.serverBackup);
-    await until(
+    await waitFor(
       () =>
         sim
           .listSessions()
@@ -280,7 +267,7 @@ describe('one incident per job', () => {
               s.endTime !== undefined &&
               s.endTime > Date.now() - MINUTE,
           ),
-      'the started run to succeed',
+      { what: 'the started run to succeed', timeoutMs: 5_000 },
     );
     await monitor.pollOnce();
 

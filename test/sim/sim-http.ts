@@ -3,6 +3,7 @@
 import { Agent, request } from 'undici';
 import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/seed-ids.js';
 import type { EmSimulator } from '../../src/sim/simulator.js';
+import { waitFor } from '../support/wait-for.js';
 
 export const agent = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
 
@@ -60,24 +61,13 @@ export async function logon(sim: EmSimulator): Promise<{ token: string; sessionI
   return { token: String(reply.headers['x-restsvcsessionid']), sessionId: reply.json.SessionId };
 }
 
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** Polls GET /tasks/{id} (JSON) until Finished. */
 export async function waitForTask(sim: EmSimulator, token: string, taskId: string): Promise<any> {
-  return waitFor(async () => {
-    const reply = await call(sim, `/tasks/${taskId}`, { token, accept: 'application/json' });
-    return reply.json?.State === 'Finished' ? reply.json : undefined;
-  }, `task ${taskId} to finish`);
+  return waitFor(
+    async () => {
+      const reply = await call(sim, `/tasks/${taskId}`, { token, accept: 'application/json' });
+      return reply.json?.State === 'Finished' ? reply.json : undefined;
+    },
+    { what: `task ${taskId} to finish`, timeoutMs: 5_000 },
+  );
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
-import { agent, call, logon, waitFor, waitForTask } from './sim-http.js';
+import { waitFor } from '../support/wait-for.js';
+import { agent, call, logon, waitForTask } from './sim-http.js';
 
 const JSON_ACCEPT = 'application/json';
 
@@ -48,10 +49,13 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
       Operation: 'StartJob',
       Result: { Success: true, Message: 'Job "Server Backup" triggered to start.' },
     });
-    const done = await waitFor(async () => {
-      const s = await newestSession(SIM_JOB_IDS.serverBackup);
-      return s.State === 'Stopped' ? s : undefined;
-    }, 'the run to stop');
+    const done = await waitFor(
+      async () => {
+        const s = await newestSession(SIM_JOB_IDS.serverBackup);
+        return s.State === 'Stopped' ? s : undefined;
+      },
+      { what: 'the run to stop', timeoutMs: 5_000 },
+    );
     expect(done.Result).toBe('Success');
   });
 
@@ -59,10 +63,13 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
     sim.knobs.taskDurationMs = 400;
     try {
       const task = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`);
-      const half = await waitFor(async () => {
-        const t = (await call(sim, `/tasks/${task.TaskId}`, { token, accept: JSON_ACCEPT })).json;
-        return t.State !== 'Running' ? t : undefined;
-      }, 'OperationFinished');
+      const half = await waitFor(
+        async () => {
+          const t = (await call(sim, `/tasks/${task.TaskId}`, { token, accept: JSON_ACCEPT })).json;
+          return t.State !== 'Running' ? t : undefined;
+        },
+        { what: 'OperationFinished', timeoutMs: 5_000 },
+      );
       expect(half).toMatchObject({
         State: 'OperationFinished',
         Result: { Success: true, Message: 'OperationFinished' },
@@ -88,10 +95,13 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
       IsRetry: false,
     });
     expect(working.EndTimeUTC).toBeUndefined();
-    const stopped = await waitFor(async () => {
-      const s = await newestSession(SIM_JOB_IDS.linuxWeb);
-      return s.State === 'Stopped' ? s : undefined;
-    }, 'the run to stop');
+    const stopped = await waitFor(
+      async () => {
+        const s = await newestSession(SIM_JOB_IDS.linuxWeb);
+        return s.State === 'Stopped' ? s : undefined;
+      },
+      { what: 'the run to stop', timeoutMs: 5_000 },
+    );
     expect(stopped).toMatchObject({ Result: 'Failed', Progress: 100 });
     expect(stopped.FailureMessage).toMatch(/^Error: /);
     const children = sim
@@ -238,7 +248,7 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
       seen.push(taskId);
     });
     const task = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`);
-    await waitFor(async () => seen.includes(task.TaskId), 'the listener');
+    await waitFor(async () => seen.includes(task.TaskId), { what: 'the listener', timeoutMs: 5_000 });
     off();
   });
 

@@ -3,7 +3,8 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
-import { agent, call, logon, waitFor, waitForTask } from './sim-http.js';
+import { waitFor } from '../support/wait-for.js';
+import { agent, call, logon, waitForTask } from './sim-http.js';
 
 describe('EM simulator knobs', () => {
   let sim: EmSimulator;
@@ -67,13 +68,16 @@ describe('EM simulator knobs', () => {
         accept: 'application/json',
       });
       await waitForTask(sim, token, start.json.TaskId);
-      return waitFor(async () => {
-        const s = sim
-          .listSessions()
-          .filter((x) => x.jobId === SIM_JOB_IDS.workstations && x.jobType === 'AgentBackup')
-          .at(-1);
-        return s?.state === 'Stopped' ? s.result : undefined;
-      }, 'the run to stop');
+      return waitFor(
+        async () => {
+          const s = sim
+            .listSessions()
+            .filter((x) => x.jobId === SIM_JOB_IDS.workstations && x.jobType === 'AgentBackup')
+            .at(-1);
+          return s?.state === 'Stopped' ? s.result : undefined;
+        },
+        { what: 'the run to stop', timeoutMs: 5_000 },
+      );
     };
     // random() is 0.5: below failureRate → Failed; below failure+warning → Warning; else Success.
     sim.knobs.failureRate = 0.6;

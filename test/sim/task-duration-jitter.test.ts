@@ -4,7 +4,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
-import { agent, call, logon, waitFor } from './sim-http.js';
+import { waitFor } from '../support/wait-for.js';
+import { agent, call, logon } from './sim-http.js';
 
 describe('EM simulator taskDurationJitterMs', () => {
   const sims: EmSimulator[] = [];
@@ -39,7 +40,7 @@ describe('EM simulator taskDurationJitterMs', () => {
     const slow = await toggle(sim, token, SIM_JOB_IDS.serverBackup);
     const fast = await toggle(sim, token, SIM_JOB_IDS.linuxWeb);
 
-    await waitFor(async () => finished.length === 2, 'both Tasks to finish');
+    await waitFor(async () => finished.length === 2, { what: 'both Tasks to finish', timeoutMs: 5_000 });
     expect(finished).toEqual([fast, slow]);
   });
 
@@ -59,7 +60,7 @@ describe('EM simulator taskDurationJitterMs', () => {
     const { token } = await logon(sim);
 
     const taskId = await toggle(sim, token, SIM_JOB_IDS.serverBackup);
-    await waitFor(async () => finished.includes(taskId), 'the Task to finish');
+    await waitFor(async () => finished.includes(taskId), { what: 'the Task to finish', timeoutMs: 5_000 });
     expect(draws).toBe(0);
   });
 });

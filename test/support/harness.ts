@@ -11,8 +11,10 @@ import type { EmSimulator } from '../../src/sim/simulator.js';
 import type { SimOptions } from '../../src/sim/types.js';
 import type { FakeMessage, FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
 import type { ButtonRef, SlackHttpResult } from '../../src/slack-standin/slack-user.js';
+import { waitFor } from './wait-for.js';
 
 export { findButton, messageText } from '../../src/slack-standin/slack-user.js';
+export { type WaitForOptions, waitFor } from './wait-for.js';
 
 export const USERS = {
   operator: 'UOPER1',
@@ -53,10 +55,7 @@ export interface Harness {
     contentType: string,
     opts?: { timestampSec?: number; secret?: string },
   ): Promise<SlackHttpResult>;
-  waitFor<T>(
-    probe: () => T | undefined | null | false,
-    opts?: { timeoutMs?: number; what?: string },
-  ): Promise<T>;
+  waitFor: typeof waitFor;
   restartBot(): Promise<void>;
   close(): Promise<void>;
 }
@@ -105,18 +104,4 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     restartBot: () => stack.restartBot(),
     close: () => stack.close(),
   };
-}
-
-/** Polls until `probe` returns something truthy; fails with `what` after the timeout. */
-export async function waitFor<T>(
-  probe: () => T | undefined | null | false,
-  { timeoutMs = 8_000, what = 'condition' }: { timeoutMs?: number; what?: string } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

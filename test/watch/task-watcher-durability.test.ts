@@ -4,7 +4,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
-import { idle, job, WatchKit, waitFor } from './watch-kit.js';
+import { waitFor } from '../support/wait-for.js';
+import { idle, job, WatchKit } from './watch-kit.js';
 
 const SERVER_BACKUP = job(SIM_JOB_IDS.serverBackup, 'Server Backup');
 const AGENT_JOBS = [
@@ -36,7 +37,7 @@ describe('TaskWatcher durability', () => {
   it('a restart while following the backup session posts the session result once', async () => {
     kit = await WatchKit.start({ sim: { taskDurationMs: 100, backupDurationMs: 1_500 } });
     const run = await kit.act('start', SERVER_BACKUP);
-    await waitFor(() => run.replies().length === 1, 'the Task reply');
+    await waitFor(() => run.replies().length === 1, { what: 'the Task reply' });
     await kit.restart();
     await idle(kit.watcher);
     const replies = run.replies();

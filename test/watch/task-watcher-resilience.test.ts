@@ -2,7 +2,8 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
-import { CHANNEL, idle, job, OPERATOR, WatchKit, waitFor } from './watch-kit.js';
+import { waitFor } from '../support/wait-for.js';
+import { CHANNEL, idle, job, OPERATOR, WatchKit } from './watch-kit.js';
 
 const SERVER_BACKUP = job(SIM_JOB_IDS.serverBackup, 'Server Backup');
 const LINUX_WEB = job(SIM_JOB_IDS.linuxWeb, 'Linux Web Servers');
@@ -82,10 +83,9 @@ describe('TaskWatcher under EM trouble', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toContain('⏱️ Start *Server Backup*: stopped watching');
     expect(replies[0]?.text).toContain('`/veeam task ');
-    await waitFor(
-      () => run.parent().text.includes('no longer watched'),
-      `the parent to show ${'no longer watched'}`,
-    );
+    await waitFor(() => run.parent().text.includes('no longer watched'), {
+      what: `the parent to show ${'no longer watched'}`,
+    });
     expect(kit.watcher.stats().timeouts).toBe(1);
   });
 
@@ -101,7 +101,7 @@ describe('TaskWatcher under EM trouble', () => {
     expect(replies[1]?.text).toContain('❌ Start *Server Backup*: failed');
     expect(replies[1]?.text).toContain('EM: "Task was cancelled"');
     expect(replies[1]?.text).toContain('Cancelled by <@UOPER2>');
-    await waitFor(() => run.parent().text.includes('❌'), `the parent to show ${'❌'}`);
+    await waitFor(() => run.parent().text.includes('❌'), { what: `the parent to show ${'❌'}` });
   });
 
   it('cancel of a Task EM already forgot says "cancelled" at once', async () => {
@@ -113,10 +113,9 @@ describe('TaskWatcher under EM trouble', () => {
     const replies = run.replies();
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toContain('🛑 Start *Server Backup*: cancelled by <@UOPER2>');
-    await waitFor(
-      () => run.parent().text.includes('cancelled by <@UOPER2>'),
-      `the parent to show ${'cancelled by <@UOPER2>'}`,
-    );
+    await waitFor(() => run.parent().text.includes('cancelled by <@UOPER2>'), {
+      what: `the parent to show ${'cancelled by <@UOPER2>'}`,
+    });
   });
 
   it('keeps polling OperationFinished and never reports its placeholder', async () => {
@@ -131,12 +130,11 @@ describe('TaskWatcher under EM trouble', () => {
     });
     const run = await kit.act('toggle', LINUX_WEB);
     // Half-way the Task is OperationFinished (Result Message "OperationFinished"); the watcher polls it and waits.
-    await waitFor(
-      async () => (await kit.em.getTask(run.task.id)).state === 'OperationFinished',
-      'the Task to be OperationFinished',
-    );
+    await waitFor(async () => (await kit.em.getTask(run.task.id)).state === 'OperationFinished', {
+      what: 'the Task to be OperationFinished',
+    });
     const polls = kit.watcher.stats().em.listTasks;
-    await waitFor(() => kit.watcher.stats().em.listTasks > polls, 'a poll while OperationFinished');
+    await waitFor(() => kit.watcher.stats().em.listTasks > polls, { what: 'a poll while OperationFinished' });
     await idle(kit.watcher);
     expect(run.replies()).toHaveLength(1);
     expect(run.replies()[0]?.text).toContain('EM: "Ok"');

@@ -2,7 +2,8 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
-import { idle, job, textOf, WatchKit, waitFor } from './watch-kit.js';
+import { waitFor } from '../support/wait-for.js';
+import { idle, job, textOf, WatchKit } from './watch-kit.js';
 
 const SERVER_BACKUP = job(SIM_JOB_IDS.serverBackup, 'Server Backup');
 const LINUX_DB = job(SIM_JOB_IDS.linuxDb, 'Linux DB Servers');
@@ -34,7 +35,9 @@ describe('TaskWatcher results', () => {
       kit.fake.messages.filter((m) => m.threadTs !== undefined && m.threadTs !== run.spec.threadTs),
     ).toEqual([]);
 
-    const parent = await waitFor(() => run.parent().updates >= 2 && run.parent(), 'the final parent update');
+    const parent = await waitFor(() => run.parent().updates >= 2 && run.parent(), {
+      what: 'the final parent update',
+    });
     expect(parent.updates).toBe(2);
     expect(parent.text).toContain('✅ Start *Server Backup*: backup *Success*');
     expect(textOf(parent)).not.toContain('task_cancel');
@@ -53,7 +56,7 @@ describe('TaskWatcher results', () => {
     expect(last?.text).toContain('❌ Start *Server Backup*');
     expect(last?.text).toContain('*Failed*');
     expect(last?.text).toContain('EM: "Cannot access volume C:"');
-    await waitFor(() => run.parent().text.includes('❌'), `the parent to show ${'❌'}`);
+    await waitFor(() => run.parent().text.includes('❌'), { what: `the parent to show ${'❌'}` });
   });
 
   it('follows the session a retry started (after a failed run)', async () => {
@@ -84,10 +87,9 @@ describe('TaskWatcher results', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toContain('❌ Stop *Server Backup*: failed');
     expect(replies[0]?.text).toContain('EM: "Job "Server Backup" is not running."');
-    await waitFor(
-      () => run.parent().text.includes('❌ Stop *Server Backup*: failed.'),
-      `the parent to show ${'❌ Stop *Server Backup*: failed.'}`,
-    );
+    await waitFor(() => run.parent().text.includes('❌ Stop *Server Backup*: failed.'), {
+      what: `the parent to show ${'❌ Stop *Server Backup*: failed.'}`,
+    });
   });
 
   it('confirms a job stop by the running session ending', async () => {
@@ -95,22 +97,20 @@ describe('TaskWatcher results', () => {
     await kit.act('start', SERVER_BACKUP);
     await waitFor(
       () => kit.sim.listSessions().some((s) => s.jobId === SIM_JOB_IDS.serverBackup && s.state === 'Working'),
-      'a running session',
+      { what: 'a running session' },
     );
     const stop = await kit.act('stop', SERVER_BACKUP, { approvedBy: 'UAPPR1' });
-    const replies = await waitFor(
-      () => stop.replies().length >= 2 && stop.replies(),
-      'the stop confirmation',
-    );
+    const replies = await waitFor(() => stop.replies().length >= 2 && stop.replies(), {
+      what: 'the stop confirmation',
+    });
     expect(replies[0]?.text).toContain('triggered to stop');
     expect(replies[1]?.text).toMatch(
       /✅ Stop \*Server Backup\*: confirmed: session \*Server Backup@.*\* is Stopped/,
     );
     expect(replies[1]?.text).toContain('its result: Failed');
-    await waitFor(
-      () => stop.parent().text.includes('session stopped'),
-      `the parent to show ${'session stopped'}`,
-    );
+    await waitFor(() => stop.parent().text.includes('session stopped'), {
+      what: `the parent to show ${'session stopped'}`,
+    });
   });
 
   it('confirms a session stop', async () => {
@@ -124,7 +124,7 @@ describe('TaskWatcher results', () => {
             (s) =>
               s.jobId === SIM_JOB_IDS.serverBackup && s.state === 'Working' && s.jobType === 'AgentBackup',
           ),
-      'a running session',
+      { what: 'a running session' },
     );
     const run = await kit.act('session-stop', {
       kind: 'session',
@@ -133,10 +133,9 @@ describe('TaskWatcher results', () => {
       jobId: SIM_JOB_IDS.serverBackup,
       jobName: 'Server Backup',
     });
-    const replies = await waitFor(
-      () => run.replies().length >= 2 && run.replies(),
-      'the session-stop confirmation',
-    );
+    const replies = await waitFor(() => run.replies().length >= 2 && run.replies(), {
+      what: 'the session-stop confirmation',
+    });
     expect(replies[0]?.text).toContain('triggered to stop');
     expect(replies[1]?.text).toContain('✅ Stop session');
     expect(replies[1]?.text).toContain('is Stopped');
@@ -152,10 +151,9 @@ describe('TaskWatcher results', () => {
     expect(disable.replies()[0]?.text).toContain('EM: "Ok"');
     expect(disable.replies()[0]?.text).toContain('reads back as *disabled*');
     expect(toggle.replies()[0]?.text).toContain('reads back as *enabled*');
-    await waitFor(
-      () => toggle.parent().text.includes('schedule is now *enabled*'),
-      `the parent to show ${'schedule is now *enabled*'}`,
-    );
+    await waitFor(() => toggle.parent().text.includes('schedule is now *enabled*'), {
+      what: `the parent to show ${'schedule is now *enabled*'}`,
+    });
 
     // Somebody flipped it in between: the toggle meant to enable leaves it disabled.
     const wrong = await kit.act('enable', LINUX_DB, { wantedScheduleEnabled: true });

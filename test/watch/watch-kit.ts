@@ -19,6 +19,7 @@ import { StateStore } from '../../src/state/state-store.js';
 import { TaskWatcher, type TaskWatcherTuning } from '../../src/watch/task-watcher.js';
 import type { WatchSpec, WatchTarget } from '../../src/watch/types.js';
 import { taskRunningMessage } from '../../src/watch/watch-messages.js';
+import { waitFor } from '../support/wait-for.js';
 
 export const CHANNEL = 'COPS1';
 export const OPERATOR = 'UOPER1';
@@ -199,21 +200,6 @@ export function job(jobId: string, jobName: string): WatchTarget {
   return { kind: 'job', jobId, jobName };
 }
 
-/** Polls until `probe` returns something truthy. */
-export async function waitFor<T>(
-  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  what: string,
-  timeoutMs = 8_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** Waits until the watcher has nothing left to poll or post. */
 export function idle(watcher: TaskWatcher, timeoutMs = 8_000): Promise<true> {
   return waitFor(
@@ -221,8 +207,7 @@ export function idle(watcher: TaskWatcher, timeoutMs = 8_000): Promise<true> {
       const s = watcher.stats();
       return s.active === 0 && s.pendingPosts === 0;
     },
-    'the watcher to go idle',
-    timeoutMs,
+    { what: 'the watcher to go idle', timeoutMs },
   );
 }
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WatchSpec } from '../../src/watch/types.js';
 import {
-  escapeMrkdwn,
   taskCancelledNotice,
   taskParentMessage,
   taskRunningMessage,
@@ -157,9 +156,5 @@ describe('watch reply messages', () => {
 
   it('the cancel notice names who cancelled', () => {
     expect(taskCancelledNotice(spec, 'UOPER2').text).toContain('<@UOPER2> cancelled EM task task-7');
-  });
-
-  it('escapes only what Slack needs escaped', () => {
-    expect(escapeMrkdwn('a < b && c > "d"')).toBe('a &lt; b &amp;&amp; c &gt; "d"');
   });
 });

@@ -1,9 +1,10 @@
 // Approve / Deny on an approval request: approver rights for the clicking user, one decision ever, then run it.
 
-import type { Verdict } from '../../../ops/approvals.js';
-import { audit } from '../../../ops/audit.js';
+import type { Approval, Verdict } from '../../../ops/approvals.js';
+import { type AuditEntry, audit } from '../../../ops/audit.js';
 import { targetId } from '../../../ops/intent.js';
 import { executeApproved } from '../../action-flow.js';
+import type { SlackMessage } from '../../block-kit.js';
 import { approvalClosedMessage, approvalOutcome, plainMessage } from '../../blocks.js';
 import type { SlackSurface } from '../../surface.js';
 import { type Click, clickHandler } from './click-handler.js';
@@ -17,11 +18,7 @@ export function approvalButton(surface: SlackSurface, verdict: Verdict) {
     }
     // decide() is synchronous: nothing awaits between reading "pending" and writing the decision.
     const result = surface.approvals.decide(value, origin.user, verdict);
-    const closeMessage = async (
-      channel: string,
-      ts: string | undefined,
-      message: ReturnType<typeof plainMessage>,
-    ) => {
+    const closeMessage = async (channel: string, ts: string | undefined, message: SlackMessage) => {
       if (!ts) return;
       await client.chat
         .update({ channel, ts, text: message.text, blocks: message.blocks })
@@ -29,6 +26,16 @@ export function approvalButton(surface: SlackSurface, verdict: Verdict) {
           surface.logger.warn('could not update the approval message', { ts, err: String(err) }),
         );
     };
+    /** The audit line of a request this click closed: expired, approved or denied. */
+    const auditClosed = (approval: Approval, outcome: AuditEntry['outcome']) =>
+      audit(surface.logger, {
+        user: approval.requestedBy,
+        channel: approval.channel,
+        action: approval.action,
+        target: targetId(approval.target),
+        approver: origin.user,
+        outcome,
+      });
     switch (result.kind) {
       case 'unknown':
         await closeMessage(
@@ -46,14 +53,7 @@ export function approvalButton(surface: SlackSurface, verdict: Verdict) {
         const { approval } = result;
         await closeMessage(approval.channel, approval.messageTs, approvalClosedMessage(approval));
         await origin.tellUser('That request has expired; nothing was done. The requester can ask again.');
-        audit(surface.logger, {
-          user: approval.requestedBy,
-          channel: approval.channel,
-          action: approval.action,
-          target: targetId(approval.target),
-          approver: origin.user,
-          outcome: 'expired',
-        });
+        auditClosed(approval, 'expired');
         return;
       }
       case 'self':
@@ -67,14 +67,7 @@ export function approvalButton(surface: SlackSurface, verdict: Verdict) {
       case 'decided': {
         const { approval } = result;
         await closeMessage(approval.channel, approval.messageTs, approvalClosedMessage(approval));
-        audit(surface.logger, {
-          user: approval.requestedBy,
-          channel: approval.channel,
-          action: approval.action,
-          target: targetId(approval.target),
-          approver: origin.user,
-          outcome: approval.status,
-        });
+        auditClosed(approval, approval.status);
         if (approval.status === 'approved') await executeApproved(surface, client, approval, origin.tellUser);
         return;
       }
