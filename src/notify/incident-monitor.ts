@@ -1,5 +1,6 @@
 // Polls EM for backup sessions that ended (and ones running too long) and posts incidents to the incident channel,
 // one thread per job while its incident is open, each session once across restarts (state section 'monitor').
+// Many jobs failing at once (a repository outage) make a storm instead: one summary post, the cards in its thread.
 
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
@@ -22,7 +23,15 @@ import {
   resolvedReply,
   type SessionSummary,
 } from './incident-messages.js';
-import { baselineState, type MonitorState, pruneMonitorState, readMonitorState } from './monitor-state.js';
+import {
+  baselineState,
+  type MonitorState,
+  type OpenIncident,
+  pruneMonitorState,
+  readMonitorState,
+  type Storm,
+} from './monitor-state.js';
+import { reasonFirstLine, stormSummaryMessage } from './storm-messages.js';
 
 export interface IncidentMonitorDeps {
   em: EmApi;
@@ -47,6 +56,25 @@ const SEEN_RETENTION_MS = 3 * 24 * 3_600_000;
 const INCIDENT_RETENTION_MS = 30 * 24 * 3_600_000;
 /** Polls in a row that must fail before the channel hears that EM is unreachable (one blip is not news). */
 const OUTAGE_POLLS = 3;
+/**
+ * More jobs than this with a new problem (and no open incident) in one poll make a storm: one top-level summary
+ * and the incident cards as replies in its thread, instead of one top-level post per job (and a burst of 429s).
+ */
+export const STORM_THRESHOLD = 5;
+/** Jobs that fail later join an open storm (one with unresolved jobs) while it is younger than this. */
+export const STORM_JOIN_WINDOW_MS = 12 * 3_600_000;
+
+/** What one poll knows about storms. */
+interface PollContext {
+  /** The storm new incidents join this poll: opened now, or a saved one still open and young enough. */
+  storm?: Storm;
+  /** Jobs whose sessions wait for the next poll: a post for them failed, so later runs must not overtake it. */
+  deferredJobs: Set<string>;
+  /** Storms whose summary must be updated at the end of the poll. */
+  changedStorms: Set<Storm>;
+  /** Storms whose thread already paged the mention this poll (the summary itself, or a first joining card). */
+  pagedStorms: Set<Storm>;
+}
 
 export class IncidentMonitor {
   private readonly channel: string;
@@ -174,10 +202,15 @@ export class IncidentMonitor {
           REPORTED_JOB_TYPES.includes(s.jobType) && s.endTime !== undefined && state.seen[s.id] === undefined,
       )
       .sort((a, b) => endMs(a, now) - endMs(b, now));
+    const ctx = await this.prepareStorm(state, fresh, now);
     for (const session of fresh) {
-      const handled = await this.handleEnded(state, session, now);
-      if (!handled) resumeFromMs = Math.min(resumeFromMs, endMs(session, now));
+      const handled = await this.handleEnded(state, ctx, session, now);
+      if (!handled) {
+        resumeFromMs = Math.min(resumeFromMs, endMs(session, now));
+        ctx.deferredJobs.add(session.jobId);
+      }
     }
+    await this.updateStormSummaries(ctx);
     const runningIds = running === undefined ? undefined : await this.handleRunning(state, running, now);
 
     state.lastPollMs = Math.max(resumeFromMs, now - SEEN_RETENTION_MS);
@@ -187,6 +220,7 @@ export class IncidentMonitor {
       longRunningBeforeMs: now - SEEN_RETENTION_MS,
       runningIds,
       incidentsBeforeMs: now - INCIDENT_RETENTION_MS,
+      stormsBeforeMs: now - STORM_JOIN_WINDOW_MS,
     });
     this.save();
     this.deps.logger.debug('incident poll done', {
@@ -194,11 +228,103 @@ export class IncidentMonitor {
       new: fresh.length,
       running: running?.length,
       openIncidents: Object.keys(this.state.incidents).length,
+      openStorms: Object.keys(this.state.storms).length,
     });
   }
 
+  private isProblem(session: BackupSession): boolean {
+    return session.result === 'Failed' || (session.result === 'Warning' && this.deps.config.notifyWarnings);
+  }
+
+  /**
+   * Decides before any post of this poll whether new incidents go to a storm thread: an open storm younger than
+   * the join window takes them; otherwise more than STORM_THRESHOLD new ones open a storm, whose summary is posted
+   * first. If Slack refuses that summary, those jobs wait for the next poll rather than fall back to one post each.
+   */
+  private async prepareStorm(state: MonitorState, fresh: BackupSession[], now: number): Promise<PollContext> {
+    const ctx: PollContext = { deferredJobs: new Set(), changedStorms: new Set(), pagedStorms: new Set() };
+    ctx.storm = Object.values(state.storms)
+      .filter(
+        (storm) =>
+          storm.openedAtMs >= now - STORM_JOIN_WINDOW_MS &&
+          Object.values(storm.jobs).some((j) => !j.resolved),
+      )
+      .sort((a, b) => b.openedAtMs - a.openedAtMs)[0];
+    if (ctx.storm !== undefined) return ctx;
+
+    // The first announceable problem run of each job without an open incident, in the order they ended.
+    const firstProblem = new Map<string, BackupSession>();
+    for (const session of fresh) {
+      if (!this.isProblem(session) || endMs(session, now) < state.announceAfterMs) continue;
+      if (state.incidents[session.jobId] !== undefined || firstProblem.has(session.jobId)) continue;
+      firstProblem.set(session.jobId, session);
+    }
+    if (firstProblem.size <= STORM_THRESHOLD) return ctx;
+
+    const problems = [...firstProblem.values()];
+    const storm: Storm = {
+      channel: this.channel,
+      ts: '',
+      openedAtMs: now,
+      since: problems[0]?.endTime ?? new Date(now).toISOString(),
+      jobs: Object.fromEntries(
+        problems.map((s) => [
+          s.jobId,
+          {
+            jobName: s.jobName,
+            jobType: s.jobType,
+            result: s.result,
+            reason: reasonFirstLine(s.failureMessage),
+            resolved: false,
+          },
+        ]),
+      ),
+    };
+    try {
+      storm.ts = await this.post(stormSummaryMessage(storm, this.deps.config.incidentMention));
+    } catch (error) {
+      this.deps.logger.warn('could not post a failure storm summary to Slack; tried again on the next poll', {
+        jobs: problems.length,
+        error,
+      });
+      for (const jobId of firstProblem.keys()) ctx.deferredJobs.add(jobId);
+      return ctx;
+    }
+    state.storms[storm.ts] = storm;
+    ctx.storm = storm;
+    ctx.pagedStorms.add(storm);
+    this.deps.logger.info('failure storm opened', { jobs: problems.length, ts: storm.ts });
+    return ctx;
+  }
+
+  /** One chat.update per storm whose jobs joined, changed or resolved this poll. */
+  private async updateStormSummaries(ctx: PollContext): Promise<void> {
+    for (const storm of ctx.changedStorms) {
+      await this.updateBestEffort(
+        storm.channel,
+        storm.ts,
+        stormSummaryMessage(storm, this.deps.config.incidentMention),
+        { what: 'storm summary', ts: storm.ts },
+      );
+      if (Object.values(storm.jobs).every((j) => j.resolved)) {
+        this.deps.logger.info('failure storm resolved', {
+          jobs: Object.keys(storm.jobs).length,
+          ts: storm.ts,
+        });
+      }
+    }
+  }
+
   /** Returns false when Slack could not take the post; the session stays unseen and is tried again. */
-  private async handleEnded(state: MonitorState, session: BackupSession, now: number): Promise<boolean> {
+  private async handleEnded(
+    state: MonitorState,
+    ctx: PollContext,
+    session: BackupSession,
+    now: number,
+  ): Promise<boolean> {
+    // An earlier run of this job is waiting for Slack: this one must not be handled before it (a success would
+    // resolve nothing and the failure would then open an incident that never resolves).
+    if (ctx.deferredJobs.has(session.jobId)) return false;
     const ended = endMs(session, now);
     const longRunningPost = state.longRunning[session.id];
     if (longRunningPost !== undefined) {
@@ -215,13 +341,10 @@ export class IncidentMonitor {
     }
     if (ended >= state.announceAfterMs) {
       try {
-        if (
-          session.result === 'Failed' ||
-          (session.result === 'Warning' && this.deps.config.notifyWarnings)
-        ) {
-          await this.reportProblem(state, session, ended);
+        if (this.isProblem(session)) {
+          await this.reportProblem(state, ctx, session, ended);
         } else if (session.result === 'Success') {
-          await this.resolveIncident(state, session, ended);
+          await this.resolveIncident(state, ctx, session, ended);
         }
       } catch (error) {
         this.deps.logger.warn(
@@ -239,7 +362,12 @@ export class IncidentMonitor {
     return true;
   }
 
-  private async reportProblem(state: MonitorState, session: BackupSession, ended: number): Promise<void> {
+  private async reportProblem(
+    state: MonitorState,
+    ctx: PollContext,
+    session: BackupSession,
+    ended: number,
+  ): Promise<void> {
     const failed = session.result === 'Failed';
     const mention = this.deps.config.incidentMention;
     const open = state.incidents[session.jobId];
@@ -253,6 +381,10 @@ export class IncidentMonitor {
         openedAt: session.endTime ?? new Date(ended).toISOString(),
         latest: summarize(session),
       };
+      if (ctx.storm !== undefined) {
+        await this.joinStorm(state, ctx, ctx.storm, card, session, ended);
+        return;
+      }
       const ts = await this.post(incidentMessage(card, mention));
       state.incidents[session.jobId] = { ...card, channel: this.channel, ts, lastProblemEndMs: ended };
       this.deps.logger.info('incident opened', {
@@ -272,21 +404,86 @@ export class IncidentMonitor {
       latest: newest ? summarize(session) : open.latest,
       lastProblemEndMs: Math.max(open.lastProblemEndMs, ended),
     };
-    await this.post(incidentFollowUp(next, summarize(session), mention), open.ts, open.channel);
+    await this.post(incidentFollowUp(next, summarize(session), mention), threadOf(open), open.channel);
     state.incidents[session.jobId] = next;
-    await this.updateBestEffort(open.channel, open.ts, incidentMessage(next, mention), {
+    const storm = open.threadTs === undefined ? undefined : state.storms[open.threadTs];
+    const listed = storm?.jobs[session.jobId];
+    if (storm !== undefined && listed !== undefined && newest && listed.result !== session.result) {
+      listed.result = session.result;
+      listed.reason = reasonFirstLine(session.failureMessage);
+      ctx.changedStorms.add(storm);
+    }
+    // A card in a storm thread never carries the mention: the summary paged for it.
+    const cardMention = open.threadTs === undefined ? mention : undefined;
+    await this.updateBestEffort(open.channel, open.ts, incidentMessage(next, cardMention), {
       what: 'incident count',
       jobId: session.jobId,
     });
   }
 
-  private async resolveIncident(state: MonitorState, session: BackupSession, ended: number): Promise<void> {
+  /**
+   * The job's usual incident card, as a reply in the storm's thread. The mention pages once per storm and poll:
+   * never for jobs the summary already listed as open, once for the first failed job that joins later.
+   */
+  private async joinStorm(
+    state: MonitorState,
+    ctx: PollContext,
+    storm: Storm,
+    card: IncidentCard,
+    session: BackupSession,
+    ended: number,
+  ): Promise<void> {
+    const listed = storm.jobs[session.jobId];
+    const alreadyAnnounced = listed !== undefined && !listed.resolved;
+    const mention = this.deps.config.incidentMention;
+    const page =
+      !alreadyAnnounced && !ctx.pagedStorms.has(storm) && card.failures > 0 && mention !== undefined;
+    const ts = await this.post(incidentMessage(card, page ? mention : undefined), storm.ts, storm.channel);
+    if (page) ctx.pagedStorms.add(storm);
+    state.incidents[session.jobId] = {
+      ...card,
+      channel: storm.channel,
+      ts,
+      threadTs: storm.ts,
+      lastProblemEndMs: ended,
+    };
+    if (!alreadyAnnounced) {
+      storm.jobs[session.jobId] = {
+        jobName: session.jobName,
+        jobType: session.jobType,
+        result: session.result,
+        reason: reasonFirstLine(session.failureMessage),
+        resolved: false,
+      };
+      if (Date.parse(card.openedAt) < Date.parse(storm.since)) storm.since = card.openedAt;
+      ctx.changedStorms.add(storm);
+    }
+    this.deps.logger.info('incident opened in a failure storm thread', {
+      jobId: session.jobId,
+      sessionId: session.id,
+      result: session.result,
+      stormTs: storm.ts,
+    });
+  }
+
+  private async resolveIncident(
+    state: MonitorState,
+    ctx: PollContext,
+    session: BackupSession,
+    ended: number,
+  ): Promise<void> {
     const open = state.incidents[session.jobId];
     // A success that ended before the newest problem (EM reported it late) says nothing about the problem.
     if (open === undefined || ended <= open.lastProblemEndMs) return;
     const success = summarize(session);
-    await this.post(resolvedReply(open, success), open.ts, open.channel);
+    await this.post(resolvedReply(open, success), threadOf(open), open.channel);
     delete state.incidents[session.jobId];
+    const storm = open.threadTs === undefined ? undefined : state.storms[open.threadTs];
+    const listed = storm?.jobs[session.jobId];
+    if (storm !== undefined && listed !== undefined && !listed.resolved) {
+      listed.resolved = true;
+      ctx.changedStorms.add(storm);
+    }
     this.deps.logger.info('incident resolved', {
       jobId: session.jobId,
       sessionId: session.id,
@@ -408,6 +605,11 @@ function isOutage(error: unknown): boolean {
   if (!isEmError(error)) return false;
   if (error.kind === 'unreachable' || error.kind === 'timeout' || error.kind === 'auth') return true;
   return error.kind === 'http' && (error.status ?? 0) >= 500;
+}
+
+/** Where an incident's replies go: its own card, or the storm summary the card is a reply to. */
+function threadOf(incident: OpenIncident): string {
+  return incident.threadTs ?? incident.ts;
 }
 
 function endMs(session: BackupSession, fallback: number): number {

@@ -5,7 +5,13 @@ import type { IncidentCard, SessionSummary } from './incident-messages.js';
 /** An open incident: one per job, with the Slack message everything about it is threaded under. */
 export interface OpenIncident extends IncidentCard {
   channel: string;
+  /** The incident's card: updated as its tally grows and when it resolves. */
   ts: string;
+  /**
+   * Set when the card is itself a reply in a storm summary's thread (the summary's ts, a key of `storms`):
+   * follow-ups and the resolution go there. Absent for a top-level card (and in state files from before storms).
+   */
+  threadTs?: string;
   /** End time (epoch ms) of the newest problem session; an older success arriving late must not resolve it. */
   lastProblemEndMs: number;
 }
@@ -15,6 +21,30 @@ export interface LongRunningPost {
   channel: string;
   ts: string;
   announcedAtMs: number;
+}
+
+/** One job of a storm, as the summary lists it. */
+export interface StormJob {
+  jobName: string;
+  jobType: string;
+  /** Result of its newest problem session (Failed or Warning). */
+  result: string;
+  /** First line of EM's reason, already cut short. */
+  reason: string;
+  resolved: boolean;
+}
+
+/** A failure storm: one top-level summary, each job's incident card a reply in its thread. */
+export interface Storm {
+  channel: string;
+  /** The summary message; also the storm's key in MonitorState.storms. */
+  ts: string;
+  /** When the summary was posted: jobs failing later join it while it is open and younger than the join window. */
+  openedAtMs: number;
+  /** ISO end time of the earliest problem session in it. */
+  since: string;
+  /** Job GUID → what the summary lists, in the order the jobs joined. */
+  jobs: Record<string, StormJob>;
 }
 
 export interface EmOutage {
@@ -36,11 +66,21 @@ export interface MonitorState {
   incidents: Record<string, OpenIncident>;
   /** Session ID → its "still running" post. */
   longRunning: Record<string, LongRunningPost>;
+  /** Summary ts → storm. Missing in state files from before storms (read as none). */
+  storms: Record<string, Storm>;
   emOutage?: EmOutage;
 }
 
 export function baselineState(nowMs: number): MonitorState {
-  return { version: 1, lastPollMs: nowMs, announceAfterMs: nowMs, seen: {}, incidents: {}, longRunning: {} };
+  return {
+    version: 1,
+    lastPollMs: nowMs,
+    announceAfterMs: nowMs,
+    seen: {},
+    incidents: {},
+    longRunning: {},
+    storms: {},
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -75,7 +115,31 @@ function isOpenIncident(value: unknown): value is OpenIncident {
     isFiniteNumber(value.failures) &&
     isFiniteNumber(value.warnings) &&
     isFiniteNumber(value.lastProblemEndMs) &&
-    isSessionSummary(value.latest)
+    isSessionSummary(value.latest) &&
+    (value.threadTs === undefined || typeof value.threadTs === 'string')
+  );
+}
+
+function isStormJob(value: unknown): value is StormJob {
+  return (
+    isRecord(value) &&
+    typeof value.jobName === 'string' &&
+    typeof value.jobType === 'string' &&
+    typeof value.result === 'string' &&
+    typeof value.reason === 'string' &&
+    typeof value.resolved === 'boolean'
+  );
+}
+
+function isStorm(value: unknown): value is Storm {
+  return (
+    isRecord(value) &&
+    typeof value.channel === 'string' &&
+    typeof value.ts === 'string' &&
+    isFiniteNumber(value.openedAtMs) &&
+    typeof value.since === 'string' &&
+    isRecord(value.jobs) &&
+    Object.values(value.jobs).every(isStormJob)
   );
 }
 
@@ -109,6 +173,7 @@ export function readMonitorState(raw: unknown): MonitorState | undefined {
     seen: pick(raw.seen, isFiniteNumber),
     incidents: pick(raw.incidents, isOpenIncident),
     longRunning: pick(raw.longRunning, isLongRunningPost),
+    storms: pick(raw.storms, isStorm),
     emOutage:
       isRecord(outage) && isFiniteNumber(outage.sinceMs) && isFiniteNumber(outage.failedPolls)
         ? { sinceMs: outage.sinceMs, failedPolls: outage.failedPolls, announced: outage.announced === true }
@@ -127,6 +192,11 @@ export interface PruneLimits {
   runningIds?: ReadonlySet<string>;
   /** Incidents with no problem run since this are forgotten (the job was probably deleted). */
   incidentsBeforeMs: number;
+  /**
+   * Storms opened before this take no new jobs; they are kept only while an incident still threads into them
+   * (undefined: open storms are kept whatever their age).
+   */
+  stormsBeforeMs?: number;
 }
 
 /** Keeps the state bounded: returns a pruned copy. */
@@ -143,5 +213,13 @@ export function pruneMonitorState(state: MonitorState, limits: PruneLimits): Mon
   for (const [jobId, incident] of Object.entries(state.incidents)) {
     if (incident.lastProblemEndMs >= limits.incidentsBeforeMs) incidents[jobId] = incident;
   }
-  return { ...state, seen, longRunning, incidents };
+  const threaded = new Set(Object.values(incidents).map((incident) => incident.threadTs));
+  const storms: Record<string, Storm> = {};
+  for (const [ts, storm] of Object.entries(state.storms)) {
+    // A storm whose every job resolved is over (its summary already says so).
+    const open = Object.values(storm.jobs).some((job) => !job.resolved);
+    const young = limits.stormsBeforeMs === undefined || storm.openedAtMs >= limits.stormsBeforeMs;
+    if (open && (young || threaded.has(ts))) storms[ts] = storm;
+  }
+  return { ...state, seen, longRunning, incidents, storms };
 }

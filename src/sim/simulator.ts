@@ -35,6 +35,7 @@
 // - Knobs (sim.knobs, mutable at run time): see types.ts. forceStatus.path is tested against the raw request
 //   path incl. query string, e.g. "/api/tasks/task-3".
 
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -246,6 +247,45 @@ export class EmSimulator {
       kind: j.kind,
       scheduleEnabled: j.scheduleEnabled,
     }));
+  }
+
+  /**
+   * Adds an agent backup job beyond the seeded six (e.g. for a many-jobs outage), schedule enabled, one machine,
+   * with one Success session a day earlier like the seeded jobs. Returns its view; its ID is a fresh GUID.
+   */
+  addAgentJob(init: { name: string; platform?: 'AgentForWindows' | 'AgentForLinux' }): SimJobView {
+    const id = randomUUID();
+    const machine = `${init.name.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-')}.tech.local`;
+    this.inventory.jobs.set(id, {
+      id,
+      name: init.name,
+      description: `Backup of ${init.name}`,
+      kind: 'agent',
+      jobType: 'AgentBackup',
+      platform: init.platform ?? 'AgentForWindows',
+      scheduleConfigured: true,
+      scheduleEnabled: true,
+      schedule: {
+        dailyEnabled: true,
+        dailyKind: 'Everyday',
+        days: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+        time: '22:00:00.0000000+01:00',
+        monthlyEnabled: false,
+        periodicallyEnabled: false,
+      },
+      includes: [{ id: randomUUID(), name: init.name }],
+      machines: [machine],
+      retention: { cycles: 7, days: 7 },
+    });
+    const start = Date.now() - 24 * 60 * 60 * 1000;
+    this.inventory.addSession({
+      jobId: id,
+      state: 'Stopped',
+      result: 'Success',
+      creationTime: start,
+      endTime: start + 9 * 60_000,
+    });
+    return this.listJobs().find((j) => j.id === id) as SimJobView;
   }
 
   /** All sessions, oldest first (children included). */

@@ -399,6 +399,26 @@ describe('Slack trouble', () => {
     expect(posts()).toHaveLength(1);
     expect(messageText(posts()[0])).toContain('refused the first time');
   });
+
+  it('holds back a later run of a job whose refused failure waits, so the success still resolves it', async () => {
+    const { monitor } = startMonitor();
+    slack.failNext('chat.postMessage', { error: 'internal_error' });
+    const t = Date.now();
+    failure(SIM_JOB_IDS.linuxWeb, 'refused, then fixed', t);
+    sim.addSession({
+      jobId: SIM_JOB_IDS.linuxWeb,
+      state: 'Stopped',
+      result: 'Success',
+      creationTime: t + 1,
+      endTime: t + 2,
+    });
+    await monitor.pollOnce();
+    expect(posts()).toHaveLength(0);
+    await monitor.pollOnce();
+    expect(posts()).toHaveLength(1);
+    expect(messageText(posts()[0])).toContain('Resolved');
+    expect(slack.thread(CHANNEL, (posts()[0] as FakeMessage).ts)).toHaveLength(1);
+  });
 });
 
 describe('EM outages', () => {

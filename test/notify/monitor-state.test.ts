@@ -93,3 +93,89 @@ describe('pruneMonitorState', () => {
     expect(Object.keys(pruneMonitorState(state, limits).incidents)).toEqual(['fresh']);
   });
 });
+
+describe('failure storms in the saved state', () => {
+  const latest = {
+    id: 's',
+    jobId: 'j',
+    jobName: 'J',
+    jobType: 'AgentBackup',
+    result: 'Failed',
+    creationTime: '2026-01-09T23:00:00Z',
+  };
+  const incident = {
+    jobId: 'j',
+    jobName: 'J',
+    jobType: 'AgentBackup',
+    failures: 1,
+    warnings: 0,
+    openedAt: '2026-01-09T23:10:00Z',
+    latest,
+    channel: 'C1',
+    ts: '1.2',
+    lastProblemEndMs: NOW,
+  };
+  const stormJob = {
+    jobName: 'J',
+    jobType: 'AgentBackup',
+    result: 'Failed',
+    reason: 'offline',
+    resolved: false,
+  };
+  const storm = {
+    channel: 'C1',
+    ts: '1.1',
+    openedAtMs: NOW,
+    since: '2026-01-09T23:10:00Z',
+    jobs: { j: stormJob },
+  };
+
+  it('reads a state file written before storms existed: no storms, incidents without a thread', () => {
+    const old = JSON.parse(
+      JSON.stringify({
+        version: 1,
+        lastPollMs: NOW,
+        announceAfterMs: NOW,
+        seen: {},
+        incidents: { j: incident },
+      }),
+    );
+    const read = readMonitorState(old);
+    expect(read?.storms).toEqual({});
+    expect(read?.incidents.j).toEqual(incident);
+    expect(read?.incidents.j?.threadTs).toBeUndefined();
+  });
+
+  it('round-trips a storm and an incident threaded under it, and drops a malformed storm', () => {
+    const state = {
+      ...baselineState(NOW),
+      incidents: { j: { ...incident, threadTs: '1.1' } },
+      storms: { '1.1': storm, bad: { ...storm, jobs: { j: { jobName: 'J' } } } },
+    };
+    const read = readMonitorState(JSON.parse(JSON.stringify(state)));
+    expect(read?.storms).toEqual({ '1.1': storm });
+    expect(read?.incidents.j?.threadTs).toBe('1.1');
+  });
+
+  it('drops a storm once every job resolved, or when it is old and no incident threads into it', () => {
+    const limits = {
+      seenBeforeMs: NOW - 3 * DAY,
+      queryFromMs: NOW - DAY,
+      longRunningBeforeMs: NOW - 3 * DAY,
+      incidentsBeforeMs: NOW - 30 * DAY,
+      stormsBeforeMs: NOW - DAY / 2,
+    };
+    const old = { ...storm, openedAtMs: NOW - DAY };
+    const state = {
+      ...baselineState(NOW),
+      incidents: { j: { ...incident, threadTs: 'old-threaded' } },
+      storms: {
+        young: storm,
+        resolved: { ...storm, jobs: { j: { ...stormJob, resolved: true } } },
+        'old-threaded': old,
+        'old-empty': old,
+      },
+    };
+    expect(Object.keys(pruneMonitorState(state, limits).storms)).toEqual(['young', 'old-threaded']);
+  });
+});

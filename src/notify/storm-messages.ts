@@ -1,0 +1,104 @@
+// The top message of a failure storm: many jobs failing at once get one summary post listing them (pure, no I/O);
+// each job's usual incident card (incident-messages.ts) is a reply in its thread.
+
+import type { types } from '@slack/bolt';
+import { context, SECTION_TEXT_LIMIT, type SlackMessage, section, truncate } from '../slack/block-kit.js';
+import { formatUtc } from '../slack/format-utc.js';
+import { escapeMrkdwn, mentionFor } from '../slack/mrkdwn.js';
+import type { Storm, StormJob } from './monitor-state.js';
+
+/**
+ * Jobs listed by name in the summary; the rest are counted ("…and N more"). With the per-line caps below this
+ * keeps the message to a few sections, far from Slack's 50 blocks and 3,000 characters per section.
+ */
+const MAX_LISTED_JOBS = 30;
+const MAX_NAME_CHARS = 80;
+/** What the summary keeps of EM's reason: its first line, cut here (the card in the thread has it all). */
+export const MAX_STORM_REASON_CHARS = 120;
+/** Room left in a section after the list lines (escaping may lengthen them; each section is checked). */
+const SECTION_BUDGET = SECTION_TEXT_LIMIT - 100;
+
+/** The first non-empty line of EM's failure message, cut short for a one-line listing. */
+export function reasonFirstLine(failureMessage: string | undefined): string {
+  const line = (failureMessage ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '');
+  return truncate(line ?? 'EM gave no failure message.', MAX_STORM_REASON_CHARS);
+}
+
+function counts(storm: Storm): { total: number; failed: number; warned: number; resolved: number } {
+  const jobs = Object.values(storm.jobs);
+  const failed = jobs.filter((j) => j.result === 'Failed').length;
+  return {
+    total: jobs.length,
+    failed,
+    warned: jobs.length - failed,
+    resolved: jobs.filter((j) => j.resolved).length,
+  };
+}
+
+/** "50 backup jobs failed", "7 backup jobs finished with warnings", "9 backup jobs had problems (…)". */
+function whatHappened({ total, failed, warned }: ReturnType<typeof counts>): string {
+  const jobs = total === 1 ? '1 backup job' : `${total} backup jobs`;
+  if (warned === 0) return `${jobs} failed`;
+  if (failed === 0) return `${jobs} finished with warnings`;
+  return `${jobs} had problems (${failed} failed, ${warned} with warnings)`;
+}
+
+function progress({ total, resolved }: ReturnType<typeof counts>): string {
+  if (resolved === total) return 'all resolved';
+  return resolved === 0 ? 'none resolved yet' : `${resolved} resolved so far`;
+}
+
+function jobLine(job: StormJob): string {
+  const icon = job.resolved ? ':white_check_mark:' : job.result === 'Failed' ? ':red_circle:' : ':warning:';
+  const name = escapeMrkdwn(truncate(job.jobName, MAX_NAME_CHARS));
+  const reason = escapeMrkdwn(truncate(job.reason, MAX_STORM_REASON_CHARS));
+  return `${icon} *${name}*: ${escapeMrkdwn(job.result)}${job.resolved ? ', resolved' : ''}. ${reason}`;
+}
+
+/** List lines packed into as few sections as Slack's per-section limit allows. */
+function listSections(lines: string[]): types.KnownBlock[] {
+  const blocks: types.KnownBlock[] = [];
+  let chunk = '';
+  for (const line of lines) {
+    if (chunk !== '' && chunk.length + 1 + line.length > SECTION_BUDGET) {
+      blocks.push(section(chunk));
+      chunk = '';
+    }
+    chunk = chunk === '' ? line : `${chunk}\n${line}`;
+  }
+  if (chunk !== '') blocks.push(section(chunk));
+  return blocks;
+}
+
+/**
+ * The storm's summary: first post and every chat.update as jobs join or resolve. Open jobs are listed first.
+ * `mention` pages once, here, and only when something failed (warnings alone page nobody, as for incidents).
+ */
+export function stormSummaryMessage(storm: Storm, mention?: string): SlackMessage {
+  const tally = counts(storm);
+  const allResolved = tally.resolved === tally.total;
+  const icon = allResolved ? ':white_check_mark:' : tally.failed > 0 ? ':red_circle:' : ':warning:';
+  const ping = mention !== undefined && tally.failed > 0 ? ` ${mentionFor(mention)}` : '';
+  const since = formatUtc(storm.since);
+  const title = `${icon} *${whatHappened(tally)}* (since ${since}): ${progress(tally)}.${ping}`;
+
+  const jobs = Object.values(storm.jobs);
+  const ordered = [...jobs.filter((j) => !j.resolved), ...jobs.filter((j) => j.resolved)];
+  const listed = ordered.slice(0, MAX_LISTED_JOBS);
+  const blocks: types.KnownBlock[] = [section(title), ...listSections(listed.map(jobLine))];
+  if (ordered.length > listed.length) blocks.push(context(`…and ${ordered.length - listed.length} more.`));
+  blocks.push(
+    context(
+      allResolved
+        ? "Every job's card, runs and resolution are in the thread."
+        : "Each job's incident card (with its buttons), later runs and its resolution are in the thread.",
+    ),
+  );
+  return {
+    text: `${whatHappened(tally)} since ${since}: ${progress(tally)}.${ping}`,
+    blocks,
+  };
+}

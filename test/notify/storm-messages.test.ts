@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { Storm, StormJob } from '../../src/notify/monitor-state.js';
+import {
+  MAX_STORM_REASON_CHARS,
+  reasonFirstLine,
+  stormSummaryMessage,
+} from '../../src/notify/storm-messages.js';
+import { messageText } from '../../src/slack-standin/slack-user.js';
+
+function storm(jobs: StormJob[]): Storm {
+  return {
+    channel: 'C1',
+    ts: '1.000001',
+    openedAtMs: Date.parse('2026-01-10T02:30:00Z'),
+    since: '2026-01-10T02:03:04Z',
+    jobs: Object.fromEntries(jobs.map((job, i) => [`job-${i}`, job])),
+  };
+}
+
+function job(i: number, overrides: Partial<StormJob> = {}): StormJob {
+  return {
+    jobName: `Branch Office ${i}`,
+    jobType: 'AgentBackup',
+    result: 'Failed',
+    reason: 'Repository offline',
+    resolved: false,
+    ...overrides,
+  };
+}
+
+function sectionTexts(message: ReturnType<typeof stormSummaryMessage>): string[] {
+  return message.blocks.map((b) => (b.type === 'section' ? (b.text?.text ?? '') : ''));
+}
+
+describe('reasonFirstLine', () => {
+  it('keeps the first non-empty line of EM’s message, cut short', () => {
+    expect(reasonFirstLine('\n  Repository offline  \nat Veeam.Stack')).toBe('Repository offline');
+    expect(reasonFirstLine(undefined)).toBe('EM gave no failure message.');
+    const long = reasonFirstLine('x'.repeat(500));
+    expect(long).toHaveLength(MAX_STORM_REASON_CHARS);
+    expect(long.endsWith('…')).toBe(true);
+  });
+});
+
+describe('stormSummaryMessage', () => {
+  it('says how many jobs failed since when, lists them, and pages the mention once', () => {
+    const message = stormSummaryMessage(storm([job(1), job(2)]), 'SONCALL1');
+    const text = messageText(message);
+    expect(text).toContain('2 backup jobs failed');
+    expect(text).toContain('since 2026-01-10 02:03:04 UTC');
+    expect(text).toContain('none resolved yet');
+    expect(text).toContain('*Branch Office 1*: Failed. Repository offline');
+    expect(message.text.match(/<!subteam\^SONCALL1>/g)).toHaveLength(1);
+  });
+
+  it('counts resolved jobs, lists open ones first, and says "all resolved" at the end', () => {
+    const partly = messageText(stormSummaryMessage(storm([job(1, { resolved: true }), job(2), job(3)])));
+    expect(partly).toContain('3 backup jobs failed');
+    expect(partly).toContain('1 resolved so far');
+    expect(partly.indexOf('Branch Office 2')).toBeLessThan(partly.indexOf('Branch Office 1'));
+    const all = stormSummaryMessage(storm([job(1, { resolved: true }), job(2, { resolved: true })]));
+    expect(messageText(all)).toContain('all resolved');
+    expect(messageText(all)).toContain(':white_check_mark:');
+  });
+
+  it('does not page for warnings alone, and names a mix of failures and warnings', () => {
+    const warnings = stormSummaryMessage(
+      storm([job(1, { result: 'Warning' }), job(2, { result: 'Warning' })]),
+      'U1',
+    );
+    expect(messageText(warnings)).toContain('2 backup jobs finished with warnings');
+    expect(warnings.text).not.toContain('<@U1>');
+    const mixed = stormSummaryMessage(storm([job(1), job(2, { result: 'Warning' })]), 'U1');
+    expect(messageText(mixed)).toContain('2 backup jobs had problems (1 failed, 1 with warnings)');
+    expect(mixed.text).toContain('<@U1>');
+  });
+
+  it('stays well inside Slack limits for hundreds of jobs with long, escaped names and reasons', () => {
+    const jobs = Array.from({ length: 300 }, (_, i) =>
+      job(i, { jobName: `${'&<>'.repeat(40)} ${i}`, reason: '&'.repeat(MAX_STORM_REASON_CHARS) }),
+    );
+    const message = stormSummaryMessage(storm(jobs), 'SONCALL1');
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    for (const text of sectionTexts(message)) expect(text.length).toBeLessThan(3_000);
+    expect(messageText(message)).toContain('…and 270 more');
+    expect(messageText(message)).not.toContain('<>');
+  });
+
+  it('escapes job names and reasons', () => {
+    const text = messageText(
+      stormSummaryMessage(storm([job(1, { jobName: '<!channel>', reason: 'a & b' })])),
+    );
+    expect(text).toContain('&lt;!channel&gt;');
+    expect(text).toContain('a &amp; b');
+  });
+});
