@@ -164,7 +164,7 @@ export function loadConfig(
   const longRunningMinutes = read.optionalInteger('VEEAM_LONG_RUNNING_MINUTES', 1, 7 * 24 * 60);
 
   const stateFile = read.optional('VEEAM_STATE_FILE') ?? 'veeam-chatops.state.json';
-  const pollIntervalMs = read.integer('TASK_POLL_INTERVAL_MS', 2_000, 10, 600_000);
+  const pollIntervalMs = read.integer('TASK_POLL_INTERVAL_MS', 1_500, 10, 600_000);
   const timeoutMinutes = read.integer('TASK_TIMEOUT_MINUTES', 60, 1, 7 * 24 * 60);
 
   const logLevelRaw = (read.optional('LOG_LEVEL') ?? 'info').toLowerCase();

@@ -30,7 +30,7 @@ describe('loadConfig', () => {
     expect(config.policy.approvalTtlMinutes).toBe(15);
     expect(config.policy.operators).toEqual([]);
     expect(config.watch).toEqual({
-      pollIntervalMs: 2000,
+      pollIntervalMs: 1500,
       timeoutMinutes: 60,
       stateFile: 'veeam-chatops.state.json',
     });

@@ -1,9 +1,20 @@
 // Watches EM Tasks (and the backup sessions they start) until they end, and posts the outcome in the Slack thread.
-// One timer loop for every watch; one GET /tasks per round; EM calls capped; state saved so a restart posts every
-// result exactly once (em-api.md facts 4–7, §3, §4.4).
+// One timer loop for every watch; EM calls capped; state saved so a restart posts every result exactly once
+// (em-api.md facts 4–7, §3, §4.4).
+//
+// Polling policy. While any watch waits on a Task, GET /tasks goes out on a steady beat of TASK_POLL_INTERVAL_MS
+// (±5% jitter): it is one request for every Task of our logon session, so its cost does not grow with the number
+// of watches and backing it off would only delay every reply (notify latency is at most about one beat). Reads of
+// one resource each back off ×1.5 per unchanged answer to a cap, with jitter, per watch: GET /tasks/{id} for a
+// Task the list no longer shows, the job read-back after a toggle, the backup session a start is followed to.
+// EM errors slow the GET /tasks beat the same way (×1.5 to the cap) until a list succeeds; an error is retried,
+// never reported as a result.
+//
+// Cost. Watches live in a Map; a round visits each watch once. watch() is O(1): it hands the store a live view of
+// the section (serialised only when the store writes: its 200 ms timer, or once per round with phase changes,
+// before their Slack posts) and re-arms the timer only when the new watch is due sooner.
 
 import type { WebClient } from '@slack/web-api';
-import NodeCache from 'node-cache';
 import type { Clock } from '../clock.js';
 import type { WatchConfig } from '../config.js';
 import type { EmApi } from '../em/api.js';
@@ -12,6 +23,7 @@ import type { Task } from '../em/types.js';
 import type { Logger } from '../log/logger.js';
 import type { SlackMessage } from '../slack/block-kit.js';
 import type { StateStore } from '../state/state-store.js';
+import { ListCadence } from './list-cadence.js';
 import { type BackoffPolicy, backoffPolicy, nextPoll } from './poll-backoff.js';
 import { RequestLimiter } from './request-limiter.js';
 import type { TaskWatchSink, WatchSpec } from './types.js';
@@ -36,6 +48,7 @@ import {
   type StepContext,
   taskMatchesSpec,
 } from './watch-steps.js';
+import { WatchTable } from './watch-table.js';
 
 /** Knobs with sensible defaults; the lead's constructor call needs none of them. */
 export interface TaskWatcherTuning {
@@ -93,6 +106,8 @@ export interface WatcherStats {
 }
 
 const MIN_TICK_MS = 5;
+/** A watch that ended is remembered this long: a repeated watch() of the same Task is ignored. */
+const FINISHED_MEMORY_MS = 3_600_000;
 /** The loop looks at the clock at least this often, so a clock moved by hand (tests) is noticed. */
 const MAX_TICK_MS = 1_000;
 
@@ -130,13 +145,23 @@ export class TaskWatcher implements TaskWatchSink {
   private readonly resolveGraceMs: number;
   private readonly random: () => number;
 
-  /** Live watches by key; no TTL: a watch leaves only when it is done and its posts are sent. */
-  private readonly watches = new NodeCache({ stdTTL: 0, checkperiod: 0, useClones: false });
-  /** Keys of watches that ended, for an hour: a repeated watch() of the same Task is ignored. */
-  private readonly finishedKeys = new NodeCache({ stdTTL: 3_600, checkperiod: 600, useClones: false });
+  /** Live watches by key; a watch leaves only when it is done and its posts are sent. */
+  private readonly watches = new WatchTable();
+  /** Keys of watches that ended → when to forget them (insertion order is expiry order). */
+  private readonly finishedKeys = new Map<string, number>();
   private readonly delivering = new Map<string, Promise<void>>();
   /** The outbox item being sent per watch: a newer parent update must not replace it mid-flight. */
   private readonly sending = new Map<string, number>();
+  /** Watches that got Slack posts to send since the last round ended. */
+  private readonly toDeliver = new Set<WatchRecord>();
+  /** The GET /tasks beat. */
+  private readonly cadence: ListCadence;
+  /** What the store serialises when it writes: every watch as it is at that moment. */
+  private readonly section: SavedWatches;
+  /** changeSeq counts changes; savedSeq is the count at our last flush; an outbox item remembers its count. */
+  private changeSeq = 0;
+  private savedSeq = 0;
+  private readonly enqueuedSeq = new WeakMap<OutboxItem, number>();
 
   private running = false;
   /** After stop(): nothing more is written to the store (a new watcher may own the file by now). */
@@ -144,9 +169,10 @@ export class TaskWatcher implements TaskWatchSink {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private round: Promise<void> | undefined;
-  private dirty = false;
-  /** When GET /tasks last went out: at most one per poll interval, however many watches are due in between. */
-  private lastListAt = Number.NEGATIVE_INFINITY;
+  /** True from the moment a round starts (before `round` is set): wake-ups then only lower `wakeAt`. */
+  private inRound = false;
+  /** The earliest moment a watch needs attention (besides the GET /tasks beat), as far as is known. */
+  private wakeAt = Number.POSITIVE_INFINITY;
 
   private readonly counters = {
     started: 0,
@@ -184,6 +210,14 @@ export class TaskWatcher implements TaskWatchSink {
     this.stopWaitMs = tuning.stopWaitMs ?? 5_000;
     this.resolveGraceMs = tuning.resolveGraceMs ?? 60_000;
     this.random = tuning.random ?? Math.random;
+    this.cadence = new ListCadence(this.policy, this.random);
+    const watches = this.watches;
+    this.section = {
+      version: 1,
+      get watches() {
+        return watches.values();
+      },
+    };
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -199,12 +233,15 @@ export class TaskWatcher implements TaskWatchSink {
       this.normalizeRestored(r, now);
       this.watches.set(r.key, r);
       this.counters.resumed += 1;
+      // A resumed Task may have finished while we were down: list at once.
+      if (r.phase === 'task') this.cadence.dueBy(now);
     }
     if (skipped > 0) this.logger.warn('skipped unreadable saved watches', { skipped });
     if (records.length > 0) this.logger.info('resumed saved watches', { count: records.length });
     this.running = true;
     this.closed = false;
-    for (const r of this.records()) if (r.outbox.length > 0) this.deliver(r);
+    for (const r of this.watches.values()) if (r.outbox.length > 0) this.deliver(r);
+    if (this.watches.size > 0) this.wakeBy(now);
     this.scheduleNext();
   }
 
@@ -224,12 +261,14 @@ export class TaskWatcher implements TaskWatchSink {
       await Promise.race([Promise.allSettled(pending), bounded]);
       clearTimeout(timeout);
     }
-    this.dirty = true;
-    this.persist();
-    this.store.flush();
+    if (!this.closed) {
+      // A snapshot, not the live view: whoever uses this store next must not see this watcher's later state.
+      const saved: SavedWatches = { version: 1, watches: this.watches.values() };
+      this.store.write('watches', saved);
+      this.store.flush();
+      this.savedSeq = this.changeSeq;
+    }
     this.closed = true;
-    this.finishedKeys.close();
-    this.watches.close();
   }
 
   watch(spec: WatchSpec): void {
@@ -240,16 +279,18 @@ export class TaskWatcher implements TaskWatchSink {
       });
       return;
     }
-    if (this.watches.has(key) || this.finishedKeys.has(key)) {
+    const now = this.clock.now();
+    if (this.watches.has(key) || (this.finishedKeys.get(key) ?? 0) > now) {
       this.logger.debug('already watching this task', { taskId: spec.taskId, key });
       return;
     }
-    const record = newWatchRecord(spec, this.clock.now(), this.config.pollIntervalMs);
+    const record = newWatchRecord(spec, now, this.config.pollIntervalMs);
     this.watches.set(key, record);
     this.counters.started += 1;
     this.logger.info('watching EM task', { taskId: spec.taskId, action: spec.action, channel: spec.channel });
-    this.dirty = true;
-    this.persist();
+    this.changed();
+    // O(1): the beat starts if it was idle; the timer moves only if the beat is now due sooner.
+    this.cadence.start(now);
     this.scheduleNext();
   }
 
@@ -270,12 +311,15 @@ export class TaskWatcher implements TaskWatchSink {
       // With cancelledBy set, a forgotten Task ends as "cancelled" rather than being resolved from the target.
       this.apply(record, onTaskForgotten(record, this.stepContext()));
     } else {
+      const now = this.clock.now();
       this.enqueue(record, 'reply', taskCancelledNotice(record.spec, byUser));
-      record.nextPollAt = this.clock.now();
+      // Read the final state soon: a fresh list for a Task watch, the next read for the others.
+      record.nextPollAt = now;
+      if (record.phase === 'task') this.cadence.dueBy(now);
+      else this.wakeBy(now);
     }
-    this.dirty = true;
-    this.persist();
-    this.store.flush();
+    this.changed();
+    this.saveNow();
     this.deliver(record);
     this.scheduleNext();
   }
@@ -284,7 +328,7 @@ export class TaskWatcher implements TaskWatchSink {
   stats(): WatcherStats {
     let active = 0;
     let pendingPosts = 0;
-    for (const r of this.records()) {
+    for (const r of this.watches.values()) {
       if (r.phase !== 'done') active += 1;
       else if (r.outbox.length > 0) pendingPosts += 1;
     }
@@ -305,7 +349,7 @@ export class TaskWatcher implements TaskWatchSink {
 
   /** What is being watched right now (for a future `/veeam tasks`, and tests). */
   watching(): { key: string; taskId: string; action: string; phase: string; pendingPosts: number }[] {
-    return this.records().map((r) => ({
+    return this.watches.values().map((r) => ({
       key: r.key,
       taskId: r.spec.taskId,
       action: r.spec.action,
@@ -317,31 +361,23 @@ export class TaskWatcher implements TaskWatchSink {
   // -------------------------------------------------------------------------------------------------------------
   // The loop
 
-  private records(): WatchRecord[] {
-    const out: WatchRecord[] = [];
-    for (const key of this.watches.keys()) {
-      const r = this.watches.get<WatchRecord>(key);
-      if (r !== undefined) out.push(r);
-    }
-    return out;
-  }
-
   private clearTimer(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
   }
 
-  /** Sets the single timer to the earliest moment any watch needs attention. */
+  /** Something needs attention at `at`: O(1); the timer moves only if that is sooner than it is set for. */
+  private wakeBy(at: number): void {
+    if (at >= this.wakeAt) return;
+    this.wakeAt = at;
+    this.scheduleNext();
+  }
+
+  /** Sets the single timer to the earlier of the next GET /tasks and the earliest moment a watch is due. */
   private scheduleNext(): void {
-    if (!this.running || this.round !== undefined) return;
-    let next = Number.POSITIVE_INFINITY;
-    const listAllowedAt = this.lastListAt + this.policy.baseMs;
-    for (const r of this.records()) {
-      const pollAt = r.phase === 'task' ? Math.max(r.nextPollAt, listAllowedAt) : r.nextPollAt;
-      if (r.phase !== 'done') next = Math.min(next, pollAt, this.deadlineOf(r));
-      if (r.outbox.length > 0 && !this.delivering.has(r.key)) next = Math.min(next, r.nextDeliveryAt);
-    }
+    if (!this.running || this.inRound) return;
+    const next = Math.min(this.wakeAt, this.cadence.dueAt);
     if (next === Number.POSITIVE_INFINITY) {
       this.clearTimer();
       return;
@@ -359,7 +395,8 @@ export class TaskWatcher implements TaskWatchSink {
   }
 
   private runRound(): void {
-    if (!this.running || this.round !== undefined) return;
+    if (!this.running || this.inRound) return;
+    this.inRound = true;
     const startedAt = this.clock.now();
     this.round = this.pollRound()
       .catch((err: unknown) => this.logger.error('watch round failed', { error: errorText(err) }))
@@ -367,62 +404,84 @@ export class TaskWatcher implements TaskWatchSink {
         this.counters.rounds += 1;
         this.counters.lastRoundMs = this.clock.now() - startedAt;
         this.round = undefined;
+        this.inRound = false;
         this.scheduleNext();
       });
   }
 
+  /**
+   * One pass over the watches (each visited once): timeouts, per-resource reads that are due, the GET /tasks
+   * if the beat is due, then one save of what changed, then the Slack posts.
+   */
   private async pollRound(): Promise<void> {
     const now = this.clock.now();
-    const all = this.records();
-
-    for (const r of all) {
-      if (r.phase !== 'done' && now >= this.deadlineOf(r)) {
-        this.counters.timeouts += 1;
-        this.logger.warn('stopped watching: timeout', { taskId: r.spec.taskId, phase: r.phase });
-        this.apply(r, onTimeout(r, this.config.timeoutMinutes));
-      }
-    }
-
-    const live = all.filter((r) => r.phase !== 'done');
+    this.forgetFinishedKeys(now);
+    // Rebuilt by this pass; wake-ups asked for while the round runs lower it further.
+    this.wakeAt = Number.POSITIVE_INFINITY;
+    let next = Number.POSITIVE_INFINITY;
+    const listDue = now >= this.cadence.dueAt;
+    let waitingOnTasks = false;
+    const taskWatches: WatchRecord[] = [];
     const work: Promise<void>[] = [];
-    const taskWatches = live.filter((r) => r.phase === 'task');
-    const listAllowed = now >= this.lastListAt + this.policy.baseMs;
-    if (listAllowed && taskWatches.some((r) => r.nextPollAt <= now)) {
-      this.lastListAt = now;
-      work.push(this.pollTasks(taskWatches, now));
-    }
     // Watches on the same job or session share one read per round.
     const reads = new Map<string, Promise<unknown>>();
-    for (const r of live) {
-      if (r.phase !== 'task' && r.nextPollAt <= now) work.push(this.pollTarget(r, reads));
+
+    for (const r of this.watches.values()) {
+      if (r.phase !== 'done') {
+        const deadline = this.deadlineOf(r);
+        if (now >= deadline) {
+          this.counters.timeouts += 1;
+          this.logger.warn('stopped watching: timeout', { taskId: r.spec.taskId, phase: r.phase });
+          this.apply(r, onTimeout(r, this.config.timeoutMinutes));
+        } else {
+          next = Math.min(next, deadline);
+          if (r.phase === 'task') {
+            waitingOnTasks = true;
+            if (listDue) taskWatches.push(r);
+          } else if (r.nextPollAt <= now) {
+            work.push(this.pollTarget(r, reads));
+          } else {
+            next = Math.min(next, r.nextPollAt);
+          }
+        }
+      }
+      if (r.outbox.length > 0) this.toDeliver.add(r);
     }
+    this.wakeBy(next);
+    if (!waitingOnTasks) this.cadence.stop();
+    else if (listDue) work.push(this.pollTasks(taskWatches, now));
     await Promise.all(work);
 
-    if (this.dirty) {
-      // Phase changes are on disk before their Slack posts are attempted.
-      this.persist();
-      this.store.flush();
-    }
+    // Phase changes are on disk before their Slack posts are attempted.
+    this.saveNow();
     const after = this.clock.now();
-    for (const r of this.records()) {
-      if (r.outbox.length > 0 && r.nextDeliveryAt <= after) this.deliver(r);
+    for (const r of this.toDeliver) {
+      if (r.outbox.length === 0 || this.delivering.has(r.key)) continue;
+      if (r.nextDeliveryAt <= after) this.deliver(r);
+      else this.wakeBy(r.nextDeliveryAt);
     }
+    this.toDeliver.clear();
   }
 
   /** One GET /tasks for every Task watch; GET /tasks/{id} only for those the list does not show. */
-  private async pollTasks(taskWatches: WatchRecord[], now: number): Promise<void> {
+  private async pollTasks(taskWatches: WatchRecord[], sentAt: number): Promise<void> {
     let list: Task[];
     try {
       list = await this.callEm('listTasks', () => this.em.listTasks());
     } catch (err) {
-      this.pollFailed(
-        taskWatches.filter((r) => r.nextPollAt <= now),
-        err,
-        'GET /tasks',
-      );
+      this.counters.em.errors += 1;
+      const retryInMs = this.cadence.failed(this.clock.now());
+      this.logger.warn('EM poll failed; will retry with backoff', {
+        request: 'GET /tasks',
+        watches: taskWatches.length,
+        retryInMs,
+        error: errorText(err),
+      });
       return;
     }
-    const byId = new Map(list.map((t) => [t.id, t]));
+    this.cadence.succeeded(sentAt);
+    const byId = new Map<string, Task>();
+    for (const t of list) byId.set(t.id, t);
     // Task IDs are per logon session: if two watches share one, the newer request owns it (em-api.md fact 7).
     const owner = new Map<string, WatchRecord>();
     for (const r of taskWatches) {
@@ -432,11 +491,12 @@ export class TaskWatcher implements TaskWatchSink {
     const individual: Promise<void>[] = [];
     for (const r of taskWatches) {
       if (r.phase !== 'task') continue;
-      const due = r.nextPollAt <= now;
       const task = byId.get(r.spec.taskId);
       const mine = owner.get(r.spec.taskId) === r;
+      // Due for a read of its own: a list sent before a new Task existed must not count as "gone".
+      const due = r.nextPollAt <= sentAt;
       if (task !== undefined && mine && taskMatchesSpec(r.spec, task)) {
-        this.onTask(r, task, due);
+        this.onListedTask(r, task);
       } else if (!due) {
         // Not due yet: its own GET waits for its turn.
       } else if (!mine || task !== undefined) {
@@ -453,8 +513,12 @@ export class TaskWatcher implements TaskWatchSink {
     try {
       const task = await this.callEm('getTask', () => this.em.getTask(r.spec.taskId));
       if (r.phase !== 'task') return;
-      if (taskMatchesSpec(r.spec, task)) this.onTask(r, task, true);
-      else this.forget(r);
+      if (!taskMatchesSpec(r.spec, task)) {
+        this.forget(r);
+      } else if (!this.onTaskFinished(r, task)) {
+        r.lastState = task.state;
+        this.backoff(r);
+      }
     } catch (err) {
       if (r.phase !== 'task') return;
       if (isNotFound(err) || isInvalidId(err)) this.forget(r);
@@ -462,14 +526,18 @@ export class TaskWatcher implements TaskWatchSink {
     }
   }
 
-  private onTask(r: WatchRecord, task: Task, due: boolean): void {
-    // Only Finished is final: OperationFinished's Result is a placeholder, unknown states keep being polled.
-    if (task.state === 'Finished') {
-      this.apply(r, onTaskFinished(r, task, this.stepContext()));
-      return;
-    }
+  /** The list shows the Task: no read of its own is needed, so its own backoff starts afresh. */
+  private onListedTask(r: WatchRecord, task: Task): void {
+    if (this.onTaskFinished(r, task)) return;
     r.lastState = task.state;
-    if (due) this.backoff(r);
+    r.intervalMs = this.policy.baseMs;
+  }
+
+  /** Only Finished is final: OperationFinished's Result is a placeholder, unknown states keep being polled. */
+  private onTaskFinished(r: WatchRecord, task: Task): boolean {
+    if (task.state !== 'Finished') return false;
+    this.apply(r, onTaskFinished(r, task, this.stepContext()));
+    return true;
   }
 
   private forget(r: WatchRecord): void {
@@ -538,10 +606,13 @@ export class TaskWatcher implements TaskWatchSink {
     }
   }
 
+  /** A per-resource read: the next one waits ×1.5 longer, to the cap, with jitter. */
   private backoff(r: WatchRecord): void {
     const { delayMs, nextIntervalMs } = nextPoll(this.policy, r.intervalMs, this.random);
     r.nextPollAt = this.clock.now() + delayMs;
     r.intervalMs = nextIntervalMs;
+    // A Task watch's own read is looked at when the next list comes back; the others need a wake-up.
+    if (r.phase !== 'task') this.wakeBy(r.nextPollAt);
   }
 
   private callEm<T>(counter: EmCounter, request: () => Promise<T>): Promise<T> {
@@ -579,7 +650,7 @@ export class TaskWatcher implements TaskWatchSink {
 
   private newestWatchOf(taskId: string): WatchRecord | undefined {
     let newest: WatchRecord | undefined;
-    for (const r of this.records()) {
+    for (const r of this.watches.values()) {
       if (r.spec.taskId !== taskId) continue;
       if (newest === undefined || r.spec.requestedAt > newest.spec.requestedAt) newest = r;
     }
@@ -597,15 +668,18 @@ export class TaskWatcher implements TaskWatchSink {
     }
     if (r.phase === 'done') {
       this.counters.finished += 1;
-      this.finishedKeys.set(r.key, true);
+      this.finishedKeys.set(r.key, this.clock.now() + FINISHED_MEMORY_MS);
       this.logger.info('watch ended', {
         taskId: r.spec.taskId,
         action: r.spec.action,
         reports: reports.length,
       });
       if (r.outbox.length === 0) this.remove(r);
+    } else if (r.phase !== 'task') {
+      // A new phase polls at once (watch-steps enter()); settling reads have just been backed off.
+      this.wakeBy(r.nextPollAt);
     }
-    this.dirty = true;
+    this.changed();
   }
 
   private enqueue(r: WatchRecord, kind: OutboxItem['kind'], message: SlackMessage): void {
@@ -614,13 +688,17 @@ export class TaskWatcher implements TaskWatchSink {
       const inFlight = this.sending.get(r.key);
       r.outbox = r.outbox.filter((item) => item.kind !== 'parent' || item.id === inFlight);
     }
-    r.outbox.push({ id: r.nextOutboxId, kind, message });
+    const item: OutboxItem = { id: r.nextOutboxId, kind, message };
+    r.outbox.push(item);
     r.nextOutboxId += 1;
+    this.changed();
+    this.enqueuedSeq.set(item, this.changeSeq);
+    this.toDeliver.add(r);
   }
 
   private remove(r: WatchRecord): void {
-    this.watches.del(r.key);
-    this.dirty = true;
+    this.watches.delete(r.key);
+    this.changed();
   }
 
   /** Sends a watch's outbox in order; one drain per watch at a time. */
@@ -633,7 +711,8 @@ export class TaskWatcher implements TaskWatchSink {
       )
       .finally(() => {
         this.delivering.delete(r.key);
-        this.scheduleNext();
+        // Left over: a failed post waits for its retry, or an item came in as the drain ended.
+        if (r.outbox.length > 0 && this.watches.has(r.key)) this.wakeBy(r.nextDeliveryAt);
       });
     this.delivering.set(r.key, drain);
   }
@@ -641,6 +720,9 @@ export class TaskWatcher implements TaskWatchSink {
   private async drain(r: WatchRecord): Promise<void> {
     while (r.outbox.length > 0 && this.running) {
       const item = r.outbox[0] as OutboxItem;
+      // The state that asked for this post is on disk first (a round saves before it delivers; this covers an
+      // item that joined a drain already running).
+      if ((this.enqueuedSeq.get(item) ?? 0) > this.savedSeq) this.saveNow();
       this.sending.set(r.key, item.id);
       try {
         await this.send(r.spec, item);
@@ -681,14 +763,10 @@ export class TaskWatcher implements TaskWatchSink {
         }
       } finally {
         this.sending.delete(r.key);
-        this.dirty = true;
-        this.persist();
+        this.changed();
       }
     }
-    if (r.phase === 'done' && r.outbox.length === 0) {
-      this.remove(r);
-      this.persist();
-    }
+    if (r.phase === 'done' && r.outbox.length === 0) this.remove(r);
   }
 
   private async send(spec: WatchSpec, item: OutboxItem): Promise<void> {
@@ -716,12 +794,28 @@ export class TaskWatcher implements TaskWatchSink {
   // -------------------------------------------------------------------------------------------------------------
   // State
 
-  /** Hands the whole section to the store, which coalesces writes; after stop() a newer watcher owns the file. */
-  private persist(): void {
-    if (this.closed || !this.dirty) return;
-    const saved: SavedWatches = { version: 1, watches: this.records() };
-    this.store.write('watches', saved);
-    this.dirty = false;
+  /**
+   * O(1): tells the store the section changed. The store serialises the live view when it writes (its 200 ms
+   * timer coalesces bursts), so a watch() costs no serialisation. After stop() a newer watcher owns the file.
+   */
+  private changed(): void {
+    this.changeSeq += 1;
+    if (!this.closed) this.store.write('watches', this.section);
+  }
+
+  /** Writes the file now if anything changed since our last save (before Slack posts that depend on it). */
+  private saveNow(): void {
+    if (this.closed || this.savedSeq === this.changeSeq) return;
+    this.store.flush();
+    this.savedSeq = this.changeSeq;
+  }
+
+  /** finishedKeys expire in insertion order: drop the expired ones from the front. */
+  private forgetFinishedKeys(now: number): void {
+    for (const [key, until] of this.finishedKeys) {
+      if (until > now) break;
+      this.finishedKeys.delete(key);
+    }
   }
 
   /** Polling and delivery restart at once after a restart; the rest of the record is as it was saved. */

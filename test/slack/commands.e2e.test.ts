@@ -175,7 +175,9 @@ describe('/veeam bad input', () => {
     // The watcher may still poll earlier Tasks: what must not happen is a request about the bad ID.
     const untouched = () =>
       Object.entries(h.sim.stats.byRoute)
-        .filter(([route]) => !/^GET \/(tasks|backupSessions)\b/.test(route) && !route.endsWith('/backupSessions'))
+        .filter(
+          ([route]) => !/^GET \/(tasks|backupSessions)\b/.test(route) && !route.endsWith('/backupSessions'),
+        )
         .reduce((sum, [, n]) => sum + n, 0);
     const requests = untouched();
     await ephemeralAfter(

@@ -96,6 +96,21 @@ describe('TaskWatcher durability', () => {
     expect(kit.watcher.watching()).toEqual([expect.objectContaining({ taskId: run.task.id, phase: 'task' })]);
   });
 
+  it('many watches registered in a burst are all in the state file and all resumed after a restart', async () => {
+    kit = await WatchKit.start({ sim: { taskDurationMs: 60_000 } });
+    const runs = [];
+    for (let i = 0; i < 40; i++) {
+      runs.push(await kit.act('toggle', AGENT_JOBS[i % AGENT_JOBS.length] as (typeof AGENT_JOBS)[number]));
+    }
+    await kit.restart();
+    const saved = JSON.parse(readFileSync(kit.stateFile, 'utf8'));
+    expect(saved.watches.watches).toHaveLength(40);
+    expect(kit.watcher.watching().map((w) => w.taskId)).toEqual(
+      expect.arrayContaining(runs.map((r) => r.task.id)),
+    );
+    expect(kit.watcher.stats()).toMatchObject({ active: 40, resumed: 40 });
+  });
+
   it('a corrupt state file is moved aside and the watcher starts empty and works', async () => {
     kit = await WatchKit.start();
     await kit.watcher.stop();

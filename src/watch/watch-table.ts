@@ -1,0 +1,31 @@
+// The live watches, in node-cache (no TTL, no check timer: a live watch never expires; the state file is what
+// survives restarts).
+
+import NodeCache from 'node-cache';
+import type { WatchRecord } from './watch-record.js';
+
+export class WatchTable {
+  // useClones false: the watcher mutates the one stored record, and cloning 10,000 records a round is what made an
+  // earlier version's CPU grow with the number of watches (see the benchmark in the README).
+  private readonly cache = new NodeCache({ stdTTL: 0, checkperiod: 0, useClones: false });
+
+  get size(): number {
+    return this.cache.keys().length;
+  }
+
+  has(key: string): boolean {
+    return this.cache.has(key);
+  }
+
+  set(key: string, record: WatchRecord): void {
+    this.cache.set(key, record);
+  }
+
+  delete(key: string): void {
+    this.cache.del(key);
+  }
+
+  values(): WatchRecord[] {
+    return Object.values(this.cache.mget<WatchRecord>(this.cache.keys()));
+  }
+}
