@@ -23,6 +23,9 @@ const TLS_CODES =
   /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH)/;
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
+/** Keep-alive connections to EM at most; enough for the watcher's in-flight cap and a busy channel. */
+const EM_MAX_CONNECTIONS = 16;
+
 export class HttpTransport {
   private readonly dispatcher: Dispatcher;
   /** Only a pool we created is ours to close. */
@@ -38,6 +41,8 @@ export class HttpTransport {
       this.dispatcher = dispatcher;
     } else {
       this.ownAgent = new Agent({
+        // A burst of Slack requests must not become a burst of new TLS connections to EM; requests queue instead.
+        connections: EM_MAX_CONNECTIONS,
         connect: {
           timeout: config.timeoutMs,
           ca: config.ca,

@@ -32,6 +32,8 @@ export function createSlackApp({ config, logger, retryConfig }: SlackAppOptions)
     logger: boltLogger,
     // On a long-running server the ack must not wait for the listener (slack-notes.md).
     processBeforeResponse: false,
+    // Bolt's conversation store is per-request work this bot never reads.
+    convoStore: false,
   });
 }
 

@@ -4,6 +4,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { describeEmError } from '../../../em/errors.js';
 import { type ClickBody, clickOrigin, type Origin } from '../../origin.js';
 import type { SlackSurface } from '../../surface.js';
+import { afterAck } from '../after-ack.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -18,6 +19,7 @@ export interface Click {
 export function clickHandler(surface: SlackSurface, name: string, work: (click: Click) => Promise<void>) {
   return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
     await ack();
+    await afterAck();
     const origin = clickOrigin(body as unknown as ClickBody, client, surface.logger);
     try {
       const channel = surface.policy.channelAllowed(origin.channel || undefined);

@@ -10,6 +10,7 @@ import { jobFromRef, jobTarget, sessionTarget } from '../../job-target.js';
 import { commandOrigin, type Origin } from '../../origin.js';
 import { parseCommand } from '../../parse-command.js';
 import type { SlackSurface } from '../../surface.js';
+import { afterAck } from '../after-ack.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -17,6 +18,7 @@ export function veeamCommand(surface: SlackSurface) {
   return async ({ command, ack, respond, client }: Args): Promise<void> => {
     // Slack allows 3 s; EM may be slower than that, so nothing is awaited before the ack.
     await ack();
+    await afterAck();
     const origin = commandOrigin(command.user_id, command.channel_id, respond, surface.logger);
     try {
       const channel = surface.policy.channelAllowed(command.channel_id);
