@@ -24,7 +24,7 @@ const TLS_CODES =
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /** Keep-alive connections to EM at most; enough for the watcher's in-flight cap and a busy channel. */
-const EM_MAX_CONNECTIONS = 16;
+const EM_MAX_CONNECTIONS = 32;
 
 export class HttpTransport {
   private readonly dispatcher: Dispatcher;

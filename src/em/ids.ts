@@ -7,10 +7,6 @@ const UID = /^urn:veeam:[A-Za-z]+:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 /** EM's task IDs are short counters like "task-1" (em-api.md §3.2). */
 const TASK_ID = /^task-\d{1,12}$/;
 
-export function isGuid(text: string): boolean {
-  return GUID.test(text);
-}
-
 /** GUID or urn:veeam:<Type>:<GUID> → the lower-case GUID, or undefined. */
 export function guidFrom(text: string): string | undefined {
   const trimmed = text.trim();

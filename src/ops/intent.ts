@@ -22,11 +22,6 @@ export type Intent =
   | { kind: 'session-stop'; sessionId: string }
   | { kind: 'task'; taskId: string };
 
-/** Actions that change something in EM, so they need an operator (and maybe an approval). */
-export function isWrite(intent: Intent): boolean {
-  return intent.kind === 'job-action' || intent.kind === 'session-stop';
-}
-
 /** What an action works on; a job or session for EM actions, a Task for Cancel. */
 export type ActionTarget =
   | { kind: 'job'; jobId: string; jobName: string }
