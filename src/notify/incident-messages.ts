@@ -106,7 +106,16 @@ function headline(card: IncidentCard): string {
 function incidentActions(card: IncidentCard): types.KnownBlock {
   const name = escapeMrkdwn(card.jobName);
   return actionsBlock(`incident:${card.jobId}`, [
-    button(ACTION_IDS.jobRetry, 'Retry', card.jobId, { style: 'primary' }),
+    // Same rule as the job card: every button that changes something asks first.
+    button(ACTION_IDS.jobRetry, 'Retry', card.jobId, {
+      style: 'primary',
+      confirm: confirmDialog({
+        title: 'Retry the job?',
+        text: `Retry *${name}* now?`,
+        confirm: 'Retry',
+        deny: 'Not now',
+      }),
+    }),
     button(ACTION_IDS.jobDetails, 'Job details', card.jobId),
     button(ACTION_IDS.jobDisable, 'Disable schedule', card.jobId, {
       style: 'danger',

@@ -66,13 +66,13 @@ describe('incidentMessage', () => {
     expect(findButton(post, ACTION_IDS.jobDisable)?.value).toBe(JOB_ID);
   });
 
-  it('asks for confirmation before the destructive button only', () => {
+  it('asks for confirmation before every button that changes something', () => {
     const [actions] = actionsOf(incidentMessage(card())) as Array<{
       elements: Array<Record<string, unknown>>;
     }>;
     const byId = Object.fromEntries((actions?.elements ?? []).map((e) => [e.action_id, e]));
     expect(byId[ACTION_IDS.jobDisable]?.confirm).toBeDefined();
-    expect(byId[ACTION_IDS.jobRetry]?.confirm).toBeUndefined();
+    expect(byId[ACTION_IDS.jobRetry]?.confirm).toBeDefined();
     expect(byId[ACTION_IDS.jobDetails]?.confirm).toBeUndefined();
   });
 
