@@ -2,95 +2,25 @@
 // The real EM simulator over HTTP, the real EmClient, a real WebClient to the fake Slack Web API; polls are driven
 // with pollOnce().
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LogLevel, WebClient } from '@slack/web-api';
-import { Agent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
-import type { NotifyConfig } from '../../src/config.js';
-import { EmClient } from '../../src/em/client.js';
-import { createMemoryLogger } from '../../src/log/logger.js';
-import { IncidentMonitor, STORM_THRESHOLD } from '../../src/notify/incident-monitor.js';
+import { STORM_THRESHOLD } from '../../src/notify/incident-monitor.js';
 import { readMonitorState } from '../../src/notify/monitor-state.js';
-import { SIM_DEFAULT_CREDENTIALS, SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
-import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
+import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { ACTION_IDS } from '../../src/slack/action-ids.js';
-import { type FakeMessage, FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
+import type { FakeMessage } from '../../src/slack-standin/fake-slack-api.js';
 import { findButton, messageText } from '../../src/slack-standin/slack-user.js';
-import { StateStore } from '../../src/state/state-store.js';
+import { CHANNEL, MINUTE, type NotifyKit, startNotifyKit } from './notify-kit.js';
 
-const CHANNEL = 'CINCID1';
 const MENTION = 'SONCALL1';
 const PING = `<!subteam^${MENTION}>`;
-const MINUTE = 60_000;
 
-let sim: EmSimulator;
-let slack: FakeSlackApi;
-let pool: Agent;
-let em: EmClient;
-let web: WebClient;
-let dir: string;
-let logger: ReturnType<typeof createMemoryLogger>;
-let running: IncidentMonitor[];
+let kit: NotifyKit;
 
 beforeEach(async () => {
-  sim = await startEmSimulator({ taskDurationMs: 100, backupDurationMs: 300 });
-  slack = new FakeSlackApi();
-  await slack.listen();
-  pool = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
-  logger = createMemoryLogger('debug');
-  em = new EmClient({
-    config: { url: sim.url, ...SIM_DEFAULT_CREDENTIALS, insecureTls: false, timeoutMs: 2_000 },
-    logger,
-    dispatcher: pool,
-  });
-  web = new WebClient('xoxb-test', {
-    slackApiUrl: slack.url,
-    retryConfig: { retries: 3, minTimeout: 10, maxTimeout: 50 },
-    logLevel: LogLevel.ERROR,
-  });
-  dir = mkdtempSync(join(tmpdir(), 'storm-test-'));
-  running = [];
+  kit = await startNotifyKit({ monitor: { incidentMention: MENTION } });
 });
 
-afterEach(async () => {
-  for (const monitor of running) await monitor.stop();
-  await em.close();
-  await pool.close();
-  await sim.close();
-  await slack.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function startMonitor(config: Partial<NotifyConfig> = {}): { monitor: IncidentMonitor; store: StateStore } {
-  const store = new StateStore(join(dir, 'state.json'), logger);
-  store.load();
-  const monitor = new IncidentMonitor({
-    em,
-    slack: web,
-    store,
-    logger,
-    clock: systemClock,
-    config: {
-      incidentChannel: CHANNEL,
-      monitorIntervalSeconds: 3_600,
-      notifyWarnings: false,
-      incidentMention: MENTION,
-      ...config,
-    },
-  });
-  monitor.start();
-  running.push(monitor);
-  return { monitor, store };
-}
-
-async function stopMonitor(monitor: IncidentMonitor, store: StateStore): Promise<void> {
-  await monitor.stop();
-  store.flush();
-  running = running.filter((m) => m !== monitor);
-}
+afterEach(() => kit.close());
 
 /** The six seeded jobs (one of them the VM job) plus agent jobs added to the simulator, `count` in all. */
 function jobs(count: number): string[] {
@@ -103,51 +33,31 @@ function newJobs(count: number, prefix: string): string[] {
   return Array.from(
     { length: count },
     (_, i) =>
-      sim.addAgentJob({ name: `${prefix} ${i + 1}`, platform: i % 2 ? 'AgentForLinux' : 'AgentForWindows' })
-        .id,
+      kit.sim.addAgentJob({
+        name: `${prefix} ${i + 1}`,
+        platform: i % 2 ? 'AgentForLinux' : 'AgentForWindows',
+      }).id,
   );
-}
-
-function failure(jobId: string, message: string, end = Date.now()) {
-  return sim.addSession({
-    jobId,
-    state: 'Stopped',
-    result: 'Failed',
-    failureMessage: message,
-    creationTime: end - 10 * MINUTE,
-    endTime: end,
-  });
-}
-
-function success(jobId: string) {
-  const end = Date.now();
-  return sim.addSession({
-    jobId,
-    state: 'Stopped',
-    result: 'Success',
-    creationTime: end - MINUTE,
-    endTime: end,
-  });
 }
 
 /** Each job fails once, a millisecond apart, in the order given; the reason names the job's index. */
 function failAll(ids: string[]): void {
   const t = Date.now();
   for (const [i, id] of ids.entries()) {
-    failure(id, `Repository offline (job ${i})\nat Veeam.Backup.Core.Stack...`, t + i);
+    kit.failure(id, `Repository offline (job ${i})\nat Veeam.Backup.Core.Stack...`, t + i);
   }
 }
 
 function topLevel(): FakeMessage[] {
-  return slack.topLevel(CHANNEL);
+  return kit.slack.topLevel(CHANNEL);
 }
 
 function replies(top: FakeMessage): FakeMessage[] {
-  return slack.thread(CHANNEL, top.ts);
+  return kit.slack.thread(CHANNEL, top.ts);
 }
 
 function postCalls(): number {
-  return slack.callsTo('chat.postMessage').length;
+  return kit.slack.callsTo('chat.postMessage').length;
 }
 
 function cardOf(top: FakeMessage, jobId: string): FakeMessage | undefined {
@@ -156,7 +66,7 @@ function cardOf(top: FakeMessage, jobId: string): FakeMessage | undefined {
 
 describe('a failure storm', () => {
   it('posts 50 failing jobs as one summary with the 50 incident cards in its thread, then keeps the thread going', async () => {
-    const { monitor, store } = startMonitor();
+    const { monitor, store } = kit.startMonitor();
     const ids = jobs(50);
     failAll(ids);
     await monitor.pollOnce();
@@ -203,7 +113,7 @@ describe('a failure storm', () => {
     expect(replies(top).filter((m) => m.text.includes(PING))).toHaveLength(1);
 
     // A storm job fails again: a follow-up in the storm thread, its card's tally grows.
-    failure(SIM_JOB_IDS.linuxWeb, 'Still offline');
+    kit.failure(SIM_JOB_IDS.linuxWeb, 'Still offline');
     await monitor.pollOnce();
     expect(topLevel()).toHaveLength(1);
     expect(replies(top).at(-1)?.text).toContain('Failed again');
@@ -211,7 +121,7 @@ describe('a failure storm', () => {
 
     // One of them succeeds: resolved in the thread, its card loses its buttons, the summary counts it.
     const webCard = cardOf(top, SIM_JOB_IDS.linuxWeb) as FakeMessage;
-    success(SIM_JOB_IDS.linuxWeb);
+    kit.success(SIM_JOB_IDS.linuxWeb, MINUTE);
     await monitor.pollOnce();
     expect(topLevel()).toHaveLength(1);
     expect(messageText(replies(top).at(-1))).toMatch(/Linux Web Servers\* succeeded/);
@@ -221,7 +131,7 @@ describe('a failure storm', () => {
     expect(messageText(top)).toContain('1 resolved so far');
 
     // The state keeps the storm and threads every open incident under the summary.
-    await stopMonitor(monitor, store);
+    await kit.stopMonitor(monitor, store);
     const saved = readMonitorState(store.read('monitor'));
     expect(Object.keys(saved?.storms ?? {})).toEqual([top.ts]);
     expect(Object.values(saved?.incidents ?? {}).every((i) => i.threadTs === top.ts)).toBe(true);
@@ -229,27 +139,27 @@ describe('a failure storm', () => {
   });
 
   it('continues after a restart: nothing re-announced, later failures join, and "all resolved" at the end', async () => {
-    const first = startMonitor();
+    const first = kit.startMonitor();
     const ids = jobs(STORM_THRESHOLD + 1);
     failAll(ids);
     await first.monitor.pollOnce();
     expect(topLevel()).toHaveLength(1);
     const top = topLevel()[0] as FakeMessage;
     expect(replies(top)).toHaveLength(STORM_THRESHOLD + 1);
-    await stopMonitor(first.monitor, first.store);
+    await kit.stopMonitor(first.monitor, first.store);
 
-    const second = startMonitor();
+    const second = kit.startMonitor();
     await second.monitor.pollOnce();
     expect(postCalls()).toBe(STORM_THRESHOLD + 2);
 
     const [late] = newJobs(1, 'Late Site') as [string];
-    failure(late, 'Repository offline, later');
+    kit.failure(late, 'Repository offline, later');
     await second.monitor.pollOnce();
     expect(topLevel()).toHaveLength(1);
     expect(replies(top)).toHaveLength(STORM_THRESHOLD + 2);
     expect(messageText(top)).toContain(`${STORM_THRESHOLD + 2} backup jobs failed`);
 
-    for (const id of [...ids, late]) success(id);
+    for (const id of [...ids, late]) kit.success(id, MINUTE);
     await second.monitor.pollOnce();
     expect(topLevel()).toHaveLength(1);
     expect(replies(top).filter((m) => m.text.includes('Incident resolved'))).toHaveLength(
@@ -258,14 +168,14 @@ describe('a failure storm', () => {
     expect(messageText(top)).toContain('all resolved');
 
     // The storm is over: the next failure is an incident of its own again.
-    failure(SIM_JOB_IDS.serverBackup, 'A new problem');
+    kit.failure(SIM_JOB_IDS.serverBackup, 'A new problem');
     await second.monitor.pollOnce();
     expect(topLevel()).toHaveLength(2);
     expect(messageText(topLevel()[1])).toContain('A new problem');
   });
 
   it('keeps one top-level post per job up to the threshold', async () => {
-    const { monitor } = startMonitor();
+    const { monitor } = kit.startMonitor();
     const ids = jobs(STORM_THRESHOLD);
     failAll(ids);
     await monitor.pollOnce();
@@ -274,9 +184,9 @@ describe('a failure storm', () => {
   });
 
   it('does not count jobs that already have an open incident', async () => {
-    const { monitor } = startMonitor();
+    const { monitor } = kit.startMonitor();
     const ids = jobs(STORM_THRESHOLD + 1);
-    failure(ids[0] as string, 'Failed earlier');
+    kit.failure(ids[0] as string, 'Failed earlier');
     await monitor.pollOnce();
     expect(topLevel()).toHaveLength(1);
 
@@ -290,29 +200,29 @@ describe('a failure storm', () => {
 
 describe('a failure storm when Slack refuses posts', () => {
   it('posts nothing while the summary is refused, then everything once', async () => {
-    const { monitor } = startMonitor();
+    const { monitor } = kit.startMonitor();
     const ids = jobs(8);
     failAll(ids);
-    slack.failNext('chat.postMessage', { error: 'internal_error' });
+    kit.slack.failNext('chat.postMessage', { error: 'internal_error' });
     await monitor.pollOnce();
-    expect(slack.messages).toHaveLength(0);
+    expect(kit.slack.messages).toHaveLength(0);
 
     await monitor.pollOnce();
     expect(topLevel()).toHaveLength(1);
     expect(replies(topLevel()[0] as FakeMessage)).toHaveLength(8);
     await monitor.pollOnce();
-    expect(slack.messages).toHaveLength(9);
+    expect(kit.slack.messages).toHaveLength(9);
   });
 
   it('tries a refused card again on the next poll, in the same thread, without doubling the others', async () => {
-    const { monitor } = startMonitor();
+    const { monitor } = kit.startMonitor();
     const ids = jobs(8);
     failAll(ids);
     // The summary and two cards go through, the third card is refused.
     const calls = postCalls();
-    slack.onEvent((event) => {
-      if (event.kind === 'post' && slack.messages.length === 3) {
-        slack.failNext('chat.postMessage', { error: 'internal_error' });
+    kit.slack.onEvent((event) => {
+      if (event.kind === 'post' && kit.slack.messages.length === 3) {
+        kit.slack.failNext('chat.postMessage', { error: 'internal_error' });
       }
     });
     await monitor.pollOnce();
@@ -334,12 +244,12 @@ describe('a failure storm when Slack refuses posts', () => {
   });
 
   it('waits out a 429 in the middle of a storm and posts every card once', async () => {
-    const { monitor } = startMonitor();
+    const { monitor } = kit.startMonitor();
     const ids = jobs(STORM_THRESHOLD + 2);
     failAll(ids);
-    slack.onEvent((event) => {
-      if (event.kind === 'post' && slack.messages.length === 2) {
-        slack.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 1 });
+    kit.slack.onEvent((event) => {
+      if (event.kind === 'post' && kit.slack.messages.length === 2) {
+        kit.slack.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 1 });
       }
     });
     await monitor.pollOnce();

@@ -4,6 +4,36 @@ import { baselineState, pruneMonitorState, readMonitorState } from '../../src/no
 const NOW = Date.parse('2026-01-10T00:00:00Z');
 const DAY = 86_400_000;
 
+/** Prune limits shaped like the monitor's: seen sessions and long-running posts kept 3 days, incidents 30. */
+const limits = {
+  seenBeforeMs: NOW - 3 * DAY,
+  queryFromMs: NOW - DAY,
+  longRunningBeforeMs: NOW - 3 * DAY,
+  incidentsBeforeMs: NOW - 30 * DAY,
+};
+
+/** A saved incident of job "j" whose latest run failed, posted as `ts` in C1. */
+function savedIncident(at: { creationTime: string; openedAt: string; ts: string }) {
+  return {
+    jobId: 'j',
+    jobName: 'J',
+    jobType: 'AgentBackup',
+    failures: 1,
+    warnings: 0,
+    openedAt: at.openedAt,
+    latest: {
+      id: 's',
+      jobId: 'j',
+      jobName: 'J',
+      jobType: 'AgentBackup',
+      result: 'Failed',
+      creationTime: at.creationTime,
+    },
+    channel: 'C1',
+    ts: at.ts,
+  };
+}
+
 describe('readMonitorState', () => {
   it('treats a missing or foreign section as no saved state (the monitor takes a baseline)', () => {
     expect(readMonitorState(undefined)).toBeUndefined();
@@ -36,13 +66,6 @@ describe('readMonitorState', () => {
 });
 
 describe('pruneMonitorState', () => {
-  const limits = {
-    seenBeforeMs: NOW - 3 * DAY,
-    queryFromMs: NOW - DAY,
-    longRunningBeforeMs: NOW - 3 * DAY,
-    incidentsBeforeMs: NOW - 30 * DAY,
-  };
-
   it('forgets sessions that ended days ago, keeps recent ones', () => {
     const state = { ...baselineState(NOW), seen: { old: NOW - 4 * DAY, recent: NOW - DAY } };
     expect(pruneMonitorState(state, limits).seen).toEqual({ recent: NOW - DAY });
@@ -64,25 +87,7 @@ describe('pruneMonitorState', () => {
   });
 
   it('forgets incidents with no problem run for a month', () => {
-    const latest = {
-      id: 's',
-      jobId: 'j',
-      jobName: 'J',
-      jobType: 'AgentBackup',
-      result: 'Failed',
-      creationTime: '',
-    };
-    const incident = {
-      jobId: 'j',
-      jobName: 'J',
-      jobType: 'AgentBackup',
-      failures: 1,
-      warnings: 0,
-      openedAt: '',
-      latest,
-      channel: 'C1',
-      ts: '1.1',
-    };
+    const incident = savedIncident({ creationTime: '', openedAt: '', ts: '1.1' });
     const state = {
       ...baselineState(NOW),
       incidents: {
@@ -95,24 +100,8 @@ describe('pruneMonitorState', () => {
 });
 
 describe('failure storms in the saved state', () => {
-  const latest = {
-    id: 's',
-    jobId: 'j',
-    jobName: 'J',
-    jobType: 'AgentBackup',
-    result: 'Failed',
-    creationTime: '2026-01-09T23:00:00Z',
-  };
   const incident = {
-    jobId: 'j',
-    jobName: 'J',
-    jobType: 'AgentBackup',
-    failures: 1,
-    warnings: 0,
-    openedAt: '2026-01-09T23:10:00Z',
-    latest,
-    channel: 'C1',
-    ts: '1.2',
+    ...savedIncident({ creationTime: '2026-01-09T23:00:00Z', openedAt: '2026-01-09T23:10:00Z', ts: '1.2' }),
     lastProblemEndMs: NOW,
   };
   const stormJob = {
@@ -158,13 +147,7 @@ describe('failure storms in the saved state', () => {
   });
 
   it('drops a storm once every job resolved, or when it is old and no incident threads into it', () => {
-    const limits = {
-      seenBeforeMs: NOW - 3 * DAY,
-      queryFromMs: NOW - DAY,
-      longRunningBeforeMs: NOW - 3 * DAY,
-      incidentsBeforeMs: NOW - 30 * DAY,
-      stormsBeforeMs: NOW - DAY / 2,
-    };
+    const stormLimits = { ...limits, stormsBeforeMs: NOW - DAY / 2 };
     const old = { ...storm, openedAtMs: NOW - DAY };
     const state = {
       ...baselineState(NOW),
@@ -176,6 +159,6 @@ describe('failure storms in the saved state', () => {
         'old-empty': old,
       },
     };
-    expect(Object.keys(pruneMonitorState(state, limits).storms)).toEqual(['young', 'old-threaded']);
+    expect(Object.keys(pruneMonitorState(state, stormLimits).storms)).toEqual(['young', 'old-threaded']);
   });
 });
