@@ -13,6 +13,9 @@ import { registerListeners } from './slack/listeners/index.js';
 import { StateStore } from './state/state-store.js';
 import { TaskWatcher } from './watch/task-watcher.js';
 
+/** How long each part may take to stop; main.ts gives the whole shutdown 10 s. */
+const STOP_LIMIT_MS = 6_000;
+
 export interface BotDeps {
   config: Config;
   em: EmApi;
@@ -98,9 +101,23 @@ export function createBot({ config, em, logger, clock = systemClock, slackRetryC
         started = false;
       }
       listeners.stop();
-      await monitor?.stop();
-      await watcher.stop();
+      // In parallel and bounded: a monitor stuck behind Slack retries must not cost the watcher its final save.
+      await Promise.all([
+        monitor ? within(STOP_LIMIT_MS, monitor.stop(), 'incident monitor', logger) : undefined,
+        within(STOP_LIMIT_MS, watcher.stop(), 'task watcher', logger),
+      ]);
       store.flush();
     },
   };
+}
+
+/** Waits for `work` at most `ms`; past that, logs and moves on (the work keeps its own state consistent). */
+async function within(ms: number, work: Promise<unknown>, what: string, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  const outcome = await Promise.race([work.then(() => 'done' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') logger.warn(`${what} did not stop within ${ms} ms; going on with shutdown`);
 }

@@ -174,13 +174,19 @@ export function loadConfig(
 
   if (problems.length > 0) throw new ConfigError(problems);
 
+  // The incident channel's buttons must work even when the list of allowed channels forgets it.
+  const channels =
+    allowedChannels.length > 0 && incidentChannel !== undefined && !allowedChannels.includes(incidentChannel)
+      ? [...allowedChannels, incidentChannel]
+      : allowedChannels;
+
   return deepFreeze({
     slack: { botToken, appToken, signingSecret, port, apiUrl: apiUrl && withTrailingSlash(apiUrl) },
     em: { url: emUrl.replace(/\/+$/, ''), username, password, ca, caFile, insecureTls, timeoutMs },
     policy: {
       operators,
       approvers,
-      allowedChannels,
+      allowedChannels: channels,
       approvalActions,
       approvalTtlMinutes,
       repeatWindowSeconds,
@@ -261,8 +267,10 @@ class EnvReader {
   }
 
   actionList(name: string, fallback: ActionName[]): ActionName[] {
-    const raw = this.env[name];
+    // Empty means the default, as for every other variable; turning approvals off takes an explicit "none".
+    const raw = this.optional(name);
     if (raw === undefined) return fallback;
+    if (raw.toLowerCase() === 'none') return [];
     const items = raw
       .split(',')
       .map((s) => s.trim().toLowerCase())

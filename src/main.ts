@@ -19,6 +19,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
+  if (config.em.url.startsWith('http://')) {
+    logger.warn(
+      'VEEAM_EM_URL uses plain http://: the EM password and session travel unencrypted. Use https:// outside the simulator.',
+    );
+  }
   const em = new EmClient({ config: config.em, logger: logger.child({ component: 'em' }) });
   // A wrong password never fixes itself: stop at once with what to change. EM being down only warns,
   // since the bot still answers in Slack and logs on by itself once EM is back.
@@ -45,7 +50,8 @@ async function main(): Promise<void> {
     }, 10_000);
     deadline.unref();
     await bot.stop();
-    await em.close();
+    // Logging out is a courtesy to EM (its sessions idle out anyway): it must not hold the exit.
+    await Promise.race([em.close(), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
     logger.info('stopped');
     process.exit(0);
   };

@@ -105,10 +105,27 @@ describe('loadConfig', () => {
       ...minimal,
       VEEAM_OPERATORS: 'U01ABC, S02GROUP',
       VEEAM_ALLOWED_CHANNELS: 'C01OPS,G02PRIV',
-      VEEAM_APPROVAL_ACTIONS: '',
     });
     expect(config.policy.operators).toEqual(['U01ABC', 'S02GROUP']);
     expect(config.policy.allowedChannels).toEqual(['C01OPS', 'G02PRIV']);
-    expect(config.policy.approvalActions).toEqual([]);
+  });
+
+  it('keeps the default approvals for an empty VEEAM_APPROVAL_ACTIONS; only "none" turns them off', () => {
+    expect(loadConfig({ ...minimal, VEEAM_APPROVAL_ACTIONS: '' }).policy.approvalActions).toEqual([
+      'stop',
+      'disable',
+      'session-stop',
+    ]);
+    expect(loadConfig({ ...minimal, VEEAM_APPROVAL_ACTIONS: 'none' }).policy.approvalActions).toEqual([]);
+  });
+
+  it('allows the incident channel even when VEEAM_ALLOWED_CHANNELS forgets it, so its buttons work', () => {
+    const config = loadConfig({
+      ...minimal,
+      VEEAM_ALLOWED_CHANNELS: 'C01OPS',
+      VEEAM_INCIDENT_CHANNEL: 'C09INC',
+    });
+    expect(config.policy.allowedChannels).toEqual(['C01OPS', 'C09INC']);
+    expect(loadConfig({ ...minimal, VEEAM_INCIDENT_CHANNEL: 'C09INC' }).policy.allowedChannels).toEqual([]);
   });
 });

@@ -33,7 +33,11 @@ export class Policy {
   }
 
   needsApproval(action: ActionName): boolean {
-    return this.config.approvalActions.includes(action);
+    const listed = this.config.approvalActions;
+    // A toggle IS an enable or a disable: it must not be a way around their approval.
+    if (action === 'toggle')
+      return ['toggle', 'enable', 'disable'].some((a) => listed.includes(a as ActionName));
+    return listed.includes(action);
   }
 
   async mayOperate(user: string): Promise<Decision> {

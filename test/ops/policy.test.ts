@@ -84,3 +84,12 @@ describe('Policy', () => {
     expect(policy.needsApproval('enable')).toBe(false);
   });
 });
+
+describe('toggle and approvals', () => {
+  it('asks for approval on a raw toggle whenever enable or disable needs one', () => {
+    const lookup = async () => [];
+    expect(new Policy({ ...base, approvalActions: ['disable'] }, lookup).needsApproval('toggle')).toBe(true);
+    expect(new Policy({ ...base, approvalActions: ['enable'] }, lookup).needsApproval('toggle')).toBe(true);
+    expect(new Policy({ ...base, approvalActions: ['stop'] }, lookup).needsApproval('toggle')).toBe(false);
+  });
+});

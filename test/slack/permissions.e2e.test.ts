@@ -30,7 +30,7 @@ describe('policy configuration', () => {
   });
 
   it('takes commands in any channel when no channels are configured, and runs start at once when no approval is listed', async () => {
-    h = await startHarness({ env: { VEEAM_ALLOWED_CHANNELS: undefined, VEEAM_APPROVAL_ACTIONS: '' } });
+    h = await startHarness({ env: { VEEAM_ALLOWED_CHANNELS: undefined, VEEAM_APPROVAL_ACTIONS: 'none' } });
     const harness = h;
     const since = harness.slack.topLevel(CHANNELS.other).length;
     await harness.command('stop Server Backup', { channel: CHANNELS.other });
