@@ -1,12 +1,15 @@
-// EmApi over HTTP: the logon session (single-flight re-logon on 401), one Accept format, IDs checked before URLs.
+// EmApi over HTTP: the logon session (single-flight re-logon on 401, cool-down after a rejected logon), one Accept
+// format, IDs checked before URLs.
 
 import type { Dispatcher } from 'undici';
+import { type Clock, systemClock } from '../clock.js';
 import type { EmConfig } from '../config.js';
 import type { Logger } from '../log/logger.js';
 import type { EmApi } from './api.js';
 import { EmError } from './errors.js';
 import { type EmHttpRequest, type EmHttpResponse, HttpTransport } from './http-transport.js';
 import { requireGuid, requireTaskId } from './ids.js';
+import { DEFAULT_LOGON_COOLDOWN_MS, LogonCooldown } from './logon-cooldown.js';
 import {
   type EmFormat,
   parseAgentJob,
@@ -29,6 +32,14 @@ export interface EmClientOptions {
   dispatcher?: Dispatcher;
   /** Default JSON: smaller and cheaper to parse when the watcher polls thousands of Tasks. */
   format?: EmFormat;
+  /**
+   * After EM rejects the logon (401 on sessionMngr), no new logon is tried for this long (default 5 minutes):
+   * the watcher, the monitor and every Slack command would otherwise retry a wrong password many times a
+   * minute and trip an Active Directory lockout.
+   */
+  logonCooldownMs?: number;
+  /** Reads the time for the logon cool-down; tests move a ManualClock instead of waiting. */
+  clock?: Clock;
 }
 
 interface LogonSession {
@@ -52,12 +63,16 @@ export class EmClient implements EmApi {
   private session?: LogonSession;
   /** The logon in progress; every caller that needs a session meanwhile awaits this one (single flight). */
   private pendingLogon?: Promise<LogonSession>;
+  private readonly logonCooldown: LogonCooldown;
+  private readonly clock: Clock;
 
   constructor(options: EmClientOptions) {
     this.config = options.config;
     this.logger = options.logger.child({ component: 'em-client' });
     this.format = options.format ?? 'json';
     this.http = new HttpTransport(options.config, options.dispatcher);
+    this.clock = options.clock ?? systemClock;
+    this.logonCooldown = new LogonCooldown(options.logonCooldownMs ?? DEFAULT_LOGON_COOLDOWN_MS, this.clock);
     if (options.config.insecureTls) {
       this.logger.warn(
         `TLS verification is OFF for EM ${options.config.url} (VEEAM_EM_INSECURE_TLS=true): anyone on the path can read the EM password; set VEEAM_EM_CA_FILE instead`,
@@ -100,11 +115,13 @@ export class EmClient implements EmApi {
 
   /**
    * A fresh session unless someone already replaced `staleToken`: concurrent calls that met the same expired
-   * session share one logon.
+   * session share one logon. While a rejected logon cools down, refuses without sending anything.
    */
   private renewSession(staleToken: string | undefined): Promise<LogonSession> {
     if (this.session && this.session.token !== staleToken) return Promise.resolve(this.session);
     if (!this.pendingLogon) {
+      const retryAt = this.logonCooldown.activeUntil();
+      if (retryAt !== undefined) return Promise.reject(this.logonPausedError(retryAt));
       this.session = undefined;
       this.pendingLogon = this.doLogon().finally(() => {
         this.pendingLogon = undefined;
@@ -129,10 +146,20 @@ export class EmClient implements EmApi {
     const what = this.http.describe(req);
     const res = await this.http.send(req);
     if (res.status === 401) {
+      // Only a rejection starts the cool-down: unreachable, timeout and 5xx say nothing about the password.
+      const retryAt = this.logonCooldown.start();
+      const emMessage = parseError(res.body)?.message;
+      this.logger.error('EM rejected the logon; no new logon attempt until the cool-down ends', {
+        request: what,
+        status: 401,
+        user: this.config.username,
+        emMessage,
+        nextAttemptAt: new Date(retryAt).toISOString(),
+      });
       throw new EmError(
         'auth',
-        `EM rejected the logon for user "${this.config.username}" (401): check VEEAM_EM_USERNAME / VEEAM_EM_PASSWORD and the account's EM role (Portal Administrator to run jobs).`,
-        { status: 401, request: what, emMessage: parseError(res.body)?.message },
+        `EM rejected the logon for user "${this.config.username}" (401): check VEEAM_EM_USERNAME / VEEAM_EM_PASSWORD and the account's EM role (Portal Administrator to run jobs). ${nextAttemptText(retryAt)}`,
+        { status: 401, request: what, emMessage },
       );
     }
     if (res.status !== 201 && res.status !== 200) throw this.httpError(res, what);
@@ -154,8 +181,19 @@ export class EmClient implements EmApi {
     }
     const session: LogonSession = { token, sessionId };
     this.session = session;
+    this.logonCooldown.clear();
     this.logger.info('Logged on to EM', { url: this.config.url, user: this.config.username });
     return session;
+  }
+
+  /** The refusal during the cool-down: same kind as the rejection, logged once there rather than per call. */
+  private logonPausedError(retryAt: number): EmError {
+    const seconds = Math.max(1, Math.ceil((retryAt - this.clock.now()) / 1_000));
+    return new EmError(
+      'auth',
+      `EM rejected the last logon for user "${this.config.username}"; no logon is tried for another ${seconds} s so the account is not locked out. ${nextAttemptText(retryAt)} Meanwhile check VEEAM_EM_USERNAME / VEEAM_EM_PASSWORD and the account's EM role (Portal Administrator to run jobs).`,
+      { status: 401, request: `POST ${LOGON_PATH}` },
+    );
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -326,6 +364,10 @@ export class EmClient implements EmApi {
     const id = requireTaskId(taskId);
     await this.call('DELETE', `/tasks/${id}`);
   }
+}
+
+function nextAttemptText(retryAt: number): string {
+  return `The next logon attempt will be made at ${new Date(retryAt).toISOString()}, on the first call after that.`;
 }
 
 function timeOf(session: BackupSession): number {

@@ -1,6 +1,5 @@
 // EmClient against the EM simulator over real HTTP: both formats, the logon session, every error kind, ID checks.
 
-import { createServer } from 'node:net';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EmClient, type EmClientOptions } from '../../src/em/client.js';
@@ -9,7 +8,7 @@ import { createMemoryLogger } from '../../src/log/logger.js';
 import { SIM_BACKUP_SERVER, SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import { waitFor } from '../support/wait-for.js';
-import { emConfig, recordingPool, rejection, TEST_PASSWORD, TEST_USER } from './em-test-kit.js';
+import { emConfig, freePort, recordingPool, rejection, TEST_PASSWORD, TEST_USER } from './em-test-kit.js';
 
 let sim: EmSimulator;
 const logger = createMemoryLogger('debug');
@@ -394,12 +393,3 @@ describe('errors', () => {
     expect(sim.stats.requests).toBe(requests);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}

@@ -1,5 +1,6 @@
 // Shared pieces for the EM client tests: a config for a simulator, a header-recording pool, a polling wait.
 
+import { createServer } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import type { EmConfig } from '../../src/config.js';
 
@@ -59,4 +60,14 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
     return err;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** A port nothing listens on (bound, read, released): for "EM unreachable". */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
 }
