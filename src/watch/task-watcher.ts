@@ -1,6 +1,12 @@
 // Watches EM Tasks (and the backup sessions they start) until they end, and posts the outcome in the Slack thread.
-// One timer loop for every watch; EM calls capped; state saved so a restart posts every result exactly once
-// (em-api.md facts 4–7, §3, §4.4).
+// One timer loop for every watch; EM calls capped; each Slack post is saved in the state file before it is sent
+// and removed only after Slack said ok, so a restart loses no result (em-api.md facts 4–7, §3, §4.4).
+//
+// Delivery is at least once, not exactly once. A post can be repeated in two narrow windows: the process dies
+// after Slack accepted a post but before the store's next write (at most its 200 ms flush delay) records that
+// it was sent, so the restarted watcher sends it again; or Slack accepted a post whose answer was lost, and the
+// WebClient's own retry sends it a second time. A parent update repeated is harmless (same content); a thread
+// reply then appears twice.
 //
 // Polling policy. While any watch waits on a Task, GET /tasks goes out on a steady beat of TASK_POLL_INTERVAL_MS
 // (±5% jitter): it is one request for every Task of our logon session, so its cost does not grow with the number
@@ -26,7 +32,8 @@ import type { StateStore } from '../state/state-store.js';
 import { ListCadence } from './list-cadence.js';
 import { type BackoffPolicy, backoffPolicy, nextPoll } from './poll-backoff.js';
 import { RequestLimiter } from './request-limiter.js';
-import type { TaskWatchSink, WatchSpec } from './types.js';
+import { TaskCancelRefused } from './task-cancel-refused.js';
+import type { TaskWatchSink, WatchOptions, WatchSpec } from './types.js';
 import { taskCancelledNotice, taskParentMessage, watchReplyMessage } from './watch-messages.js';
 import {
   newWatchRecord,
@@ -271,7 +278,11 @@ export class TaskWatcher implements TaskWatchSink {
     this.closed = true;
   }
 
-  watch(spec: WatchSpec): void {
+  /**
+   * Registers the watch (saved with the store's next write, before any Slack post). `runningParent` becomes the
+   * first parent update of its outbox, so a Slack outage cannot delay the watch or overwrite a later result.
+   */
+  watch(spec: WatchSpec, options: WatchOptions = {}): void {
     const key = watchKey(spec);
     if (this.closed) {
       this.logger.warn('task handed to the watcher after it stopped; it will not be watched', {
@@ -289,39 +300,96 @@ export class TaskWatcher implements TaskWatchSink {
     this.counters.started += 1;
     this.logger.info('watching EM task', { taskId: spec.taskId, action: spec.action, channel: spec.channel });
     this.changed();
+    if (options.runningParent !== undefined && spec.parentTs !== undefined) {
+      // Sent by the next round (in MIN_TICK_MS), after its single save: a burst of watches costs one write.
+      this.enqueue(record, 'parent', options.runningParent);
+      this.wakeBy(now);
+    }
     // O(1): the beat starts if it was idle; the timer moves only if the beat is now due sooner.
     this.cadence.start(now);
     this.scheduleNext();
   }
 
-  /** DELETE /tasks/{id}, then tell the thread who cancelled; the watch ends with the Task's final state as usual. */
+  /**
+   * DELETE /tasks/{id}, then tell the thread who cancelled; the watch ends with the Task's final state as usual.
+   * Refused (TaskCancelRefused, nothing deleted) unless a live watch waits on the Task and a fresh GET shows it is
+   * still ours and unfinished: a task ID on an old card may name a newer Task after a re-logon (em-api.md §3.6),
+   * and DELETE on a Finished Task only removes it (§3.5) while the backup it started runs on.
+   */
   async cancel(taskId: string, byUser: string): Promise<void> {
-    const record = this.newestWatchOf(taskId);
-    let forgotten = false;
+    const record = await this.cancellableWatch(taskId);
     try {
       await this.callEm('cancelTask', () => this.em.cancelTask(taskId));
     } catch (err) {
-      if (!isNotFound(err) || record === undefined) throw err;
-      forgotten = true;
+      // Gone between our GET and the DELETE: nothing was cancelled; the next poll resolves it from the target.
+      if (isNotFound(err) || isInvalidId(err)) throw new TaskCancelRefused('gone', taskId);
+      throw err;
     }
-    this.logger.info('EM task cancelled', { taskId, byUser, watched: record !== undefined });
-    if (record === undefined || record.phase === 'done') return;
+    // A round saw the Task Finished while the DELETE was on its way: it hit a finished Task and cancelled nothing.
+    if (record.phase !== 'task') throw new TaskCancelRefused('finished', taskId);
+    this.logger.info('EM task cancelled', { taskId, byUser });
     record.cancelledBy = byUser;
-    if (forgotten) {
-      // With cancelledBy set, a forgotten Task ends as "cancelled" rather than being resolved from the target.
-      this.apply(record, onTaskForgotten(record, this.stepContext()));
-    } else {
-      const now = this.clock.now();
-      this.enqueue(record, 'reply', taskCancelledNotice(record.spec, byUser));
-      // Read the final state soon: a fresh list for a Task watch, the next read for the others.
-      record.nextPollAt = now;
-      if (record.phase === 'task') this.cadence.dueBy(now);
-      else this.wakeBy(now);
-    }
+    const now = this.clock.now();
+    this.enqueue(record, 'reply', taskCancelledNotice(record.spec, byUser));
+    // Read the final state soon: a fresh list for a Task watch, the next read for the others.
+    record.nextPollAt = now;
+    if (record.phase === 'task') this.cadence.dueBy(now);
+    else this.wakeBy(now);
     this.changed();
     this.saveNow();
     this.deliver(record);
     this.scheduleNext();
+  }
+
+  /** What cancel() would refuse now, without deleting anything (the Cancel button asks before its approval). */
+  async checkCancel(
+    taskId: string,
+    card: { watchKey?: string } = {},
+  ): Promise<TaskCancelRefused | undefined> {
+    try {
+      if (card.watchKey !== undefined) {
+        // The card belongs to one watch: the task ID must still be that watch's, not a newer request's.
+        const mine = this.watches.get(card.watchKey);
+        if (mine === undefined) return new TaskCancelRefused('not-watched', taskId);
+        if (mine.spec.taskId !== taskId || this.newestWatchOf(taskId) !== mine) {
+          return new TaskCancelRefused('gone', taskId);
+        }
+      }
+      await this.cancellableWatch(taskId);
+      return undefined;
+    } catch (err) {
+      if (err instanceof TaskCancelRefused) return err;
+      throw err;
+    }
+  }
+
+  /**
+   * The live Task-phase watch that owns this ID, once a fresh GET shows its Task unfinished and still the action
+   * it watches. A Task found Finished is handed to the watch at once, so it moves on (e.g. to the backup session).
+   */
+  private async cancellableWatch(taskId: string): Promise<WatchRecord> {
+    const owner = this.newestWatchOf(taskId);
+    if (owner === undefined) throw new TaskCancelRefused('not-watched', taskId);
+    if (owner.phase !== 'task') throw new TaskCancelRefused('finished', taskId);
+    let task: Task;
+    try {
+      task = await this.callEm('getTask', () => this.em.getTask(taskId));
+    } catch (err) {
+      if (isNotFound(err) || isInvalidId(err)) throw new TaskCancelRefused('gone', taskId);
+      throw err;
+    }
+    // The GET took a while: a round may have moved the watch on, or a newer watch may own the ID now.
+    if (this.newestWatchOf(taskId) !== owner) throw new TaskCancelRefused('not-watched', taskId);
+    if (owner.phase !== 'task') throw new TaskCancelRefused('finished', taskId);
+    if (!taskMatchesSpec(owner.spec, task)) throw new TaskCancelRefused('gone', taskId);
+    if (task.state === 'Finished') {
+      this.onTaskFinished(owner, task);
+      this.saveNow();
+      this.deliver(owner);
+      this.scheduleNext();
+      throw new TaskCancelRefused('finished', taskId);
+    }
+    return owner;
   }
 
   /** Counters for the benchmark and tests. */
@@ -648,6 +716,7 @@ export class TaskWatcher implements TaskWatchSink {
       : Math.max(byRequest, r.resumedAt + Math.min(timeoutMs, 60_000));
   }
 
+  /** The newest request with this task ID owns it (em-api.md fact 7); O(watches). */
   private newestWatchOf(taskId: string): WatchRecord | undefined {
     let newest: WatchRecord | undefined;
     for (const r of this.watches.values()) {

@@ -1,6 +1,8 @@
 // The contract between whoever starts an EM action (Slack surface, incident buttons) and the Task watcher.
 
 import type { ActionName } from '../config.js';
+import type { SlackMessage } from '../slack/block-kit.js';
+import type { TaskCancelRefused } from './task-cancel-refused.js';
 
 export type WatchTarget =
   | { kind: 'job'; jobId: string; jobName: string }
@@ -23,9 +25,25 @@ export interface WatchSpec {
   wantedScheduleEnabled?: boolean;
 }
 
+export interface WatchOptions {
+  /**
+   * The parent's "running" state (with its Cancel button), posted by the watcher as the first parent update of
+   * the watch's ordered outbox: saved with the watch, retried like any post, never shown after a result.
+   */
+  runningParent?: SlackMessage;
+}
+
 /** What the Slack surface needs from the watcher. */
 export interface TaskWatchSink {
-  watch(spec: WatchSpec): void;
-  /** Cancel button: DELETE /tasks/{id} and tell the thread. Permission is checked by the caller. */
+  watch(spec: WatchSpec, options?: WatchOptions): void;
+  /**
+   * Cancel button: DELETE /tasks/{id} and tell the thread. Permission is checked by the caller. Rejects with
+   * TaskCancelRefused (nothing deleted) unless a live watch waits on the Task and EM shows it unfinished.
+   */
   cancel(taskId: string, byUser: string): Promise<void>;
+  /**
+   * The same checks as cancel() without the DELETE: the refusal cancel() would give now, if any. `card.watchKey`
+   * (from the running parent's block ID) also refuses when the task ID now belongs to another watch.
+   */
+  checkCancel?(taskId: string, card?: { watchKey?: string }): Promise<TaskCancelRefused | undefined>;
 }

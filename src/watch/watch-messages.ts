@@ -14,6 +14,7 @@ import {
 import { escapeMrkdwn, userMention } from '../slack/mrkdwn.js';
 import { formatDuration } from './format-duration.js';
 import type { WatchSpec } from './types.js';
+import { watchKey } from './watch-record.js';
 import type { SessionSummary, WatchReport } from './watch-report.js';
 import { wantedSchedule } from './watch-steps.js';
 
@@ -50,7 +51,9 @@ export function taskRunningMessage(spec: WatchSpec): SlackMessage {
     text: line,
     blocks: [
       section(line),
-      actionsBlock(`task:${spec.taskId}`, [
+      // The block ID names this watch (task ID @ request time): after a re-logon the same task ID may name a
+      // newer Task (em-api.md §3.6), and Cancel on this card must not reach that one.
+      actionsBlock(`task:${watchKey(spec)}`, [
         button(ACTION_IDS.taskCancel, 'Cancel task', spec.taskId, {
           style: 'danger',
           confirm: confirmDialog({

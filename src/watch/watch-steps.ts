@@ -36,7 +36,7 @@ export function isScheduleAction(spec: WatchSpec): boolean {
 }
 
 function jobIdOf(spec: WatchSpec): string | undefined {
-  return spec.target.kind === 'job' ? spec.target.jobId : spec.target.jobId;
+  return spec.target.jobId;
 }
 
 function sessionIdOf(spec: WatchSpec): string | undefined {
@@ -65,6 +65,45 @@ export function taskMatchesSpec(spec: WatchSpec, task: Task): boolean {
   return expected.includes(task.operation);
 }
 
+/**
+ * What follows the Task for an action, decided in one place for a Finished and a forgotten Task alike:
+ * read-job (a schedule change: read ScheduleEnabled back), backup-session (start/retry: find the session the
+ * job started, then follow it), session-end (stop: the job's newest session; session-stop: that session), or
+ * nothing to read.
+ */
+type AfterTask = 'read-job' | 'backup-session' | 'session-end' | undefined;
+
+function afterTask(spec: WatchSpec): AfterTask {
+  const jobId = jobIdOf(spec);
+  if (isScheduleAction(spec)) return jobId === undefined ? undefined : 'read-job';
+  if (spec.action === 'start' || spec.action === 'retry')
+    return jobId === undefined ? undefined : 'backup-session';
+  if (spec.action === 'stop') return jobId === undefined ? undefined : 'session-end';
+  if (spec.action === 'session-stop') return sessionIdOf(spec) === undefined ? undefined : 'session-end';
+  return undefined;
+}
+
+/** Enters the phase that reads the result from the target, with its search window set afresh. */
+function enterAfterTask(r: WatchRecord, next: NonNullable<AfterTask>, ctx: StepContext): void {
+  if (next === 'read-job') {
+    enter(r, 'read-job', ctx);
+    return;
+  }
+  const sessionId = sessionIdOf(r.spec);
+  if (r.spec.action === 'session-stop' && sessionId !== undefined) {
+    enter(r, 'session', ctx);
+    r.sessionId = sessionId;
+    r.sessionName = r.spec.target.kind === 'session' ? r.spec.target.sessionName : undefined;
+    return;
+  }
+  enter(r, 'find-session', ctx);
+  // A start/retry looks for a session created since the request (and gives up after a while); a stop takes
+  // the job's newest session, however old, and needs no deadline.
+  const created = next === 'backup-session';
+  r.findSince = created ? r.spec.requestedAt - ctx.sessionSkewMs : undefined;
+  r.findDeadline = created ? ctx.now + ctx.sessionAppearMs : undefined;
+}
+
 /** The Task reached Finished (Running and OperationFinished never get here: the caller keeps polling them). */
 export function onTaskFinished(r: WatchRecord, task: Task, ctx: StepContext): WatchReport[] {
   const success = task.result?.success ?? false;
@@ -72,35 +111,15 @@ export function onTaskFinished(r: WatchRecord, task: Task, ctx: StepContext): Wa
   r.task = { success, message, state: task.state, finishedAt: ctx.now };
   const durationMs = Math.max(0, ctx.now - r.spec.requestedAt);
   const base = { kind: 'task' as const, success, emMessage: message, durationMs, cancelledBy: r.cancelledBy };
-
-  if (isScheduleAction(r.spec) && jobIdOf(r.spec) !== undefined) {
+  const next = afterTask(r.spec);
+  if (next === 'read-job') {
     // Whatever the Task said, the job's ScheduleEnabled is the truth worth reporting (em-api.md fact 8).
-    enter(r, 'read-job', ctx);
+    enterAfterTask(r, next, ctx);
     return [];
   }
-  if (!success) return finish(r, base);
-
-  const jobId = jobIdOf(r.spec);
-  if ((r.spec.action === 'start' || r.spec.action === 'retry') && jobId !== undefined) {
-    enter(r, 'find-session', ctx);
-    r.findSince = r.spec.requestedAt - ctx.sessionSkewMs;
-    r.findDeadline = ctx.now + ctx.sessionAppearMs;
-    return [{ ...base, followUp: 'backup-session' }];
-  }
-  if (r.spec.action === 'stop' && jobId !== undefined) {
-    enter(r, 'find-session', ctx);
-    r.findSince = undefined;
-    r.findDeadline = undefined;
-    return [{ ...base, followUp: 'session-end' }];
-  }
-  const sessionId = sessionIdOf(r.spec);
-  if (r.spec.action === 'session-stop' && sessionId !== undefined) {
-    enter(r, 'session', ctx);
-    r.sessionId = sessionId;
-    r.sessionName = r.spec.target.kind === 'session' ? r.spec.target.sessionName : undefined;
-    return [{ ...base, followUp: 'session-end' }];
-  }
-  return finish(r, base);
+  if (!success || next === undefined) return finish(r, base);
+  enterAfterTask(r, next, ctx);
+  return [{ ...base, followUp: next }];
 }
 
 /** GET /tasks/{id} answered 404: resolve from the target (em-api.md fact 7). */
@@ -108,32 +127,15 @@ export function onTaskForgotten(r: WatchRecord, ctx: StepContext): WatchReport[]
   r.forgotten = true;
   r.forgottenAt = ctx.now;
   if (r.cancelledBy !== undefined) return finish(r, { kind: 'cancelled', byUser: r.cancelledBy });
-  const jobId = jobIdOf(r.spec);
-  const sessionId = sessionIdOf(r.spec);
-  if (isScheduleAction(r.spec) && jobId !== undefined) {
-    enter(r, 'read-job', ctx);
-    return [];
+  const next = afterTask(r.spec);
+  if (next === undefined) {
+    return finish(r, {
+      kind: 'unknown',
+      reason: `EM no longer knows task ${r.spec.taskId} and there is no job or session to read the result from.`,
+    });
   }
-  if ((r.spec.action === 'start' || r.spec.action === 'retry') && jobId !== undefined) {
-    enter(r, 'find-session', ctx);
-    r.findSince = r.spec.requestedAt - ctx.sessionSkewMs;
-    r.findDeadline = ctx.now + ctx.sessionAppearMs;
-    return [];
-  }
-  if (r.spec.action === 'stop' && jobId !== undefined) {
-    enter(r, 'find-session', ctx);
-    r.findSince = undefined;
-    return [];
-  }
-  if (r.spec.action === 'session-stop' && sessionId !== undefined) {
-    enter(r, 'session', ctx);
-    r.sessionId = sessionId;
-    return [];
-  }
-  return finish(r, {
-    kind: 'unknown',
-    reason: `EM no longer knows task ${r.spec.taskId} and there is no job or session to read the result from.`,
-  });
+  enterAfterTask(r, next, ctx);
+  return [];
 }
 
 /** read-job: ScheduleEnabled read back after the toggle. */

@@ -13,6 +13,10 @@ export class WatchTable {
     return this.cache.keys().length;
   }
 
+  get(key: string): WatchRecord | undefined {
+    return this.cache.get<WatchRecord>(key);
+  }
+
   has(key: string): boolean {
     return this.cache.has(key);
   }

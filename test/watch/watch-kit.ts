@@ -120,11 +120,16 @@ export class WatchKit {
     this.watcher.start();
   }
 
-  /** Sends the action to EM (as the Slack surface would), posts the parent, and hands the Task to the watcher. */
+  /**
+   * Sends the action to EM (as the Slack surface would), posts the parent, and hands the Task to the watcher.
+   * `watcherPostsRunning`: the parent is a "sending" placeholder and the watcher posts the running state (as
+   * executeAction does); otherwise the parent is posted already running.
+   */
   async act(
     action: WatchSpec['action'],
     target: WatchTarget,
     extra: Partial<WatchSpec> = {},
+    options: { watcherPostsRunning?: boolean } = {},
   ): Promise<Started> {
     const requestedAt = Date.now();
     const task = await this.send(action, target);
@@ -139,14 +144,15 @@ export class WatchKit {
       ...extra,
     };
     const running = taskRunningMessage(draft);
-    const posted = await this.slack.chat.postMessage({
-      channel: CHANNEL,
-      text: running.text,
-      blocks: running.blocks,
-    });
+    const posted = await this.slack.chat.postMessage(
+      options.watcherPostsRunning
+        ? { channel: CHANNEL, text: `Sending ${action} to EM…` }
+        : { channel: CHANNEL, text: running.text, blocks: running.blocks },
+    );
     const ts = posted.ts as string;
     const spec: WatchSpec = { ...draft, threadTs: ts, parentTs: ts };
-    this.watcher.watch(spec);
+    if (options.watcherPostsRunning) this.watcher.watch(spec, { runningParent: taskRunningMessage(spec) });
+    else this.watcher.watch(spec);
     return this.handle(spec, task);
   }
 

@@ -169,6 +169,26 @@ describe('watch steps', () => {
     expect(cancelled.phase).toBe('done');
   });
 
+  it('a finished and a forgotten Task route alike: a stop looks at the newest session with no deadline', () => {
+    for (const end of ['finished', 'forgotten'] as const) {
+      const stop = newWatchRecord(spec({ action: 'stop' }), T0, 50);
+      stop.findSince = T0;
+      stop.findDeadline = T0 + 1;
+      if (end === 'finished') onTaskFinished(stop, task('Finished', true, 'ok', 'StopAgentJob'), ctx());
+      else onTaskForgotten(stop, ctx());
+      expect(stop).toMatchObject({ phase: 'find-session', findSince: undefined, findDeadline: undefined });
+
+      const start = newWatchRecord(spec(), T0, 50);
+      if (end === 'finished') onTaskFinished(start, task('Finished', true, 'ok'), ctx());
+      else onTaskForgotten(start, ctx());
+      expect(start).toMatchObject({
+        phase: 'find-session',
+        findSince: T0 - 120_000,
+        findDeadline: T0 + 5_000 + 300_000,
+      });
+    }
+  });
+
   it('spots a task ID that now names another action', () => {
     expect(taskMatchesSpec(spec(), task('Running', undefined, '', 'StartJob'))).toBe(true);
     expect(taskMatchesSpec(spec(), task('Running', undefined, '', 'UpdateJob'))).toBe(false);
