@@ -15,8 +15,6 @@ export interface ApprovalRequest {
   channel: string;
   /** Thread root the request is posted in, when the origin was in a thread (e.g. an incident). */
   threadTs?: string;
-  /** For enable/disable: the schedule state the requester wants. */
-  wantedScheduleEnabled?: boolean;
 }
 
 export interface Approval extends ApprovalRequest {

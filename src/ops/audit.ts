@@ -10,7 +10,8 @@ export interface AuditEntry {
   target: string;
   approver?: string;
   taskId?: string;
-  /** e.g. accepted, refused, failed, approval-requested, approved, denied, expired, already-in-state. */
+  /** e.g. accepted, refused, failed, approval-requested, approved, denied, expired, already-in-state,
+   * self-approval-refused, duplicate-ignored, busy. */
   outcome: string;
   detail?: string;
 }

@@ -1,6 +1,7 @@
 // What a user asked for, independent of how it was asked (slash command text or a button).
 
 import type { ActionName } from '../config.js';
+import { escapeMrkdwn } from '../slack/mrkdwn.js';
 
 /** Job actions a user can ask for by job name or ID. */
 export type JobActionName = Extract<ActionName, 'start' | 'stop' | 'retry' | 'enable' | 'disable' | 'toggle'>;
@@ -28,12 +29,13 @@ export type ActionTarget =
   | { kind: 'session'; sessionId: string; sessionName?: string; jobId?: string; jobName?: string }
   | { kind: 'task'; taskId: string };
 
+/** mrkdwn naming the target; names come from EM and are escaped, so a job called "<!channel>" pings nobody. */
 export function describeActionTarget(target: ActionTarget): string {
   switch (target.kind) {
     case 'job':
-      return `*${target.jobName}*`;
+      return `*${escapeMrkdwn(target.jobName)}*`;
     case 'session':
-      return `session *${target.sessionName ?? target.sessionId}*`;
+      return `session *${escapeMrkdwn(target.sessionName ?? target.sessionId)}*`;
     case 'task':
       return `EM task ${target.taskId}`;
   }

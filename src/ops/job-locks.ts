@@ -20,8 +20,4 @@ export class JobLocks {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
-
-  isBusy(key: string): boolean {
-    return this.tails.has(key);
-  }
 }

@@ -9,7 +9,8 @@ import type { ScheduleSwitch } from './schedule-switch.js';
 export type ActionOutcome =
   | { kind: 'accepted'; task: Task }
   | { kind: 'already'; job: AgentBackupJob }
-  | { kind: 'busy'; taskId: string };
+  /** taskId: the earlier toggle still settling, when EM answered it with a Task. */
+  | { kind: 'busy'; taskId?: string };
 
 /**
  * `onAccepted` runs as soon as EM answers 202, before the result is returned: for schedule changes that is

@@ -31,6 +31,11 @@ export class RecentActions {
     return undefined;
   }
 
+  /** Forgets a claim whose write never reached EM, so the retry the user was told to make is not a repeat. */
+  release(key: string): void {
+    this.items.del(key);
+  }
+
   close(): void {
     this.items.close();
   }

@@ -1,6 +1,7 @@
 // Enable/disable on top of EM's toggle (em-api.md fact 8): read first, toggle only when needed, one at a time per job.
 
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type Clock, systemClock } from '../clock.js';
 import type { EmApi } from '../em/api.js';
 import { isEmError } from '../em/errors.js';
 import type { AgentBackupJob, Task } from '../em/types.js';
@@ -11,21 +12,32 @@ export type ScheduleChange =
   | { kind: 'already'; job: AgentBackupJob }
   /** `job` is as read before the toggle. */
   | { kind: 'toggled'; job: AgentBackupJob; task: Task }
-  /** An earlier toggle of this job has not finished; toggling now could undo it. */
-  | { kind: 'busy'; taskId: string };
+  /**
+   * An earlier toggle of this job has not finished, or its request timed out and EM may still apply it:
+   * toggling now could undo it. `taskId` is absent when EM never answered with a Task.
+   */
+  | { kind: 'busy'; taskId?: string };
 
 export interface ScheduleSwitchOptions {
   em: EmApi;
   locks: JobLocks;
   logger: Logger;
   pollIntervalMs: number;
-  /** How long the lock waits for the toggle Task to finish before letting the next request in. */
+  /**
+   * How long the lock waits for the toggle Task to finish before letting the next request in; also how long a job
+   * stays refused after a toggle request that timed out or found EM unreachable.
+   */
   settleTimeoutMs: number;
+  /** Reads the settle window after an unanswered toggle (default: the system clock). */
+  clock?: Clock;
 }
 
+/** A toggle that may still change the job: its Task, or (no 202 came back) until when to assume it might. */
+type Unsettled = { taskId: string } | { until: number };
+
 export class ScheduleSwitch {
-  /** Toggle Tasks that had not finished when their lock was released, by job ID. */
-  private readonly unsettled = new Map<string, string>();
+  /** Toggles that had not settled when their lock was released, by job ID. */
+  private readonly unsettled = new Map<string, Unsettled>();
 
   constructor(private readonly options: ScheduleSwitchOptions) {}
 
@@ -42,12 +54,16 @@ export class ScheduleSwitch {
     return this.options.locks.run(`schedule:${jobId}`, async () => {
       const earlier = this.unsettled.get(jobId);
       if (earlier !== undefined) {
-        if (!(await this.hasFinished(earlier))) return { kind: 'busy', taskId: earlier };
+        if ('taskId' in earlier) {
+          if (!(await this.hasFinished(earlier.taskId))) return { kind: 'busy', taskId: earlier.taskId };
+        } else if (this.now() < earlier.until) {
+          return { kind: 'busy' };
+        }
         this.unsettled.delete(jobId);
       }
       const job = await this.options.em.getAgentJob(jobId);
       if (wanted !== undefined && job.scheduleEnabled === wanted) return { kind: 'already', job };
-      const task = await this.options.em.toggleSchedule(jobId);
+      const task = await this.toggle(jobId);
       try {
         await onAccepted(task, job);
       } catch (err) {
@@ -57,9 +73,29 @@ export class ScheduleSwitch {
           err: String(err),
         });
       }
-      if (!(await this.waitFinished(task.id))) this.unsettled.set(jobId, task.id);
+      if (!(await this.waitFinished(task.id))) this.unsettled.set(jobId, { taskId: task.id });
       return { kind: 'toggled', job, task };
     });
+  }
+
+  /**
+   * A toggle POST that timed out or lost its connection may still reach EM and be applied later; a retry that
+   * read the old state now would toggle a second time. So the job is refused for the settle window, after which
+   * the next request reads the state afresh.
+   */
+  private async toggle(jobId: string): Promise<Task> {
+    try {
+      return await this.options.em.toggleSchedule(jobId);
+    } catch (err) {
+      if (isEmError(err) && (err.kind === 'timeout' || err.kind === 'unreachable')) {
+        this.unsettled.set(jobId, { until: this.now() + this.options.settleTimeoutMs });
+      }
+      throw err;
+    }
+  }
+
+  private now(): number {
+    return (this.options.clock ?? systemClock).now();
   }
 
   private async waitFinished(taskId: string): Promise<boolean> {

@@ -2,12 +2,13 @@
 
 import type { webApi } from '@slack/bolt';
 import type { ActionName } from '../config.js';
-import { describeEmError } from '../em/errors.js';
+import { describeEmError, isEmError } from '../em/errors.js';
 import type { AgentBackupJob } from '../em/types.js';
 import type { Approval } from '../ops/approvals.js';
 import { audit } from '../ops/audit.js';
 import { type ActionTarget, targetId } from '../ops/intent.js';
 import { performAction } from '../ops/perform-action.js';
+import { isTaskCancelRefused } from '../watch/task-cancel-refused.js';
 import type { WatchSpec, WatchTarget } from '../watch/types.js';
 import { ACTION_VERBS, describeAction, taskRunningMessage } from '../watch/watch-messages.js';
 import type { SlackMessage } from './block-kit.js';
@@ -19,7 +20,8 @@ import {
   approvalRequestMessage,
   withContext,
 } from './blocks.js';
-import { userMention } from './mrkdwn.js';
+import { describeSlackError } from './describe-slack-error.js';
+import { escapeMrkdwn, userMention } from './mrkdwn.js';
 import type { Origin } from './origin.js';
 import type { SlackSurface } from './surface.js';
 
@@ -57,7 +59,7 @@ export async function alreadyInState(
 ): Promise<boolean> {
   if ((action === 'enable' && job.scheduleEnabled) || (action === 'disable' && !job.scheduleEnabled)) {
     await origin.tellUser(
-      `The schedule of *${job.name}* is already ${job.scheduleEnabled ? 'enabled' : 'disabled'}; nothing to do.`,
+      `The schedule of *${escapeMrkdwn(job.name)}* is already ${job.scheduleEnabled ? 'enabled' : 'disabled'}; nothing to do.`,
     );
     return true;
   }
@@ -72,11 +74,8 @@ export async function requestAction(
   request: ActionRequest,
 ): Promise<void> {
   // A double click or a repeated command within seconds is a repeat, not a second order.
-  const earlier = surface.recentActions.claim(
-    `${request.action}:${targetId(request.target)}`,
-    origin.user,
-    surface.clock.now(),
-  );
+  const key = `${request.action}:${targetId(request.target)}`;
+  const earlier = surface.recentActions.claim(key, origin.user, surface.clock.now());
   if (earlier !== undefined) {
     const ago = Math.max(0, Math.round((surface.clock.now() - earlier.at) / 1000));
     await origin.tellUser(
@@ -91,25 +90,31 @@ export async function requestAction(
     });
     return;
   }
-  if (surface.policy.needsApproval(request.action)) {
-    await requestApproval(surface, client, origin, request);
-    return;
+  // Only an order that reached EM (202) or an approver keeps the claim: the retry the bot suggests after a
+  // failure (invite the bot, EM unreachable, …) must not be taken for a repeat.
+  let placed = false;
+  try {
+    placed = surface.policy.needsApproval(request.action)
+      ? await requestApproval(surface, client, origin, request)
+      : (await executeAction(surface, client, {
+          ...request,
+          requestedBy: origin.user,
+          channel: origin.channel,
+          threadTs: origin.threadTs,
+          tellUser: origin.tellUser,
+        })) === 'sent';
+  } finally {
+    if (!placed) surface.recentActions.release(key);
   }
-  await executeAction(surface, client, {
-    ...request,
-    requestedBy: origin.user,
-    channel: origin.channel,
-    threadTs: origin.threadTs,
-    tellUser: origin.tellUser,
-  });
 }
 
+/** True when the request was posted for approvers to decide. */
 async function requestApproval(
   surface: SlackSurface,
   client: WebClient,
   origin: Origin,
   request: ActionRequest,
-) {
+): Promise<boolean> {
   const approval = surface.approvals.create({
     action: request.action,
     target: request.target,
@@ -133,9 +138,9 @@ async function requestApproval(
       err: String(err),
     });
     await origin.tellUser(
-      `:x: I could not post the approval request in this channel (${String(err)}). Nothing was done; try again.`,
+      `:x: I could not post the approval request in this channel, so nothing was done: ${describeSlackError(err)}`,
     );
-    return;
+    return false;
   }
   audit(surface.logger, {
     user: origin.user,
@@ -147,6 +152,7 @@ async function requestApproval(
   await origin.tellUser(
     `${describeAction(request.action, request.target)} needs an approval; I asked in the channel. It expires in ${surface.config.policy.approvalTtlMinutes} minutes.`,
   );
+  return true;
 }
 
 export interface Execution extends ActionRequest {
@@ -162,12 +168,18 @@ export interface Execution extends ActionRequest {
   tellUser(message: SlackMessage | string): Promise<void>;
 }
 
+/**
+ * 'sent': EM answered 202 (or may have: a failure after it); 'not-sent': nothing reached EM as an order (no
+ * channel to post in, EM refused or unreachable, already in state, busy).
+ */
+export type ExecutionResult = 'sent' | 'not-sent';
+
 /** Runs an action now. Every failure ends up in the parent message or, failing that, with the user. */
 export async function executeAction(
   surface: SlackSurface,
   client: WebClient,
   execution: Execution,
-): Promise<void> {
+): Promise<ExecutionResult> {
   const { action, target } = execution;
   const auditBase = {
     user: execution.requestedBy,
@@ -177,11 +189,10 @@ export async function executeAction(
     approver: execution.approvedBy,
   };
   if (action === 'task-cancel' || target.kind === 'task') {
-    await cancelTask(surface, client, execution, auditBase);
-    return;
+    return cancelTask(surface, client, execution, auditBase);
   }
   const parent = execution.parent ?? (await postParent(surface, client, execution));
-  if (parent === undefined) return;
+  if (parent === undefined) return 'not-sent';
   const show = async (message: SlackMessage) => {
     const full = execution.note ? withContext(message, execution.note) : message;
     try {
@@ -221,9 +232,12 @@ export async function executeAction(
           requestedAt,
           ...wantedState(action, jobBefore),
         };
-        // The running message goes up before the watcher starts, so it can never overwrite the watcher's result.
-        await show(taskRunningMessage(spec));
-        surface.watcher.watch(spec);
+        // Registered (and so saved) before any Slack call: the watcher posts the running message itself, as the
+        // first parent update of its ordered outbox, so a Slack outage delays nothing and it never hides a result.
+        const running = taskRunningMessage(spec);
+        surface.watcher.watch(spec, {
+          runningParent: execution.note ? withContext(running, execution.note) : running,
+        });
         audit(surface.logger, { ...auditBase, taskId: task.id, outcome: 'accepted' });
       },
     );
@@ -231,7 +245,7 @@ export async function executeAction(
       const state = outcome.job.scheduleEnabled ? 'enabled' : 'disabled';
       await show(
         actionNotNeededMessage(
-          `The schedule of *${outcome.job.name}* is already ${state}; nothing was changed.`,
+          `The schedule of *${escapeMrkdwn(outcome.job.name)}* is already ${state}; nothing was changed.`,
         ),
       );
       audit(surface.logger, { ...auditBase, outcome: 'already-in-state' });
@@ -240,15 +254,20 @@ export async function executeAction(
         actionFailedMessage(
           action,
           target,
-          `an earlier schedule change (EM task ${outcome.taskId}) has not finished yet; try again when it has.`,
+          outcome.taskId === undefined
+            ? 'an earlier schedule change of this job got no answer from EM and may still be applied; try again in a minute.'
+            : `an earlier schedule change (EM task ${outcome.taskId}) has not finished yet; try again when it has.`,
         ),
       );
       audit(surface.logger, { ...auditBase, taskId: outcome.taskId, outcome: 'busy' });
     }
+    return outcome.kind === 'accepted' ? 'sent' : 'not-sent';
   } catch (err) {
     surface.logger.error('EM action failed', { action, target: targetId(target), err: String(err) });
     await show(actionFailedMessage(action, target, describeEmError(err)));
     audit(surface.logger, { ...auditBase, outcome: 'failed', detail: describeEmError(err) });
+    // An EmError comes from the EM call itself (no 202); anything else may have come after EM accepted.
+    return isEmError(err) ? 'not-sent' : 'sent';
   }
 }
 
@@ -274,7 +293,7 @@ async function postParent(
       err: String(err),
     });
     await execution.tellUser(
-      `:x: I could not post in this channel (${String(err)}), so I did not send ${ACTION_VERBS[execution.action]} to EM. Invite the bot to the channel, then try again.`,
+      `:x: I could not post in this channel, so I did not send ${ACTION_VERBS[execution.action]} to EM: ${describeSlackError(err)}`,
     );
     return undefined;
   }
@@ -285,7 +304,7 @@ async function cancelTask(
   client: WebClient,
   execution: Execution,
   auditBase: { user: string; channel: string; action: string; target: string; approver?: string },
-): Promise<void> {
+): Promise<ExecutionResult> {
   const taskId = execution.target.kind === 'task' ? execution.target.taskId : '';
   try {
     await surface.watcher.cancel(taskId, execution.approvedBy ?? execution.requestedBy);
@@ -299,10 +318,14 @@ async function cancelTask(
           surface.logger.warn('could not update the cancel message', { err: String(err) }),
         );
     }
+    return 'sent';
   } catch (err) {
     surface.logger.error('task cancel failed', { taskId, err: String(err) });
-    audit(surface.logger, { ...auditBase, taskId, outcome: 'failed', detail: describeEmError(err) });
-    await execution.tellUser(`:x: Could not cancel EM task ${taskId}: ${describeEmError(err)}`);
+    // A refusal (finished, not watched, reused ID) says why in its own words; anything else is EM's.
+    const reason = isTaskCancelRefused(err) ? err.message : describeEmError(err);
+    audit(surface.logger, { ...auditBase, taskId, outcome: 'failed', detail: reason });
+    await execution.tellUser(`:x: Could not cancel EM task ${taskId}: ${reason}`);
+    return 'not-sent';
   }
 }
 

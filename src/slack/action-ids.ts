@@ -13,5 +13,3 @@ export const ACTION_IDS = {
   taskCancel: 'task_cancel',
   sessionStop: 'session_stop',
 } as const;
-
-export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];

@@ -19,7 +19,7 @@ import {
   truncate,
 } from './block-kit.js';
 import { formatUtc } from './format-utc.js';
-import { userMention } from './mrkdwn.js';
+import { escapeMrkdwn, userMention } from './mrkdwn.js';
 
 export const JOB_LIST_LIMIT = 20;
 
@@ -37,18 +37,20 @@ export function jobListMessage(jobs: readonly AgentBackupJob[], filter: string):
   if (jobs.length === 0) {
     return plainMessage(
       filter
-        ? `No agent backup job name contains "${filter}". Try \`/veeam jobs\` for all of them.`
+        ? `No agent backup job name contains "${escapeMrkdwn(filter)}". Try \`/veeam jobs\` for all of them.`
         : 'EM has no agent backup jobs.',
     );
   }
   const shown = [...jobs].sort((a, b) => a.name.localeCompare(b.name)).slice(0, JOB_LIST_LIMIT);
   const heading = filter
-    ? `Agent backup jobs matching "${filter}" (${jobs.length}):`
+    ? `Agent backup jobs matching "${escapeMrkdwn(filter)}" (${jobs.length}):`
     : `Agent backup jobs (${jobs.length}):`;
   const lines = shown.map(jobLine);
   const blocks: types.KnownBlock[] = [
     cappedSection(`*${heading}*`),
-    ...shown.map((job, i) => section(lines[i] ?? job.name, button(ACTION_IDS.jobDetails, 'Details', job.id))),
+    ...shown.map((job, i) =>
+      section(lines[i] ?? escapeMrkdwn(job.name), button(ACTION_IDS.jobDetails, 'Details', job.id)),
+    ),
   ];
   const more = jobs.length - shown.length;
   let text = [heading, ...lines].join('\n');
@@ -61,13 +63,17 @@ export function jobListMessage(jobs: readonly AgentBackupJob[], filter: string):
 }
 
 function jobLine(job: AgentBackupJob): string {
-  return `*${job.name}* · ${platformName(job.platform)} · schedule ${scheduleWord(job)} · next run ${formatNextRun(job.nextRun)}`;
+  return `*${escapeMrkdwn(job.name)}* · ${platformName(job.platform)} · schedule ${scheduleWord(job)} · next run ${formatNextRun(job.nextRun)}`;
 }
 
 export function jobCardMessage(job: AgentBackupJob): SlackMessage {
   const retention = describeRetention(job);
   const includes =
-    job.includes.length > 0 ? job.includes.map((i) => i.displayName || i.name).join(', ') : 'none listed';
+    job.includes.length > 0
+      ? escapeMrkdwn(job.includes.map((i) => i.displayName || i.name).join(', '))
+      : 'none listed';
+  const name = escapeMrkdwn(job.name);
+  const summary = job.schedule.summary === undefined ? 'none' : escapeMrkdwn(job.schedule.summary);
   const fields = [
     `*Platform:* ${platformName(job.platform)}`,
     `*Schedule:* ${job.scheduleConfigured ? 'configured' : 'not configured'}, ${job.scheduleEnabled ? 'enabled' : 'disabled'}`,
@@ -75,38 +81,38 @@ export function jobCardMessage(job: AgentBackupJob): SlackMessage {
     `*Retention:* ${retention}`,
   ];
   const lines = [
-    `*${job.name}*${job.description ? ` — ${job.description}` : ''}`,
+    `*${name}*${job.description ? ` — ${escapeMrkdwn(job.description)}` : ''}`,
     ...fields,
-    `*Schedule details:* ${job.schedule.summary ?? 'none'}`,
+    `*Schedule details:* ${summary}`,
     `*Included:* ${includes}`,
     `ID \`${job.id}\``,
   ];
   const buttons: Button[] = [
-    confirmButton(ACTION_IDS.jobStart, 'Start', job, 'primary', `Start *${job.name}* now?`),
-    confirmButton(ACTION_IDS.jobStop, 'Stop', job, 'danger', `Stop *${job.name}* if it is running?`),
-    confirmButton(ACTION_IDS.jobRetry, 'Retry', job, undefined, `Retry the failed part of *${job.name}*?`),
+    confirmButton(ACTION_IDS.jobStart, 'Start', job, 'primary', `Start *${name}* now?`),
+    confirmButton(ACTION_IDS.jobStop, 'Stop', job, 'danger', `Stop *${name}* if it is running?`),
+    confirmButton(ACTION_IDS.jobRetry, 'Retry', job, undefined, `Retry the failed part of *${name}*?`),
     job.scheduleEnabled
       ? confirmButton(
           ACTION_IDS.jobDisable,
           'Disable schedule',
           job,
           'danger',
-          `Disable the schedule of *${job.name}*? It will not run on its own until enabled again.`,
+          `Disable the schedule of *${name}*? It will not run on its own until enabled again.`,
         )
       : confirmButton(
           ACTION_IDS.jobEnable,
           'Enable schedule',
           job,
           undefined,
-          `Enable the schedule of *${job.name}*?`,
+          `Enable the schedule of *${name}*?`,
         ),
   ];
   return {
     text: lines.join('\n'),
     blocks: [
-      cappedSection(lines[0] ?? job.name),
+      cappedSection(lines[0] ?? name),
       fieldsSection(fields),
-      cappedSection(`*Schedule details:* ${job.schedule.summary ?? 'none'}\n*Included:* ${includes}`),
+      cappedSection(`*Schedule details:* ${summary}\n*Included:* ${includes}`),
       context(`ID \`${job.id}\` · UID \`${job.uid}\``),
       actionsBlock(`job:${job.id}`, buttons),
     ],
@@ -115,11 +121,13 @@ export function jobCardMessage(job: AgentBackupJob): SlackMessage {
 
 export function pickJobMessage(jobs: readonly AgentBackupJob[], ref: string): SlackMessage {
   const shown = jobs.slice(0, JOB_LIST_LIMIT);
-  const text = `"${ref}" matches ${jobs.length} jobs; pick one:\n${shown.map((j) => `• ${j.name}`).join('\n')}`;
+  const text = `"${escapeMrkdwn(ref)}" matches ${jobs.length} jobs; pick one:\n${shown.map((j) => `• ${escapeMrkdwn(j.name)}`).join('\n')}`;
   return {
     text,
     blocks: [
-      cappedSection(`"${ref}" matches ${jobs.length} jobs; pick one (or type more of the name):`),
+      cappedSection(
+        `"${escapeMrkdwn(ref)}" matches ${jobs.length} jobs; pick one (or type more of the name):`,
+      ),
       ...chunk(shown, ACTIONS_BLOCK_LIMIT).map((group, i) =>
         actionsBlock(
           `pick:${i}`,
@@ -131,15 +139,18 @@ export function pickJobMessage(jobs: readonly AgentBackupJob[], ref: string): Sl
 }
 
 export function jobNotFoundMessage(ref: string, closest: readonly string[]): SlackMessage {
-  const hint = closest.length > 0 ? ` Did you mean ${closest.map((n) => `"${n}"`).join(', ')}?` : '';
-  return plainMessage(`No agent backup job is called "${ref}".${hint} \`/veeam jobs\` lists them all.`);
+  const hint =
+    closest.length > 0 ? ` Did you mean ${closest.map((n) => `"${escapeMrkdwn(n)}"`).join(', ')}?` : '';
+  return plainMessage(
+    `No agent backup job is called "${escapeMrkdwn(ref)}".${hint} \`/veeam jobs\` lists them all.`,
+  );
 }
 
 export function taskMessage(task: Task): SlackMessage {
   const result = task.result
-    ? `${task.result.success ? 'succeeded' : 'failed'}${task.result.message ? `: ${task.result.message}` : ''}`
+    ? `${task.result.success ? 'succeeded' : 'failed'}${task.result.message ? `: ${escapeMrkdwn(task.result.message)}` : ''}`
     : 'no result yet';
-  const text = `EM task ${task.id} (${task.operation || 'unknown operation'}): ${task.state}, ${result}.`;
+  const text = `EM task ${task.id} (${escapeMrkdwn(task.operation || 'unknown operation')}): ${escapeMrkdwn(task.state)}, ${result}.`;
   const blocks: types.KnownBlock[] = [cappedSection(text)];
   if (task.state !== 'Finished') {
     blocks.push(

@@ -108,7 +108,7 @@ function jobName(spec: WatchSpec): string | undefined {
 export function lookupHint(spec: WatchSpec): string {
   const name = jobName(spec);
   const task = `\`/veeam task ${spec.taskId}\``;
-  return name === undefined ? task : `\`/veeam job ${name}\` or ${task}`;
+  return name === undefined ? task : `\`/veeam job ${escapeMrkdwn(name)}\` or ${task}`;
 }
 
 function resolvedNote(spec: WatchSpec): string {

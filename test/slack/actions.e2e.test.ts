@@ -127,6 +127,9 @@ describe('direct writes', () => {
     const was = scheduleEnabled(SIM_JOB_IDS.workstations);
     const since = h.slack.topLevel(CHANNELS.ops).length;
     await h.command(`toggle ${SIM_JOB_IDS.workstations}`);
+    // A toggle is an enable or a disable, and disable needs an approval by default.
+    const request = await newTopLevel(h, CHANNELS.ops, since, (t) => t.includes('asks to Toggle schedule'));
+    await h.click(buttonOf(request, ACTION_IDS.approve), { user: USERS.approver, message: request });
     await runningParent(since, 'Workstations Weekly');
     await h.waitFor(() => scheduleEnabled(SIM_JOB_IDS.workstations) === !was);
   });
@@ -152,6 +155,38 @@ describe('Cancel', () => {
     } finally {
       h.sim.knobs.taskDurationMs = 100;
     }
+  });
+});
+
+describe('Cancel refused', () => {
+  it('answers privately when the task already finished, and deletes nothing', async () => {
+    const since = h.slack.topLevel(CHANNELS.ops).length;
+    await h.command('start Linux Web');
+    const parent = await runningParent(since, 'Linux Web');
+    const cancel = buttonOf(parent, ACTION_IDS.taskCancel);
+    await h.waitFor(() => h.slack.thread(CHANNELS.ops, parent.ts).length > 0, { what: 'the Task reply' });
+    const deleted = deletes(h, 'tasks');
+    // Still following the backup ("already finished") or done with it ("not watching"): nothing is cancelled.
+    await ephemeralAfter(
+      h,
+      () => h.click(cancel, { user: USERS.operator2, message: parent }),
+      /already finished|I am not watching/,
+    );
+    expect(deletes(h, 'tasks')).toBe(deleted);
+    expect(auditLines(h)).toContainEqual(
+      expect.objectContaining({ user: USERS.operator2, action: 'task-cancel', outcome: 'refused' }),
+    );
+  });
+
+  it('answers privately for a task the bot is not watching, and sends no DELETE', async () => {
+    const task = await h.em.startJob(SIM_JOB_IDS.workstations);
+    const deleted = deletes(h, 'tasks');
+    await ephemeralAfter(
+      h,
+      () => h.click({ actionId: ACTION_IDS.taskCancel, value: task.id }, { user: USERS.operator }),
+      `I am not watching EM task ${task.id}; nothing was cancelled.`,
+    );
+    expect(deletes(h, 'tasks')).toBe(deleted);
   });
 });
 

@@ -59,6 +59,10 @@ describe('approvals', () => {
         outcome: 'approved',
       }),
     );
+    // The accepted line follows the running message: wait for it rather than race it.
+    await h.waitFor(() =>
+      auditLines(h).find((l) => l.outcome === 'accepted' && l.approver === USERS.approver),
+    );
     expect(auditLines(h)).toContainEqual(
       expect.objectContaining({ action: 'stop', approver: USERS.approver, outcome: 'accepted' }),
     );
@@ -108,6 +112,11 @@ describe('approvals', () => {
     );
     expect(findButton(current(request), ACTION_IDS.approve)).toBeDefined();
     expect(emWrites(h)).toBe(writes);
+    await h.waitFor(() =>
+      auditLines(h).find(
+        (l) => l.outcome === 'self-approval-refused' && l.approver === USERS.operator2 && l.action === 'stop',
+      ),
+    );
   });
 
   it('refuses approvals from people who are not approvers, even operators', async () => {
@@ -125,6 +134,15 @@ describe('approvals', () => {
       'VEEAM_APPROVERS',
     );
     expect(emWrites(h)).toBe(writes);
+    await h.waitFor(
+      () =>
+        auditLines(h).filter(
+          (l) => l.outcome === 'refused' && l.action === 'stop' && l.user === USERS.operator,
+        ).length === 2 || undefined,
+    );
+    expect(auditLines(h)).toContainEqual(
+      expect.objectContaining({ outcome: 'refused', approver: USERS.viewer }),
+    );
   });
 
   it('denies: the message says who and when, loses its buttons, and nothing is sent to EM', async () => {

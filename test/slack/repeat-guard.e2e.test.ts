@@ -2,13 +2,38 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { ACTION_IDS } from '../../src/slack/action-ids.js';
 import { CHANNELS, type Harness, startHarness, USERS } from '../support/harness.js';
-import { auditLines, buttonOf, ephemeralAfter, posts } from './e2e-helpers.js';
+import { auditLines, buttonOf, ephemeralAfter, messageText, newTopLevel, posts } from './e2e-helpers.js';
 
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ env: { VEEAM_REPEAT_WINDOW_SECONDS: '10' } });
 });
 afterAll(() => h?.close());
+
+// First in the file: they fail the next chat.postMessage, which no earlier job's result reply may take.
+describe('a failure the bot asks the user to retry after', () => {
+  it('lets the suggested retry through after the bot could not post in the channel, and says what to do', async () => {
+    h.slack.failNext('chat.postMessage', { error: 'not_in_channel' });
+    const before = posts(h, 'agents/jobs');
+    const told = await ephemeralAfter(h, () => h.command('start Server Backup'), 'could not post');
+    expect(told.text).toContain('not a member of this channel');
+    expect(told.text).not.toContain('An API error occurred');
+    expect(posts(h, 'agents/jobs')).toBe(before);
+    const since = h.slack.topLevel(CHANNELS.ops).length;
+    await h.command('start Server Backup');
+    const running = await newTopLevel(h, CHANNELS.ops, since, (t) => /EM task task-\d+/.test(t));
+    expect(posts(h, 'agents/jobs')).toBe(before + 1);
+    // Its result reply is the last chat.postMessage of this test: the next test fails one on purpose.
+    await h.waitFor(() => h.slack.thread(CHANNELS.ops, running.ts).length > 0 || undefined);
+  });
+
+  it('lets the retry through after the approval request could not be posted', async () => {
+    h.slack.failNext('chat.postMessage', { error: 'is_archived' });
+    const told = await ephemeralAfter(h, () => h.command('stop Workstations Weekly'), 'approval request');
+    expect(told.text).toContain('archived');
+    await ephemeralAfter(h, () => h.command('stop Workstations Weekly'), 'needs an approval');
+  });
+});
 
 describe('double clicks and repeated commands', () => {
   it('starts a job once when Start on its card is clicked twice at once, by one or two operators', async () => {
@@ -63,5 +88,29 @@ describe('double clicks and repeated commands', () => {
           e.text.includes('did not send'),
       ),
     ).toEqual([]);
+  });
+
+  it('lets the same command through again at once when EM could not be reached the first time', async () => {
+    h.sim.knobs.forceStatus = {
+      status: 503,
+      count: 1,
+      path: /action=start/,
+      message: 'Service unavailable.',
+    };
+    const before = posts(h, 'agents/jobs');
+    const since = h.slack.topLevel(CHANNELS.ops).length;
+    const told = h.slack.ephemerals.length;
+    await h.command('start Server Backup SQL');
+    await newTopLevel(h, CHANNELS.ops, since, (t) => t.includes('failed'));
+    const again = h.slack.topLevel(CHANNELS.ops).length;
+    await h.command('start Server Backup SQL');
+    const running = await newTopLevel(h, CHANNELS.ops, again, (t) => /EM task task-\d+/.test(t));
+    expect(messageText(running)).toContain('Server Backup SQL');
+    expect(posts(h, 'agents/jobs')).toBe(before + 2);
+    expect(h.slack.ephemerals.slice(told).filter((e) => e.text.includes('did not send it again'))).toEqual(
+      [],
+    );
+    // Its result reply is the last chat.postMessage of this test: the next test fails one on purpose.
+    await h.waitFor(() => h.slack.thread(CHANNELS.ops, running.ts).length > 0 || undefined);
   });
 });

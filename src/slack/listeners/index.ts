@@ -44,6 +44,7 @@ export function registerListeners(app: App, deps: SlackDeps): SlackListeners {
       logger: deps.logger,
       pollIntervalMs: Math.min(deps.config.watch.pollIntervalMs, 1_000),
       settleTimeoutMs: SCHEDULE_SETTLE_MS,
+      clock: deps.clock,
     }),
   };
   commands.register(app, surface);

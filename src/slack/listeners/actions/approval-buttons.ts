@@ -14,6 +14,17 @@ export function approvalButton(surface: SlackSurface, verdict: Verdict) {
     const allowed = await surface.policy.mayApprove(origin.user);
     if (!allowed.ok) {
       await origin.tellUser(`:no_entry: ${allowed.reason}`);
+      // The request may be unknown by now; the click is audited either way, against what it names.
+      const approval = surface.approvals.get(value);
+      audit(surface.logger, {
+        user: approval?.requestedBy ?? origin.user,
+        channel: approval?.channel ?? origin.channel,
+        action: approval?.action ?? verdict,
+        target: approval ? targetId(approval.target) : value,
+        approver: origin.user,
+        outcome: 'refused',
+        detail: allowed.reason,
+      });
       return;
     }
     // decide() is synchronous: nothing awaits between reading "pending" and writing the decision.
@@ -26,7 +37,7 @@ export function approvalButton(surface: SlackSurface, verdict: Verdict) {
           surface.logger.warn('could not update the approval message', { ts, err: String(err) }),
         );
     };
-    /** The audit line of a request this click closed: expired, approved or denied. */
+    /** The audit line of a click on a request: it closed it (expired, approved, denied) or was refused (self). */
     const auditClosed = (approval: Approval, outcome: AuditEntry['outcome']) =>
       audit(surface.logger, {
         user: approval.requestedBy,
@@ -60,6 +71,7 @@ export function approvalButton(surface: SlackSurface, verdict: Verdict) {
         await origin.tellUser(
           ':no_entry: You asked for this yourself, so you cannot decide it: another approver must approve or deny it.',
         );
+        auditClosed(result.approval, 'self-approval-refused');
         return;
       case 'already':
         await origin.tellUser(`This request was already decided: ${approvalOutcome(result.approval)}`);

@@ -2,6 +2,7 @@
 
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { describeEmError } from '../../../em/errors.js';
+import { describeSlackError, isSlackApiError } from '../../describe-slack-error.js';
 import { type ClickBody, clickOrigin, type Origin } from '../../origin.js';
 import type { SlackSurface } from '../../surface.js';
 import { afterAck } from '../after-ack.js';
@@ -35,7 +36,7 @@ export function clickHandler(surface: SlackSurface, name: string, work: (click: 
         err: String(err),
       });
       await origin.tellUser(
-        `:x: That did not work: ${describeEmError(err)}\nTry again, or use \`/veeam job <name>\` for a fresh card.`,
+        `:x: That did not work: ${isSlackApiError(err) ? describeSlackError(err) : describeEmError(err)}\nTry again, or use \`/veeam job <name>\` for a fresh card.`,
       );
     }
   };

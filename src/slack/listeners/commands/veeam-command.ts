@@ -6,6 +6,7 @@ import type { Intent } from '../../../ops/intent.js';
 import { alreadyInState, authorizeWrite, requestAction } from '../../action-flow.js';
 import { jobCardMessage, jobListMessage, taskMessage } from '../../blocks.js';
 import { HELP_TEXT } from '../../command-help.js';
+import { describeSlackError, isSlackApiError } from '../../describe-slack-error.js';
 import { jobFromRef, jobTarget, sessionTarget } from '../../job-target.js';
 import { commandOrigin, type Origin } from '../../origin.js';
 import { parseCommand } from '../../parse-command.js';
@@ -39,7 +40,7 @@ export function veeamCommand(surface: SlackSurface) {
         err: String(err),
       });
       await origin.tellUser(
-        `:x: That did not work: ${describeEmError(err)}\nTry again, or see \`/veeam help\`.`,
+        `:x: That did not work: ${isSlackApiError(err) ? describeSlackError(err) : describeEmError(err)}\nTry again, or see \`/veeam help\`.`,
       );
     }
   };
