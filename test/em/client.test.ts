@@ -8,7 +8,15 @@ import { createMemoryLogger } from '../../src/log/logger.js';
 import { SIM_BACKUP_SERVER, SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import { waitFor } from '../support/wait-for.js';
-import { emConfig, freePort, recordingPool, rejection, TEST_PASSWORD, TEST_USER } from './em-test-kit.js';
+import {
+  clearFaults,
+  emConfig,
+  freePort,
+  recordingPool,
+  rejection,
+  TEST_PASSWORD,
+  TEST_USER,
+} from './em-test-kit.js';
 
 let sim: EmSimulator;
 const logger = createMemoryLogger('debug');
@@ -48,10 +56,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  sim.knobs.latencyMs = 0;
-  sim.knobs.forceStatus = undefined;
-  sim.knobs.malformedBodies = 0;
-  sim.knobs.dropConnections = 0;
+  clearFaults(sim);
   await Promise.all(clients.splice(0).map((em) => em.close()));
 });
 

@@ -1,8 +1,9 @@
-// Shared pieces for the EM client tests: a config for a simulator, a header-recording pool, a polling wait.
+// Shared pieces for the EM client tests: a config for a simulator, a header-recording pool, fault resets.
 
 import { createServer } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import type { EmConfig } from '../../src/config.js';
+import type { EmSimulator } from '../../src/sim/simulator.js';
 
 export const TEST_PASSWORD = 'Pa55-w0rd!not-in-logs';
 export const TEST_USER = 'chatops-test';
@@ -70,4 +71,12 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
+}
+
+/** Puts back every fault knob a test may have armed, so the next test starts from a healthy EM. */
+export function clearFaults(sim: EmSimulator): void {
+  sim.knobs.latencyMs = 0;
+  sim.knobs.forceStatus = undefined;
+  sim.knobs.malformedBodies = 0;
+  sim.knobs.dropConnections = 0;
 }

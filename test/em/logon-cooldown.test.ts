@@ -7,7 +7,15 @@ import { EmError } from '../../src/em/errors.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
-import { emConfig, freePort, recordingPool, rejection, TEST_PASSWORD, TEST_USER } from './em-test-kit.js';
+import {
+  clearFaults,
+  emConfig,
+  freePort,
+  recordingPool,
+  rejection,
+  TEST_PASSWORD,
+  TEST_USER,
+} from './em-test-kit.js';
 
 const COOLDOWN_MS = 60_000;
 const WRONG_PASSWORD = 'rotated-away-Pa55';
@@ -56,9 +64,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  sim.knobs.latencyMs = 0;
-  sim.knobs.forceStatus = undefined;
-  sim.knobs.dropConnections = 0;
+  clearFaults(sim);
   await Promise.all(clients.splice(0).map((em) => em.close()));
 });
 
