@@ -53,7 +53,12 @@ export function createChannelPoster(client: WebClient): ChannelPoster {
     },
     async update(channel, ts, message, options = {}) {
       // chat.update keeps the old blocks unless blocks are sent: an empty list removes them.
-      await client.chat.update({ channel, ts, text: message.text, blocks: options.textOnly ? [] : message.blocks });
+      await client.chat.update({
+        channel,
+        ts,
+        text: message.text,
+        blocks: options.textOnly ? [] : message.blocks,
+      });
     },
   };
 }
