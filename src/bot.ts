@@ -9,7 +9,9 @@ import type { EmApi } from './em/api.js';
 import type { Logger } from './log/logger.js';
 import { IncidentMonitor } from './notify/incident-monitor.js';
 import { createSlackApp } from './slack/app.js';
+import { createChannelPoster } from './slack/channel-poster.js';
 import { registerListeners } from './slack/listeners/index.js';
+import { createSlackIncidentPublisher } from './slack/slack-incident-publisher.js';
 import { StateStore } from './state/state-store.js';
 import { TaskWatcher } from './watch/task-watcher.js';
 
@@ -55,7 +57,7 @@ export function createBot({ config, em, logger, clock = systemClock, slackRetryC
       ? undefined
       : new IncidentMonitor({
           em,
-          slack: app.client,
+          publisher: createSlackIncidentPublisher(createChannelPoster(app.client)),
           store,
           logger: logger.child({ component: 'monitor' }),
           clock,

@@ -1,6 +1,31 @@
 // The incident monitor's durable memory (StateStore section 'monitor'): its shape, a tolerant reader and pruning.
 
-import type { IncidentCard, SessionSummary } from './incident-messages.js';
+/** What the monitor keeps of one backup session (a structural subset of em/types BackupSession; no links). */
+export interface SessionRecord {
+  id: string;
+  jobId: string;
+  jobName: string;
+  /** AgentBackup (agent parent session) or Backup (VM job). */
+  jobType: string;
+  result: string;
+  failureMessage?: string;
+  /** ISO-8601 UTC */
+  creationTime: string;
+  endTime?: string;
+  progress?: number;
+}
+
+/** An incident's counts and the newest problem session: what the incident's top message shows. */
+export interface IncidentCard {
+  jobName: string;
+  jobId: string;
+  jobType: string;
+  failures: number;
+  warnings: number;
+  /** ISO time the first problem session ended. */
+  openedAt: string;
+  latest: SessionRecord;
+}
 
 /** An open incident: one per job, with the Slack message everything about it is threaded under. */
 export interface OpenIncident extends IncidentCard {
@@ -91,7 +116,7 @@ function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-function isSessionSummary(value: unknown): value is SessionSummary {
+function isSessionRecord(value: unknown): value is SessionRecord {
   return (
     isRecord(value) &&
     typeof value.id === 'string' &&
@@ -115,7 +140,7 @@ function isOpenIncident(value: unknown): value is OpenIncident {
     isFiniteNumber(value.failures) &&
     isFiniteNumber(value.warnings) &&
     isFiniteNumber(value.lastProblemEndMs) &&
-    isSessionSummary(value.latest) &&
+    isSessionRecord(value.latest) &&
     (value.threadTs === undefined || typeof value.threadTs === 'string')
   );
 }

@@ -13,6 +13,8 @@ import { createMemoryLogger } from '../../src/log/logger.js';
 import { IncidentMonitor } from '../../src/notify/incident-monitor.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
+import { createChannelPoster } from '../../src/slack/channel-poster.js';
+import { createSlackIncidentPublisher } from '../../src/slack/slack-incident-publisher.js';
 import { FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
 import { StateStore } from '../../src/state/state-store.js';
 
@@ -67,7 +69,7 @@ export class NotifyKit {
     store.load();
     const monitor = new IncidentMonitor({
       em: this.em,
-      slack: this.web,
+      publisher: createSlackIncidentPublisher(createChannelPoster(this.web)),
       store,
       logger: this.logger,
       clock: systemClock,

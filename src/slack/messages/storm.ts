@@ -1,11 +1,12 @@
 // The top message of a failure storm: many jobs failing at once get one summary post listing them (pure, no I/O);
-// each job's usual incident card (incident-messages.ts) is a reply in its thread.
+// each job's usual incident card (messages/incident.ts) is a reply in its thread.
 
 import type { types } from '@slack/bolt';
-import { context, SECTION_TEXT_LIMIT, type SlackMessage, section, truncate } from '../slack/block-kit.js';
-import { formatUtc } from '../slack/format-utc.js';
-import { escapeMrkdwn, mentionFor } from '../slack/mrkdwn.js';
-import type { Storm, StormJob } from './monitor-state.js';
+import { MAX_STORM_REASON_CHARS } from '../../notify/failure-storm.js';
+import type { Storm, StormJob } from '../../notify/monitor-state.js';
+import { context, SECTION_TEXT_LIMIT, type SlackMessage, section, truncate } from '../block-kit.js';
+import { formatUtc } from '../format-utc.js';
+import { escapeMrkdwn, mentionFor } from '../mrkdwn.js';
 
 /**
  * Jobs listed by name in the summary; the rest are counted ("…and N more"). With the per-line caps below this
@@ -13,19 +14,8 @@ import type { Storm, StormJob } from './monitor-state.js';
  */
 const MAX_LISTED_JOBS = 30;
 const MAX_NAME_CHARS = 80;
-/** What the summary keeps of EM's reason: its first line, cut here (the card in the thread has it all). */
-export const MAX_STORM_REASON_CHARS = 120;
 /** Room left in a section after the list lines (escaping may lengthen them; each section is checked). */
 const SECTION_BUDGET = SECTION_TEXT_LIMIT - 100;
-
-/** The first non-empty line of EM's failure message, cut short for a one-line listing. */
-export function reasonFirstLine(failureMessage: string | undefined): string {
-  const line = (failureMessage ?? '')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .find((l) => l !== '');
-  return truncate(line ?? 'EM gave no failure message.', MAX_STORM_REASON_CHARS);
-}
 
 function counts(storm: Storm): { total: number; failed: number; warned: number; resolved: number } {
   const jobs = Object.values(storm.jobs);

@@ -1,4 +1,4 @@
-// Slack messages of the incident monitor: pure functions of session summaries and incident counts, no I/O.
+// Slack messages of the incident monitor: pure functions of session records and incident counts, no I/O.
 //
 // VM jobs (JobType Backup) get the same incident facts but NO buttons: every job button of this bot (Retry,
 // Job details, Disable schedule) acts on /agents/jobs/{id} (em/api.ts), which does not know VM jobs; a context line
@@ -6,7 +6,9 @@
 // which EM offers for VM and agent sessions alike.
 
 import type { types } from '@slack/bolt';
-import { ACTION_IDS } from '../slack/action-ids.js';
+import type { IncidentCard, SessionRecord } from '../../notify/monitor-state.js';
+import { formatDurationFixed } from '../../watch/format-duration.js';
+import { ACTION_IDS } from '../action-ids.js';
 import {
   actionsBlock,
   button,
@@ -16,37 +18,9 @@ import {
   type SlackMessage,
   section,
   truncate,
-} from '../slack/block-kit.js';
-import { formatUtc } from '../slack/format-utc.js';
-import { escapeMrkdwn, mentionFor } from '../slack/mrkdwn.js';
-import { formatDurationFixed } from '../watch/format-duration.js';
-
-/** What the monitor keeps of one backup session (a structural subset of em/types BackupSession). */
-export interface SessionSummary {
-  id: string;
-  jobId: string;
-  jobName: string;
-  /** AgentBackup (agent parent session) or Backup (VM job). */
-  jobType: string;
-  result: string;
-  failureMessage?: string;
-  /** ISO-8601 UTC */
-  creationTime: string;
-  endTime?: string;
-  progress?: number;
-}
-
-/** An incident's counts and the newest problem session: what the top message shows. */
-export interface IncidentCard {
-  jobName: string;
-  jobId: string;
-  jobType: string;
-  failures: number;
-  warnings: number;
-  /** ISO time the first problem session ended. */
-  openedAt: string;
-  latest: SessionSummary;
-}
+} from '../block-kit.js';
+import { formatUtc } from '../format-utc.js';
+import { escapeMrkdwn, mentionFor } from '../mrkdwn.js';
 
 /** Slack caps a section's text at 3,000 characters; EM failure messages can carry whole stack traces. */
 const MAX_REASON_CHARS = 1_500;
@@ -55,14 +29,14 @@ export function isVmJob(jobType: string): boolean {
   return jobType === 'Backup';
 }
 
-export function sessionDuration(session: SessionSummary, nowMs?: number): string {
+export function sessionDuration(session: SessionRecord, nowMs?: number): string {
   const start = Date.parse(session.creationTime);
   const end = session.endTime !== undefined ? Date.parse(session.endTime) : nowMs;
   if (Number.isNaN(start) || end === undefined || Number.isNaN(end)) return 'unknown';
   return formatDurationFixed(end - start);
 }
 
-export function failureReason(session: SessionSummary): string {
+export function failureReason(session: SessionRecord): string {
   const reason = session.failureMessage?.trim();
   if (!reason) return 'EM gave no failure message.';
   return truncate(reason, MAX_REASON_CHARS);
@@ -72,7 +46,7 @@ function jobKind(jobType: string): string {
   return isVmJob(jobType) ? 'VM backup job' : 'Agent backup job';
 }
 
-function sessionFields(session: SessionSummary): types.KnownBlock {
+function sessionFields(session: SessionRecord): types.KnownBlock {
   return fieldsSection([
     `*Job*\n${escapeMrkdwn(session.jobName)}`,
     `*Result*\n${escapeMrkdwn(session.result)}`,
@@ -83,7 +57,7 @@ function sessionFields(session: SessionSummary): types.KnownBlock {
   ]);
 }
 
-function reasonBlock(session: SessionSummary): types.KnownBlock {
+function reasonBlock(session: SessionRecord): types.KnownBlock {
   return section(`*Reason (from EM)*\n${escapeMrkdwn(failureReason(session))}`);
 }
 
@@ -156,11 +130,7 @@ export function incidentMessage(card: IncidentCard, mention?: string): SlackMess
 }
 
 /** A further problem run of a job whose incident is open: a reply in the incident's thread. */
-export function incidentFollowUp(
-  card: IncidentCard,
-  session: SessionSummary,
-  mention?: string,
-): SlackMessage {
+export function incidentFollowUp(card: IncidentCard, session: SessionRecord, mention?: string): SlackMessage {
   const failed = session.result === 'Failed';
   // Mention only when a warnings-only incident turns into a failure: the top post did not page anyone then.
   const ping = mention !== undefined && failed && card.failures === 1 ? ` ${mentionFor(mention)}` : '';
@@ -174,13 +144,13 @@ export function incidentFollowUp(
 }
 
 /** The thread reply when the first successful run after an incident arrives. */
-export function resolvedReply(card: IncidentCard, success: SessionSummary): SlackMessage {
+export function resolvedReply(card: IncidentCard, success: SessionRecord): SlackMessage {
   const line = `:white_check_mark: *${escapeMrkdwn(card.jobName)}* succeeded (ended ${success.endTime ? formatUtc(success.endTime) : 'now'}, took ${sessionDuration(success)}). Incident resolved; it had ${incidentTally(card)}.`;
   return { text: line, blocks: [section(line)] };
 }
 
 /** The top message once resolved: the last problem's facts stay for the record, the buttons go. */
-export function resolvedMessage(card: IncidentCard, success: SessionSummary): SlackMessage {
+export function resolvedMessage(card: IncidentCard, success: SessionRecord): SlackMessage {
   const line = `:white_check_mark: Resolved: *${escapeMrkdwn(card.jobName)}* succeeded at ${success.endTime ? formatUtc(success.endTime) : 'now'} (${incidentTally(card)}).`;
   return {
     text: `Resolved: ${escapeMrkdwn(card.jobName)} succeeded again (${incidentTally(card)}).`,
@@ -194,7 +164,7 @@ export function resolvedMessage(card: IncidentCard, success: SessionSummary): Sl
 }
 
 /** Stop button of a long-running session: VM sessions stop by session GUID, agent jobs by job GUID. */
-function stopButton(session: SessionSummary): types.KnownBlock {
+function stopButton(session: SessionRecord): types.KnownBlock {
   const vm = isVmJob(session.jobType);
   const name = escapeMrkdwn(session.jobName);
   return actionsBlock(`long-running:${session.id}`, [
@@ -216,7 +186,7 @@ function stopButton(session: SessionSummary): types.KnownBlock {
 }
 
 /** One post per session that runs longer than VEEAM_LONG_RUNNING_MINUTES. */
-export function longRunningMessage(session: SessionSummary, nowMs: number): SlackMessage {
+export function longRunningMessage(session: SessionRecord, nowMs: number): SlackMessage {
   const progress = session.progress !== undefined ? `, ${session.progress}% done` : '';
   const line = `:hourglass_flowing_sand: *${escapeMrkdwn(session.jobName)}* is still running after ${sessionDuration(session, nowMs)} (started ${formatUtc(session.creationTime)}${progress}).`;
   return {
@@ -226,7 +196,7 @@ export function longRunningMessage(session: SessionSummary, nowMs: number): Slac
 }
 
 /** chat.update of a long-running post once the session ended: the Stop button would only fail now. */
-export function longRunningEndedMessage(session: SessionSummary): SlackMessage {
+export function longRunningEndedMessage(session: SessionRecord): SlackMessage {
   const line = `:stopwatch: *${escapeMrkdwn(session.jobName)}* ran long and has ended: ${escapeMrkdwn(session.result)} after ${sessionDuration(session)} (started ${formatUtc(session.creationTime)}).`;
   return {
     text: `${escapeMrkdwn(session.jobName)} ran long and ended: ${escapeMrkdwn(session.result)}.`,

@@ -1,23 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import type { IncidentCard, SessionRecord } from '../../../src/notify/monitor-state.js';
+import { ACTION_IDS } from '../../../src/slack/action-ids.js';
 import {
   emBackMessage,
   emDownMessage,
-  type IncidentCard,
   incidentFollowUp,
   incidentMessage,
   longRunningEndedMessage,
   longRunningMessage,
   resolvedMessage,
   resolvedReply,
-  type SessionSummary,
-} from '../../src/notify/incident-messages.js';
-import { ACTION_IDS } from '../../src/slack/action-ids.js';
-import { findButton, messageText } from '../../src/slack-standin/slack-user.js';
+} from '../../../src/slack/messages/incident.js';
+import { findButton, messageText } from '../../../src/slack-standin/slack-user.js';
 
 const JOB_ID = '7b9e4d21-5c3a-4f8e-9d10-2a6b8c4e1f37';
 const SESSION_ID = '11111111-2222-4333-8444-555555555555';
 
-function failedSession(overrides: Partial<SessionSummary> = {}): SessionSummary {
+function failedSession(overrides: Partial<SessionRecord> = {}): SessionRecord {
   return {
     id: SESSION_ID,
     jobId: JOB_ID,

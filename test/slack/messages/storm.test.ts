@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Storm, StormJob } from '../../src/notify/monitor-state.js';
-import {
-  MAX_STORM_REASON_CHARS,
-  reasonFirstLine,
-  stormSummaryMessage,
-} from '../../src/notify/storm-messages.js';
-import { messageText } from '../../src/slack-standin/slack-user.js';
+import { MAX_STORM_REASON_CHARS } from '../../../src/notify/failure-storm.js';
+import type { Storm, StormJob } from '../../../src/notify/monitor-state.js';
+import { stormSummaryMessage } from '../../../src/slack/messages/storm.js';
+import { messageText } from '../../../src/slack-standin/slack-user.js';
 
 function storm(jobs: StormJob[]): Storm {
   return {
@@ -31,16 +28,6 @@ function job(i: number, overrides: Partial<StormJob> = {}): StormJob {
 function sectionTexts(message: ReturnType<typeof stormSummaryMessage>): string[] {
   return message.blocks.map((b) => (b.type === 'section' ? (b.text?.text ?? '') : ''));
 }
-
-describe('reasonFirstLine', () => {
-  it('keeps the first non-empty line of EM’s message, cut short', () => {
-    expect(reasonFirstLine('\n  Repository offline  \nat Veeam.Stack')).toBe('Repository offline');
-    expect(reasonFirstLine(undefined)).toBe('EM gave no failure message.');
-    const long = reasonFirstLine('x'.repeat(500));
-    expect(long).toHaveLength(MAX_STORM_REASON_CHARS);
-    expect(long.endsWith('…')).toBe(true);
-  });
-});
 
 describe('stormSummaryMessage', () => {
   it('says how many jobs failed since when, lists them, and pages the mention once', () => {

@@ -1,0 +1,54 @@
+// What the incident monitor hands to whoever shows incidents (the bot passes a Slack publisher in): neutral events
+// saying what happened, never how it looks. Posts and updates of one channel's messages, addressed by their ts.
+
+import type { Logger } from '../log/logger.js';
+import type { IncidentCard, SessionRecord, Storm } from './monitor-state.js';
+
+/** Something new to post (top-level, or a reply when a thread ts is given). */
+export type IncidentPost =
+  /** A job's first problem run: its incident card. `mention` is who to page (only a failure pages). */
+  | { kind: 'incident-opened'; card: IncidentCard; mention?: string }
+  /** A further problem run of a job with an open incident; `card` already counts it. */
+  | { kind: 'incident-repeated'; card: IncidentCard; session: SessionRecord; mention?: string }
+  /** The first success after an incident. */
+  | { kind: 'incident-resolved'; card: IncidentCard; success: SessionRecord }
+  /** Many jobs failed at once: the summary whose thread takes their cards. */
+  | { kind: 'storm-opened'; storm: Storm; mention?: string }
+  /** A session running longer than the configured limit. */
+  | { kind: 'long-running'; session: SessionRecord; nowMs: number }
+  /** EM failed several polls in a row; `description` is describeEmError's text. */
+  | { kind: 'em-down'; description: string; sinceMs: number; failedPolls: number }
+  /** EM answers again after an em-down post. */
+  | { kind: 'em-back'; sinceMs: number; nowMs: number };
+
+/** A change to a message posted before. */
+export type IncidentUpdate =
+  /** The incident's tally or newest run changed. */
+  | { kind: 'incident-changed'; card: IncidentCard; mention?: string }
+  /** The incident resolved: its card keeps the facts and loses the buttons. */
+  | { kind: 'incident-resolved'; card: IncidentCard; success: SessionRecord }
+  /** Jobs joined, changed or resolved in the storm. */
+  | { kind: 'storm-changed'; storm: Storm; mention?: string }
+  /** The long-running session ended. */
+  | { kind: 'long-running-ended'; session: SessionRecord };
+
+export interface IncidentPublisher {
+  /** Resolves with the new message's ts; rejects when it could not be posted (the monitor tries again later). */
+  post(channel: string, event: IncidentPost, threadTs?: string): Promise<string>;
+  update(channel: string, ts: string, event: IncidentUpdate): Promise<void>;
+}
+
+/** An update that fails leaves a stale message, which is logged but not retried. */
+export async function updateBestEffort(
+  publisher: IncidentPublisher,
+  logger: Logger,
+  target: { channel: string; ts: string },
+  event: IncidentUpdate,
+  context: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await publisher.update(target.channel, target.ts, event);
+  } catch (error) {
+    logger.warn('could not update an incident message', { ...context, error });
+  }
+}

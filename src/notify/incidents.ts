@@ -1,0 +1,166 @@
+// One incident per job while it keeps failing: the first problem run opens it, later ones are threaded under it with
+// a growing tally, and the first success resolves it. Each ended session is handled once (state `seen`).
+
+import type { BackupSession } from '../em/types.js';
+import { isProblem, joinStorm, reasonFirstLine, stormListing } from './failure-storm.js';
+import { updateBestEffort } from './incident-publisher.js';
+import { endLongRunning } from './long-running.js';
+import type { MonitorParts, PollContext } from './monitor-parts.js';
+import type { IncidentCard, MonitorState, OpenIncident } from './monitor-state.js';
+import { endMs, toSessionRecord } from './session-record.js';
+
+/** Where an incident's replies go: its own card, or the storm summary the card is a reply to. */
+function threadOf(incident: OpenIncident): string {
+  return incident.threadTs ?? incident.ts;
+}
+
+/** Returns false when the post failed; the session stays unseen and is tried again on the next poll. */
+export async function handleEnded(
+  parts: MonitorParts,
+  state: MonitorState,
+  ctx: PollContext,
+  session: BackupSession,
+  now: number,
+): Promise<boolean> {
+  // An earlier run of this job is waiting for Slack: this one must not be handled before it (a success would
+  // resolve nothing and the failure would then open an incident that never resolves).
+  if (ctx.deferredJobs.has(session.jobId)) return false;
+  const ended = endMs(session, now);
+  await endLongRunning(parts, state, session);
+  if (ended >= state.announceAfterMs) {
+    try {
+      if (isProblem(parts, session)) {
+        await reportProblem(parts, state, ctx, session, ended);
+      } else if (session.result === 'Success') {
+        await resolveIncident(parts, state, ctx, session, ended);
+      }
+    } catch (error) {
+      parts.logger.warn('could not post a backup session to Slack; it is tried again on the next poll', {
+        sessionId: session.id,
+        jobId: session.jobId,
+        error,
+      });
+      return false;
+    }
+  }
+  state.seen[session.id] = ended;
+  return true;
+}
+
+async function reportProblem(
+  parts: MonitorParts,
+  state: MonitorState,
+  ctx: PollContext,
+  session: BackupSession,
+  ended: number,
+): Promise<void> {
+  const open = state.incidents[session.jobId];
+  if (open !== undefined) {
+    await repeatIncident(parts, state, ctx, open, session, ended);
+    return;
+  }
+  const failed = session.result === 'Failed';
+  const card: IncidentCard = {
+    jobId: session.jobId,
+    jobName: session.jobName,
+    jobType: session.jobType,
+    failures: failed ? 1 : 0,
+    warnings: failed ? 0 : 1,
+    openedAt: session.endTime ?? new Date(ended).toISOString(),
+    latest: toSessionRecord(session),
+  };
+  if (ctx.storm !== undefined) {
+    await joinStorm(parts, state, ctx, ctx.storm, card, session, ended);
+    return;
+  }
+  const event = { kind: 'incident-opened', card, mention: parts.config.incidentMention } as const;
+  const ts = await parts.publisher.post(parts.channel, event);
+  state.incidents[session.jobId] = { ...card, channel: parts.channel, ts, lastProblemEndMs: ended };
+  parts.logger.info('incident opened', {
+    jobId: session.jobId,
+    sessionId: session.id,
+    result: session.result,
+  });
+}
+
+/** A further problem run: a reply in the incident's thread, then the card's tally (and its storm's listing). */
+async function repeatIncident(
+  parts: MonitorParts,
+  state: MonitorState,
+  ctx: PollContext,
+  open: OpenIncident,
+  session: BackupSession,
+  ended: number,
+): Promise<void> {
+  const failed = session.result === 'Failed';
+  const mention = parts.config.incidentMention;
+  // A late-arriving older run adds to the tally but does not replace the newest run on the card.
+  const newest = ended >= open.lastProblemEndMs;
+  const next: OpenIncident = {
+    ...open,
+    jobName: newest ? session.jobName : open.jobName,
+    failures: open.failures + (failed ? 1 : 0),
+    warnings: open.warnings + (failed ? 0 : 1),
+    latest: newest ? toSessionRecord(session) : open.latest,
+    lastProblemEndMs: Math.max(open.lastProblemEndMs, ended),
+  };
+  const event = {
+    kind: 'incident-repeated',
+    card: next,
+    session: toSessionRecord(session),
+    mention,
+  } as const;
+  await parts.publisher.post(open.channel, event, threadOf(open));
+  state.incidents[session.jobId] = next;
+  const inStorm = stormListing(state, open.threadTs, session.jobId);
+  if (inStorm !== undefined && newest && inStorm.listed.result !== session.result) {
+    inStorm.listed.result = session.result;
+    inStorm.listed.reason = reasonFirstLine(session.failureMessage);
+    ctx.changedStorms.add(inStorm.storm);
+  }
+  // A card in a storm thread never carries the mention: the summary paged for it.
+  const cardMention = open.threadTs === undefined ? mention : undefined;
+  await updateBestEffort(
+    parts.publisher,
+    parts.logger,
+    open,
+    { kind: 'incident-changed', card: next, mention: cardMention },
+    { what: 'incident count', jobId: session.jobId },
+  );
+}
+
+async function resolveIncident(
+  parts: MonitorParts,
+  state: MonitorState,
+  ctx: PollContext,
+  session: BackupSession,
+  ended: number,
+): Promise<void> {
+  const open = state.incidents[session.jobId];
+  // A success that ended before the newest problem (EM reported it late) says nothing about the problem.
+  if (open === undefined || ended <= open.lastProblemEndMs) return;
+  const success = toSessionRecord(session);
+  await parts.publisher.post(
+    open.channel,
+    { kind: 'incident-resolved', card: open, success },
+    threadOf(open),
+  );
+  delete state.incidents[session.jobId];
+  const inStorm = stormListing(state, open.threadTs, session.jobId);
+  if (inStorm !== undefined && !inStorm.listed.resolved) {
+    inStorm.listed.resolved = true;
+    ctx.changedStorms.add(inStorm.storm);
+  }
+  parts.logger.info('incident resolved', {
+    jobId: session.jobId,
+    sessionId: session.id,
+    failures: open.failures,
+  });
+  await updateBestEffort(
+    parts.publisher,
+    parts.logger,
+    open,
+    { kind: 'incident-resolved', card: open, success },
+    { what: 'resolved incident', jobId: session.jobId },
+  );
+}
