@@ -22,8 +22,6 @@ import {
 } from './query-monitored-sessions.js';
 import { endMs } from './session-record.js';
 
-export { STORM_JOIN_WINDOW_MS, STORM_THRESHOLD } from './failure-storm.js';
-
 export interface IncidentMonitorDeps {
   em: EmApi;
   /** Shows what happened (the bot passes a Slack publisher); a rejected post is tried again on the next poll. */

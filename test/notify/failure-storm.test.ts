@@ -3,7 +3,7 @@
 // with pollOnce().
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { STORM_THRESHOLD } from '../../src/notify/incident-monitor.js';
+import { STORM_THRESHOLD } from '../../src/notify/failure-storm.js';
 import { readMonitorState } from '../../src/notify/monitor-state.js';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { ACTION_IDS } from '../../src/slack/action-ids.js';

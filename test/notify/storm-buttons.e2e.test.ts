@@ -2,7 +2,7 @@
 // job's resolution all land in the storm summary's thread, never as new top-level posts.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORM_THRESHOLD } from '../../src/notify/incident-monitor.js';
+import { STORM_THRESHOLD } from '../../src/notify/failure-storm.js';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { ACTION_IDS } from '../../src/slack/action-ids.js';
 import type { FakeMessage } from '../../src/slack-standin/fake-slack-api.js';
