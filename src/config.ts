@@ -1,21 +1,12 @@
 // Environment → one typed, frozen Config. Every bad variable is named in a single error, before anything connects.
 
 import { readFileSync } from 'node:fs';
+import { ACTION_NAMES, type ActionName } from './ops/action-name.js';
+
+// Temporary: src/watch still imports the action names from here; the lead drops this re-export at merge.
+export { ACTION_NAMES, type ActionName } from './ops/action-name.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-/** Actions a Slack user can ask for; the names are the ones VEEAM_APPROVAL_ACTIONS takes. */
-export const ACTION_NAMES = [
-  'start',
-  'stop',
-  'retry',
-  'enable',
-  'disable',
-  'toggle',
-  'session-stop',
-  'task-cancel',
-] as const;
-export type ActionName = (typeof ACTION_NAMES)[number];
 
 export interface SlackConfig {
   botToken: string;

@@ -1,9 +1,9 @@
 // The path of every write: permission → approval request or direct run → EM 202 → running parent → watcher.
 
 import type { webApi } from '@slack/bolt';
-import type { ActionName } from '../config.js';
 import { describeEmError, isEmError } from '../em/errors.js';
 import type { AgentBackupJob } from '../em/types.js';
+import type { ActionName } from '../ops/action-name.js';
 import type { Approval } from '../ops/approvals.js';
 import { audit } from '../ops/audit.js';
 import { type ActionTarget, targetId } from '../ops/intent.js';
