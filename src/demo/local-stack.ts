@@ -7,15 +7,17 @@ import { join } from 'node:path';
 import type { RetryOptions } from '@slack/web-api';
 import { Agent } from 'undici';
 import { type Bot, createBot } from '../bot.js';
-import type { Clock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import { type Config, loadConfig } from '../config.js';
 import { EmClient } from '../em/client.js';
 import type { Logger } from '../log/logger.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../sim/simulator.js';
 import type { SimOptions } from '../sim/types.js';
+import { createSlackWebClient } from '../slack/web-client.js';
 import { FakeSlackApi } from '../slack-standin/fake-slack-api.js';
 import { SlackUserAgent } from '../slack-standin/slack-user.js';
+import { StateStore } from '../state/state-store.js';
 
 export interface LocalStackOptions {
   logger: Logger;
@@ -73,13 +75,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
 
   const build = async () => {
-    const bot = createBot({
-      config,
+    const bot = createBot(config, {
       em,
+      store: new StateStore(config.watch.stateFile, options.logger.child({ component: 'state' })),
+      clock: options.clock ?? systemClock,
+      slack: createSlackWebClient(config.slack, options.logger, { retryConfig: options.slackRetryConfig }),
       logger: options.logger,
-      clock: options.clock,
       host: '127.0.0.1',
-      slackRetryConfig: options.slackRetryConfig,
     });
     const { port } = await bot.start();
     const user = new SlackUserAgent(

@@ -1,6 +1,5 @@
 // The path of every write: permission → approval request or direct run → EM 202 → running parent → watcher.
 
-import type { webApi } from '@slack/bolt';
 import { describeEmError, isEmError } from '../em/errors.js';
 import type { AgentBackupJob } from '../em/types.js';
 import type { ActionName } from '../ops/action-name.js';
@@ -20,12 +19,10 @@ import {
   approvalRequestMessage,
   withContext,
 } from './blocks.js';
+import type { SlackDeps } from './deps.js';
 import { describeSlackError } from './describe-slack-error.js';
 import { escapeMrkdwn, userMention } from './mrkdwn.js';
 import type { Origin } from './origin.js';
-import type { SlackSurface } from './surface.js';
-
-type WebClient = webApi.WebClient;
 
 export interface ActionRequest {
   action: ActionName;
@@ -34,14 +31,14 @@ export interface ActionRequest {
 
 /** Writes need an operator; says why not to the user and audits the refusal (`what`: action and target as asked). */
 export async function authorizeWrite(
-  surface: SlackSurface,
+  deps: SlackDeps,
   origin: Origin,
   what: { action: string; target: string },
 ): Promise<boolean> {
-  const decision = await surface.policy.mayOperate(origin.user);
+  const decision = await deps.policy.mayOperate(origin.user);
   if (decision.ok) return true;
   await origin.tellUser(`:no_entry: ${decision.reason}`);
-  audit(surface.logger, {
+  audit(deps.logger, {
     user: origin.user,
     channel: origin.channel,
     ...what,
@@ -67,21 +64,16 @@ export async function alreadyInState(
 }
 
 /** An authorised write: ask for approval when policy says so, otherwise run it now. */
-export async function requestAction(
-  surface: SlackSurface,
-  client: WebClient,
-  origin: Origin,
-  request: ActionRequest,
-): Promise<void> {
+export async function requestAction(deps: SlackDeps, origin: Origin, request: ActionRequest): Promise<void> {
   // A double click or a repeated command within seconds is a repeat, not a second order.
   const key = `${request.action}:${targetId(request.target)}`;
-  const earlier = surface.recentActions.claim(key, origin.user, surface.clock.now());
+  const earlier = deps.recentActions.claim(key, origin.user);
   if (earlier !== undefined) {
-    const ago = Math.max(0, Math.round((surface.clock.now() - earlier.at) / 1000));
+    const ago = Math.max(0, Math.round((deps.clock.now() - earlier.at) / 1000));
     await origin.tellUser(
       `:repeat: ${describeAction(request.action, request.target)} was just asked for by ${userMention(earlier.user)} (${ago} s ago); I did not send it again. Its result will appear in its thread.`,
     );
-    audit(surface.logger, {
+    audit(deps.logger, {
       user: origin.user,
       channel: origin.channel,
       action: request.action,
@@ -94,9 +86,9 @@ export async function requestAction(
   // failure (invite the bot, EM unreachable, …) must not be taken for a repeat.
   let placed = false;
   try {
-    placed = surface.policy.needsApproval(request.action)
-      ? await requestApproval(surface, client, origin, request)
-      : (await executeAction(surface, client, {
+    placed = deps.policy.needsApproval(request.action)
+      ? await requestApproval(deps, origin, request)
+      : (await executeAction(deps, {
           ...request,
           requestedBy: origin.user,
           channel: origin.channel,
@@ -104,18 +96,13 @@ export async function requestAction(
           tellUser: origin.tellUser,
         })) === 'sent';
   } finally {
-    if (!placed) surface.recentActions.release(key);
+    if (!placed) deps.recentActions.release(key);
   }
 }
 
 /** True when the request was posted for approvers to decide. */
-async function requestApproval(
-  surface: SlackSurface,
-  client: WebClient,
-  origin: Origin,
-  request: ActionRequest,
-): Promise<boolean> {
-  const approval = surface.approvals.create({
+async function requestApproval(deps: SlackDeps, origin: Origin, request: ActionRequest): Promise<boolean> {
+  const approval = deps.approvals.create({
     action: request.action,
     target: request.target,
     requestedBy: origin.user,
@@ -124,15 +111,15 @@ async function requestApproval(
   });
   const message = approvalRequestMessage(approval);
   try {
-    const posted = await client.chat.postMessage({
+    const posted = await deps.slack.chat.postMessage({
       channel: origin.channel,
       ...(origin.threadTs ? { thread_ts: origin.threadTs } : {}),
       text: message.text,
       blocks: message.blocks,
     });
-    if (posted.ts) surface.approvals.attachMessage(approval.id, posted.ts);
+    if (posted.ts) deps.approvals.attachMessage(approval.id, posted.ts);
   } catch (err) {
-    surface.logger.error('could not post an approval request', {
+    deps.logger.error('could not post an approval request', {
       approvalId: approval.id,
       channel: origin.channel,
       err: String(err),
@@ -142,7 +129,7 @@ async function requestApproval(
     );
     return false;
   }
-  audit(surface.logger, {
+  audit(deps.logger, {
     user: origin.user,
     channel: origin.channel,
     action: request.action,
@@ -150,7 +137,7 @@ async function requestApproval(
     outcome: 'approval-requested',
   });
   await origin.tellUser(
-    `${describeAction(request.action, request.target)} needs an approval; I asked in the channel. It expires in ${surface.config.policy.approvalTtlMinutes} minutes.`,
+    `${describeAction(request.action, request.target)} needs an approval; I asked in the channel. It expires in ${deps.config.policy.approvalTtlMinutes} minutes.`,
   );
   return true;
 }
@@ -175,11 +162,7 @@ export interface Execution extends ActionRequest {
 export type ExecutionResult = 'sent' | 'not-sent';
 
 /** Runs an action now. Every failure ends up in the parent message or, failing that, with the user. */
-export async function executeAction(
-  surface: SlackSurface,
-  client: WebClient,
-  execution: Execution,
-): Promise<ExecutionResult> {
+export async function executeAction(deps: SlackDeps, execution: Execution): Promise<ExecutionResult> {
   const { action, target } = execution;
   const auditBase = {
     user: execution.requestedBy,
@@ -189,21 +172,21 @@ export async function executeAction(
     approver: execution.approvedBy,
   };
   if (action === 'task-cancel' || target.kind === 'task') {
-    return cancelTask(surface, client, execution, auditBase);
+    return cancelTask(deps, execution, auditBase);
   }
-  const parent = execution.parent ?? (await postParent(surface, client, execution));
+  const parent = execution.parent ?? (await postParent(deps, execution));
   if (parent === undefined) return 'not-sent';
   const show = async (message: SlackMessage) => {
     const full = execution.note ? withContext(message, execution.note) : message;
     try {
-      await client.chat.update({
+      await deps.slack.chat.update({
         channel: execution.channel,
         ts: parent.ts,
         text: full.text,
         blocks: full.blocks,
       });
     } catch (err) {
-      surface.logger.warn('could not update the action message', {
+      deps.logger.warn('could not update the action message', {
         channel: execution.channel,
         ts: parent.ts,
         err: String(err),
@@ -212,35 +195,29 @@ export async function executeAction(
     }
   };
 
-  const requestedAt = surface.clock.now();
+  const requestedAt = deps.clock.now();
   try {
-    const outcome = await performAction(
-      surface.em,
-      surface.schedule,
-      action,
-      target,
-      async (task, jobBefore) => {
-        const spec: WatchSpec = {
-          taskId: task.id,
-          action,
-          target: watchTarget(target),
-          channel: execution.channel,
-          threadTs: parent.threadTs,
-          parentTs: parent.ts,
-          requestedBy: execution.requestedBy,
-          ...(execution.approvedBy ? { approvedBy: execution.approvedBy } : {}),
-          requestedAt,
-          ...wantedState(action, jobBefore),
-        };
-        // Registered (and so saved) before any Slack call: the watcher posts the running message itself, as the
-        // first parent update of its ordered outbox, so a Slack outage delays nothing and it never hides a result.
-        const running = taskRunningMessage(spec);
-        surface.watcher.watch(spec, {
-          runningParent: execution.note ? withContext(running, execution.note) : running,
-        });
-        audit(surface.logger, { ...auditBase, taskId: task.id, outcome: 'accepted' });
-      },
-    );
+    const outcome = await performAction(deps.em, deps.schedule, action, target, async (task, jobBefore) => {
+      const spec: WatchSpec = {
+        taskId: task.id,
+        action,
+        target: watchTarget(target),
+        channel: execution.channel,
+        threadTs: parent.threadTs,
+        parentTs: parent.ts,
+        requestedBy: execution.requestedBy,
+        ...(execution.approvedBy ? { approvedBy: execution.approvedBy } : {}),
+        requestedAt,
+        ...wantedState(action, jobBefore),
+      };
+      // Registered (and so saved) before any Slack call: the watcher posts the running message itself, as the
+      // first parent update of its ordered outbox, so a Slack outage delays nothing and it never hides a result.
+      const running = taskRunningMessage(spec);
+      deps.watcher.watch(spec, {
+        runningParent: execution.note ? withContext(running, execution.note) : running,
+      });
+      audit(deps.logger, { ...auditBase, taskId: task.id, outcome: 'accepted' });
+    });
     if (outcome.kind === 'already') {
       const state = outcome.job.scheduleEnabled ? 'enabled' : 'disabled';
       await show(
@@ -248,7 +225,7 @@ export async function executeAction(
           `The schedule of *${escapeMrkdwn(outcome.job.name)}* is already ${state}; nothing was changed.`,
         ),
       );
-      audit(surface.logger, { ...auditBase, outcome: 'already-in-state' });
+      audit(deps.logger, { ...auditBase, outcome: 'already-in-state' });
     } else if (outcome.kind === 'busy') {
       await show(
         actionFailedMessage(
@@ -259,13 +236,13 @@ export async function executeAction(
             : `an earlier schedule change (EM task ${outcome.taskId}) has not finished yet; try again when it has.`,
         ),
       );
-      audit(surface.logger, { ...auditBase, taskId: outcome.taskId, outcome: 'busy' });
+      audit(deps.logger, { ...auditBase, taskId: outcome.taskId, outcome: 'busy' });
     }
     return outcome.kind === 'accepted' ? 'sent' : 'not-sent';
   } catch (err) {
-    surface.logger.error('EM action failed', { action, target: targetId(target), err: String(err) });
+    deps.logger.error('EM action failed', { action, target: targetId(target), err: String(err) });
     await show(actionFailedMessage(action, target, describeEmError(err)));
-    audit(surface.logger, { ...auditBase, outcome: 'failed', detail: describeEmError(err) });
+    audit(deps.logger, { ...auditBase, outcome: 'failed', detail: describeEmError(err) });
     // An EmError comes from the EM call itself (no 202); anything else may have come after EM accepted.
     return isEmError(err) ? 'not-sent' : 'sent';
   }
@@ -273,13 +250,12 @@ export async function executeAction(
 
 /** Slash commands cannot be typed in threads: the bot posts its own parent and threads the result under it. */
 async function postParent(
-  surface: SlackSurface,
-  client: WebClient,
+  deps: SlackDeps,
   execution: Execution,
 ): Promise<{ ts: string; threadTs: string } | undefined> {
   const message = actionSendingMessage(execution.action, execution.target, execution.requestedBy);
   try {
-    const posted = await client.chat.postMessage({
+    const posted = await deps.slack.chat.postMessage({
       channel: execution.channel,
       ...(execution.threadTs ? { thread_ts: execution.threadTs } : {}),
       text: message.text,
@@ -288,7 +264,7 @@ async function postParent(
     if (!posted.ts) throw new Error('chat.postMessage returned no ts');
     return { ts: posted.ts, threadTs: execution.threadTs ?? posted.ts };
   } catch (err) {
-    surface.logger.error('could not post the action message', {
+    deps.logger.error('could not post the action message', {
       channel: execution.channel,
       err: String(err),
     });
@@ -300,44 +276,38 @@ async function postParent(
 }
 
 async function cancelTask(
-  surface: SlackSurface,
-  client: WebClient,
+  deps: SlackDeps,
   execution: Execution,
   auditBase: { user: string; channel: string; action: string; target: string; approver?: string },
 ): Promise<ExecutionResult> {
   const taskId = execution.target.kind === 'task' ? execution.target.taskId : '';
   try {
-    await surface.watcher.cancel(taskId, execution.approvedBy ?? execution.requestedBy);
-    audit(surface.logger, { ...auditBase, taskId, outcome: 'accepted' });
+    await deps.watcher.cancel(taskId, execution.approvedBy ?? execution.requestedBy);
+    audit(deps.logger, { ...auditBase, taskId, outcome: 'accepted' });
     if (execution.parent) {
       const sent = actionNotNeededMessage(`Cancel of EM task ${taskId} was sent to Enterprise Manager.`);
       const done = execution.note ? withContext(sent, execution.note) : sent;
-      await client.chat
+      await deps.slack.chat
         .update({ channel: execution.channel, ts: execution.parent.ts, text: done.text, blocks: done.blocks })
         .catch((err: unknown) =>
-          surface.logger.warn('could not update the cancel message', { err: String(err) }),
+          deps.logger.warn('could not update the cancel message', { err: String(err) }),
         );
     }
     return 'sent';
   } catch (err) {
-    surface.logger.error('task cancel failed', { taskId, err: String(err) });
+    deps.logger.error('task cancel failed', { taskId, err: String(err) });
     // A refusal (finished, not watched, reused ID) says why in its own words; anything else is EM's.
     const reason = isTaskCancelRefused(err) ? err.message : describeEmError(err);
-    audit(surface.logger, { ...auditBase, taskId, outcome: 'failed', detail: reason });
+    audit(deps.logger, { ...auditBase, taskId, outcome: 'failed', detail: reason });
     await execution.tellUser(`:x: Could not cancel EM task ${taskId}: ${reason}`);
     return 'not-sent';
   }
 }
 
 /** Runs an approved request with the request message as the parent. */
-export function executeApproved(
-  surface: SlackSurface,
-  client: WebClient,
-  approval: Approval,
-  tellUser: Execution['tellUser'],
-) {
+export function executeApproved(deps: SlackDeps, approval: Approval, tellUser: Execution['tellUser']) {
   const ts = approval.messageTs ?? '';
-  return executeAction(surface, client, {
+  return executeAction(deps, {
     action: approval.action,
     target: approval.target,
     requestedBy: approval.requestedBy,

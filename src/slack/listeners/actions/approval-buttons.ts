@@ -6,17 +6,17 @@ import { targetId } from '../../../ops/intent.js';
 import { executeApproved } from '../../action-flow.js';
 import type { SlackMessage } from '../../block-kit.js';
 import { approvalClosedMessage, approvalOutcome, plainMessage } from '../../blocks.js';
-import type { SlackSurface } from '../../surface.js';
+import type { SlackDeps } from '../../deps.js';
 import { type Click, clickHandler } from './click-handler.js';
 
-export function approvalButton(surface: SlackSurface, verdict: Verdict) {
-  return clickHandler(surface, verdict, async ({ value, origin, body, client }: Click) => {
-    const allowed = await surface.policy.mayApprove(origin.user);
+export function approvalButton(deps: SlackDeps, verdict: Verdict) {
+  return clickHandler(deps, verdict, async ({ value, origin, body }: Click) => {
+    const allowed = await deps.policy.mayApprove(origin.user);
     if (!allowed.ok) {
       await origin.tellUser(`:no_entry: ${allowed.reason}`);
       // The request may be unknown by now; the click is audited either way, against what it names.
-      const approval = surface.approvals.get(value);
-      audit(surface.logger, {
+      const approval = deps.approvals.get(value);
+      audit(deps.logger, {
         user: approval?.requestedBy ?? origin.user,
         channel: approval?.channel ?? origin.channel,
         action: approval?.action ?? verdict,
@@ -28,18 +28,18 @@ export function approvalButton(surface: SlackSurface, verdict: Verdict) {
       return;
     }
     // decide() is synchronous: nothing awaits between reading "pending" and writing the decision.
-    const result = surface.approvals.decide(value, origin.user, verdict);
+    const result = deps.approvals.decide(value, origin.user, verdict);
     const closeMessage = async (channel: string, ts: string | undefined, message: SlackMessage) => {
       if (!ts) return;
-      await client.chat
+      await deps.slack.chat
         .update({ channel, ts, text: message.text, blocks: message.blocks })
         .catch((err: unknown) =>
-          surface.logger.warn('could not update the approval message', { ts, err: String(err) }),
+          deps.logger.warn('could not update the approval message', { ts, err: String(err) }),
         );
     };
     /** The audit line of a click on a request: it closed it (expired, approved, denied) or was refused (self). */
     const auditClosed = (approval: Approval, outcome: AuditEntry['outcome']) =>
-      audit(surface.logger, {
+      audit(deps.logger, {
         user: approval.requestedBy,
         channel: approval.channel,
         action: approval.action,
@@ -80,7 +80,7 @@ export function approvalButton(surface: SlackSurface, verdict: Verdict) {
         const { approval } = result;
         await closeMessage(approval.channel, approval.messageTs, approvalClosedMessage(approval));
         auditClosed(approval, approval.status);
-        if (approval.status === 'approved') await executeApproved(surface, client, approval, origin.tellUser);
+        if (approval.status === 'approved') await executeApproved(deps, approval, origin.tellUser);
         return;
       }
     }

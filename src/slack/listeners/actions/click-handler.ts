@@ -2,9 +2,9 @@
 
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { describeEmError } from '../../../em/errors.js';
+import type { SlackDeps } from '../../deps.js';
 import { describeSlackError, isSlackApiError } from '../../describe-slack-error.js';
 import { type ClickBody, clickOrigin, type Origin } from '../../origin.js';
-import type { SlackSurface } from '../../surface.js';
 import { afterAck } from '../after-ack.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -14,23 +14,22 @@ export interface Click {
   value: string;
   origin: Origin;
   body: BlockAction<ButtonAction>;
-  client: ButtonArgs['client'];
 }
 
-export function clickHandler(surface: SlackSurface, name: string, work: (click: Click) => Promise<void>) {
-  return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
+export function clickHandler(deps: SlackDeps, name: string, work: (click: Click) => Promise<void>) {
+  return async ({ ack, body, action }: ButtonArgs): Promise<void> => {
     await ack();
     await afterAck();
-    const origin = clickOrigin(body as unknown as ClickBody, client, surface.logger);
+    const origin = clickOrigin(body as unknown as ClickBody, deps.slack, deps.logger);
     try {
-      const channel = surface.policy.channelAllowed(origin.channel || undefined);
+      const channel = deps.policy.channelAllowed(origin.channel || undefined);
       if (!channel.ok) {
         await origin.tellUser(channel.reason);
         return;
       }
-      await work({ value: String(action.value ?? ''), origin, body, client });
+      await work({ value: String(action.value ?? ''), origin, body });
     } catch (err) {
-      surface.logger.error(`button ${name} failed`, {
+      deps.logger.error(`button ${name} failed`, {
         user: origin.user,
         channel: origin.channel,
         err: String(err),
