@@ -118,14 +118,14 @@ async function requestApproval(deps: SlackDeps, origin: Origin, request: ActionR
       blocks: message.blocks,
     });
     if (posted.ts) deps.approvals.attachMessage(approval.id, posted.ts);
-  } catch (err) {
+  } catch (error) {
     deps.logger.error('could not post an approval request', {
       approvalId: approval.id,
       channel: origin.channel,
-      err: String(err),
+      error,
     });
     await origin.tellUser(
-      `:x: I could not post the approval request in this channel, so nothing was done: ${describeSlackError(err)}`,
+      `:x: I could not post the approval request in this channel, so nothing was done: ${describeSlackError(error)}`,
     );
     return false;
   }
@@ -185,11 +185,11 @@ export async function executeAction(deps: SlackDeps, execution: Execution): Prom
         text: full.text,
         blocks: full.blocks,
       });
-    } catch (err) {
+    } catch (error) {
       deps.logger.warn('could not update the action message', {
         channel: execution.channel,
         ts: parent.ts,
-        err: String(err),
+        error,
       });
       await execution.tellUser(full);
     }
@@ -239,12 +239,12 @@ export async function executeAction(deps: SlackDeps, execution: Execution): Prom
       audit(deps.logger, { ...auditBase, taskId: outcome.taskId, outcome: 'busy' });
     }
     return outcome.kind === 'accepted' ? 'sent' : 'not-sent';
-  } catch (err) {
-    deps.logger.error('EM action failed', { action, target: targetId(target), err: String(err) });
-    await show(actionFailedMessage(action, target, describeEmError(err)));
-    audit(deps.logger, { ...auditBase, outcome: 'failed', detail: describeEmError(err) });
+  } catch (error) {
+    deps.logger.error('EM action failed', { action, target: targetId(target), error });
+    await show(actionFailedMessage(action, target, describeEmError(error)));
+    audit(deps.logger, { ...auditBase, outcome: 'failed', detail: describeEmError(error) });
     // An EmError comes from the EM call itself (no 202); anything else may have come after EM accepted.
-    return isEmError(err) ? 'not-sent' : 'sent';
+    return isEmError(error) ? 'not-sent' : 'sent';
   }
 }
 
@@ -263,13 +263,13 @@ async function postParent(
     });
     if (!posted.ts) throw new Error('chat.postMessage returned no ts');
     return { ts: posted.ts, threadTs: execution.threadTs ?? posted.ts };
-  } catch (err) {
+  } catch (error) {
     deps.logger.error('could not post the action message', {
       channel: execution.channel,
-      err: String(err),
+      error,
     });
     await execution.tellUser(
-      `:x: I could not post in this channel, so I did not send ${ACTION_VERBS[execution.action]} to EM: ${describeSlackError(err)}`,
+      `:x: I could not post in this channel, so I did not send ${ACTION_VERBS[execution.action]} to EM: ${describeSlackError(error)}`,
     );
     return undefined;
   }
@@ -289,15 +289,13 @@ async function cancelTask(
       const done = execution.note ? withContext(sent, execution.note) : sent;
       await deps.slack.chat
         .update({ channel: execution.channel, ts: execution.parent.ts, text: done.text, blocks: done.blocks })
-        .catch((err: unknown) =>
-          deps.logger.warn('could not update the cancel message', { err: String(err) }),
-        );
+        .catch((error: unknown) => deps.logger.warn('could not update the cancel message', { error }));
     }
     return 'sent';
-  } catch (err) {
-    deps.logger.error('task cancel failed', { taskId, err: String(err) });
+  } catch (error) {
+    deps.logger.error('task cancel failed', { taskId, error });
     // A refusal (finished, not watched, reused ID) says why in its own words; anything else is EM's.
-    const reason = isTaskCancelRefused(err) ? err.message : describeEmError(err);
+    const reason = isTaskCancelRefused(error) ? error.message : describeEmError(error);
     audit(deps.logger, { ...auditBase, taskId, outcome: 'failed', detail: reason });
     await execution.tellUser(`:x: Could not cancel EM task ${taskId}: ${reason}`);
     return 'not-sent';

@@ -33,9 +33,7 @@ export function approvalButton(deps: SlackDeps, verdict: Verdict) {
       if (!ts) return;
       await deps.slack.chat
         .update({ channel, ts, text: message.text, blocks: message.blocks })
-        .catch((err: unknown) =>
-          deps.logger.warn('could not update the approval message', { ts, err: String(err) }),
-        );
+        .catch((error: unknown) => deps.logger.warn('could not update the approval message', { ts, error }));
     };
     /** The audit line of a click on a request: it closed it (expired, approved, denied) or was refused (self). */
     const auditClosed = (approval: Approval, outcome: AuditEntry['outcome']) =>

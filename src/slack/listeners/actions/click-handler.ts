@@ -1,11 +1,10 @@
 // What every button listener does around its own work: ack at once, check the channel, answer failures privately.
 
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { describeEmError } from '../../../em/errors.js';
 import type { SlackDeps } from '../../deps.js';
-import { describeSlackError, isSlackApiError } from '../../describe-slack-error.js';
 import { type ClickBody, clickOrigin, type Origin } from '../../origin.js';
 import { afterAck } from '../after-ack.js';
+import { answerFailure } from '../answer-failure.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -28,14 +27,13 @@ export function clickHandler(deps: SlackDeps, name: string, work: (click: Click)
         return;
       }
       await work({ value: String(action.value ?? ''), origin, body });
-    } catch (err) {
-      deps.logger.error(`button ${name} failed`, {
-        user: origin.user,
-        channel: origin.channel,
-        err: String(err),
-      });
-      await origin.tellUser(
-        `:x: That did not work: ${isSlackApiError(err) ? describeSlackError(err) : describeEmError(err)}\nTry again, or use \`/veeam job <name>\` for a fresh card.`,
+    } catch (error) {
+      await answerFailure(
+        deps,
+        origin,
+        `button ${name}`,
+        error,
+        'Try again, or use `/veeam job <name>` for a fresh card.',
       );
     }
   };

@@ -1,17 +1,16 @@
 // `/veeam …`: ack at once, then check the channel, parse, authorise and answer; EM is only called after the ack.
 
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { describeEmError } from '../../../em/errors.js';
 import type { Intent } from '../../../ops/intent.js';
 import { alreadyInState, authorizeWrite, requestAction } from '../../action-flow.js';
 import { jobCardMessage, jobListMessage, taskMessage } from '../../blocks.js';
 import { HELP_TEXT } from '../../command-help.js';
 import type { SlackDeps } from '../../deps.js';
-import { describeSlackError, isSlackApiError } from '../../describe-slack-error.js';
 import { jobFromRef, jobTarget, sessionTarget } from '../../job-target.js';
 import { commandOrigin, type Origin } from '../../origin.js';
 import { parseCommand } from '../../parse-command.js';
 import { afterAck } from '../after-ack.js';
+import { answerFailure } from '../answer-failure.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -33,15 +32,8 @@ export function veeamCommand(deps: SlackDeps) {
         return;
       }
       await runIntent(deps, origin, parsed.intent);
-    } catch (err) {
-      deps.logger.error('/veeam failed', {
-        user: command.user_id,
-        channel: command.channel_id,
-        err: String(err),
-      });
-      await origin.tellUser(
-        `:x: That did not work: ${isSlackApiError(err) ? describeSlackError(err) : describeEmError(err)}\nTry again, or see \`/veeam help\`.`,
-      );
+    } catch (error) {
+      await answerFailure(deps, origin, '/veeam', error, 'Try again, or see `/veeam help`.');
     }
   };
 }
