@@ -129,7 +129,8 @@ function readSlack(read: EnvReader, problems: string[]): SlackConfig {
 }
 
 function readEm(read: EnvReader, problems: string[], readFile: (path: string) => string): EmConfig {
-  const url = read.url('VEEAM_EM_URL', true);
+  // Undefined only when the URL was bad, which is then among the problems and stops loadConfig.
+  const url = read.url('VEEAM_EM_URL', true) ?? '';
   const username = read.required('VEEAM_EM_USERNAME', 'the EM account name, e.g. CORP\\svc-chatops');
   const password = read.required('VEEAM_EM_PASSWORD', "the EM account's password");
   const caFile = read.optional('VEEAM_EM_CA_FILE');
@@ -246,8 +247,6 @@ class EnvReader {
     return fallback;
   }
 
-  url(name: string, required: true): string;
-  url(name: string, required?: false): string | undefined;
   url(name: string, required = false): string | undefined {
     const raw = required
       ? this.required(name, 'a URL such as https://em.example.local:9398/api')
