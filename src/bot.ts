@@ -56,7 +56,6 @@ export interface Bot {
 export function createBot(config: Config, deps: BotDeps): Bot {
   const { em, store, clock, slack, logger, host } = deps;
   store.load();
-  const app = createSlackApp({ config: config.slack, logger });
   const watcher = new TaskWatcher({
     em,
     slack,
@@ -77,11 +76,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
           config: config.notify,
         });
   const slackDeps = buildSlackDeps(config, deps, watcher);
-  registerListeners(app, slackDeps);
-  app.error(async (error) => {
-    // The last net: listeners answer users themselves; this only keeps a trace of what escaped them.
-    logger.error('unhandled error in a Slack listener', { error });
-  });
+  const app = buildSlackApp(config, slackDeps, logger);
   const sweep = approvalSweep(slackDeps);
 
   let started = false;
@@ -91,13 +86,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     monitor,
     store,
     async start() {
-      let port: number | undefined;
-      if (config.slack.appToken !== undefined) {
-        await app.start();
-      } else {
-        const server = await app.start({ port: config.slack.port, host });
-        port = (server.address() as AddressInfo).port;
-      }
+      const port = await startReceiver(app, config, host);
       started = true;
       watcher.start();
       monitor?.start();
@@ -122,6 +111,31 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       store.flush();
     },
   };
+}
+
+/** The Bolt App with every listener registered on the shared deps. */
+function buildSlackApp(config: Config, slackDeps: SlackDeps, logger: Logger): App {
+  const app = createSlackApp({ config: config.slack, logger });
+  registerListeners(app, slackDeps);
+  app.error(async (error) => {
+    // The last net: listeners answer users themselves; this only keeps a trace of what escaped them.
+    logger.error('unhandled error in a Slack listener', { error });
+  });
+  return app;
+}
+
+/** Socket Mode connects out; HTTP mode listens and resolves with its port (0 in config: any free one). */
+async function startReceiver(
+  app: App,
+  config: Config,
+  host: string | undefined,
+): Promise<number | undefined> {
+  if (config.slack.appToken !== undefined) {
+    await app.start();
+    return undefined;
+  }
+  const server = await app.start({ port: config.slack.port, host });
+  return (server.address() as AddressInfo).port;
 }
 
 /** Policy, approvals, the schedule switch and the repeat guard: the parts every Slack listener shares. */

@@ -1,12 +1,12 @@
 // The path of every write: permission → approval request or direct run → EM 202 → running parent → watcher.
 
 import { describeEmError, isEmError } from '../em/errors.js';
-import type { AgentBackupJob } from '../em/types.js';
+import type { AgentBackupJob, Task } from '../em/types.js';
 import type { ActionName } from '../ops/action-name.js';
 import type { Approval } from '../ops/approvals.js';
 import { audit } from '../ops/audit.js';
 import { type ActionTarget, targetId } from '../ops/intent.js';
-import { performAction } from '../ops/perform-action.js';
+import { type ActionOutcome, performAction } from '../ops/perform-action.js';
 import { isTaskCancelRefused } from '../watch/task-cancel-refused.js';
 import type { WatchSpec, WatchTarget } from '../watch/types.js';
 import { ACTION_VERBS, describeAction, taskRunningMessage } from '../watch/watch-messages.js';
@@ -161,10 +161,14 @@ export interface Execution extends ActionRequest {
  */
 export type ExecutionResult = 'sent' | 'not-sent';
 
+type AuditBase = { user: string; channel: string; action: string; target: string; approver?: string };
+type Parent = { ts: string; threadTs: string };
+type ShowOnParent = (message: SlackMessage) => Promise<void>;
+
 /** Runs an action now. Every failure ends up in the parent message or, failing that, with the user. */
 export async function executeAction(deps: SlackDeps, execution: Execution): Promise<ExecutionResult> {
   const { action, target } = execution;
-  const auditBase = {
+  const auditBase: AuditBase = {
     user: execution.requestedBy,
     channel: execution.channel,
     action,
@@ -176,7 +180,24 @@ export async function executeAction(deps: SlackDeps, execution: Execution): Prom
   }
   const parent = execution.parent ?? (await postParent(deps, execution));
   if (parent === undefined) return 'not-sent';
-  const show = async (message: SlackMessage) => {
+  const show = showOnParent(deps, execution, parent);
+  const onAccepted = watchAccepted(deps, execution, parent, auditBase);
+  try {
+    const outcome = await performAction(deps.em, deps.schedule, action, target, onAccepted);
+    if (outcome.kind !== 'accepted') await showNothingSent(deps, execution, show, outcome, auditBase);
+    return outcome.kind === 'accepted' ? 'sent' : 'not-sent';
+  } catch (error) {
+    deps.logger.error('EM action failed', { action, target: targetId(target), error });
+    await show(actionFailedMessage(action, target, describeEmError(error)));
+    audit(deps.logger, { ...auditBase, outcome: 'failed', detail: describeEmError(error) });
+    // An EmError comes from the EM call itself (no 202); anything else may have come after EM accepted.
+    return isEmError(error) ? 'not-sent' : 'sent';
+  }
+}
+
+/** Shows a state on the parent (with the execution's note); when Slack refuses the update, tells the user instead. */
+function showOnParent(deps: SlackDeps, execution: Execution, parent: Parent): ShowOnParent {
+  return async (message) => {
     const full = execution.note ? withContext(message, execution.note) : message;
     try {
       await deps.slack.chat.update({
@@ -194,58 +215,59 @@ export async function executeAction(deps: SlackDeps, execution: Execution): Prom
       await execution.tellUser(full);
     }
   };
+}
 
+/** What happens on EM's 202: the watcher takes the Task over, and the order is audited as accepted. */
+function watchAccepted(deps: SlackDeps, execution: Execution, parent: Parent, auditBase: AuditBase) {
+  const { action, target } = execution;
   const requestedAt = deps.clock.now();
-  try {
-    const outcome = await performAction(deps.em, deps.schedule, action, target, async (task, jobBefore) => {
-      const spec: WatchSpec = {
-        taskId: task.id,
-        action,
-        target: watchTarget(target),
-        channel: execution.channel,
-        threadTs: parent.threadTs,
-        parentTs: parent.ts,
-        requestedBy: execution.requestedBy,
-        ...(execution.approvedBy ? { approvedBy: execution.approvedBy } : {}),
-        requestedAt,
-        ...wantedState(action, jobBefore),
-      };
-      // Registered (and so saved) before any Slack call: the watcher posts the running message itself, as the
-      // first parent update of its ordered outbox, so a Slack outage delays nothing and it never hides a result.
-      const running = taskRunningMessage(spec);
-      deps.watcher.watch(spec, {
-        runningParent: execution.note ? withContext(running, execution.note) : running,
-      });
-      audit(deps.logger, { ...auditBase, taskId: task.id, outcome: 'accepted' });
+  return async (task: Task, jobBefore?: AgentBackupJob): Promise<void> => {
+    const spec: WatchSpec = {
+      taskId: task.id,
+      action,
+      target: watchTarget(target),
+      channel: execution.channel,
+      threadTs: parent.threadTs,
+      parentTs: parent.ts,
+      requestedBy: execution.requestedBy,
+      ...(execution.approvedBy ? { approvedBy: execution.approvedBy } : {}),
+      requestedAt,
+      ...wantedState(action, jobBefore),
+    };
+    // Registered (and so saved) before any Slack call: the watcher posts the running message itself, as the
+    // first parent update of its ordered outbox, so a Slack outage delays nothing and it never hides a result.
+    const running = taskRunningMessage(spec);
+    deps.watcher.watch(spec, {
+      runningParent: execution.note ? withContext(running, execution.note) : running,
     });
-    if (outcome.kind === 'already') {
-      const state = outcome.job.scheduleEnabled ? 'enabled' : 'disabled';
-      await show(
-        actionNotNeededMessage(
-          `The schedule of *${escapeMrkdwn(outcome.job.name)}* is already ${state}; nothing was changed.`,
-        ),
-      );
-      audit(deps.logger, { ...auditBase, outcome: 'already-in-state' });
-    } else if (outcome.kind === 'busy') {
-      await show(
-        actionFailedMessage(
-          action,
-          target,
-          outcome.taskId === undefined
-            ? 'an earlier schedule change of this job got no answer from EM and may still be applied; try again in a minute.'
-            : `an earlier schedule change (EM task ${outcome.taskId}) has not finished yet; try again when it has.`,
-        ),
-      );
-      audit(deps.logger, { ...auditBase, taskId: outcome.taskId, outcome: 'busy' });
-    }
-    return outcome.kind === 'accepted' ? 'sent' : 'not-sent';
-  } catch (error) {
-    deps.logger.error('EM action failed', { action, target: targetId(target), error });
-    await show(actionFailedMessage(action, target, describeEmError(error)));
-    audit(deps.logger, { ...auditBase, outcome: 'failed', detail: describeEmError(error) });
-    // An EmError comes from the EM call itself (no 202); anything else may have come after EM accepted.
-    return isEmError(error) ? 'not-sent' : 'sent';
+    audit(deps.logger, { ...auditBase, taskId: task.id, outcome: 'accepted' });
+  };
+}
+
+/** A schedule change that needed no order (already as wished) or could not be sent yet (an earlier one settling). */
+async function showNothingSent(
+  deps: SlackDeps,
+  execution: Execution,
+  show: ShowOnParent,
+  outcome: Exclude<ActionOutcome, { kind: 'accepted' }>,
+  auditBase: AuditBase,
+): Promise<void> {
+  if (outcome.kind === 'already') {
+    const state = outcome.job.scheduleEnabled ? 'enabled' : 'disabled';
+    await show(
+      actionNotNeededMessage(
+        `The schedule of *${escapeMrkdwn(outcome.job.name)}* is already ${state}; nothing was changed.`,
+      ),
+    );
+    audit(deps.logger, { ...auditBase, outcome: 'already-in-state' });
+    return;
   }
+  const reason =
+    outcome.taskId === undefined
+      ? 'an earlier schedule change of this job got no answer from EM and may still be applied; try again in a minute.'
+      : `an earlier schedule change (EM task ${outcome.taskId}) has not finished yet; try again when it has.`;
+  await show(actionFailedMessage(execution.action, execution.target, reason));
+  audit(deps.logger, { ...auditBase, taskId: outcome.taskId, outcome: 'busy' });
 }
 
 /** Slash commands cannot be typed in threads: the bot posts its own parent and threads the result under it. */
@@ -278,7 +300,7 @@ async function postParent(
 async function cancelTask(
   deps: SlackDeps,
   execution: Execution,
-  auditBase: { user: string; channel: string; action: string; target: string; approver?: string },
+  auditBase: AuditBase,
 ): Promise<ExecutionResult> {
   const taskId = execution.target.kind === 'task' ? execution.target.taskId : '';
   try {
