@@ -122,13 +122,13 @@ describe('approvals', () => {
     );
     expect(findButton(current(request), ACTION_IDS.approve)).toBeDefined();
     expect(emWrites(h)).toBe(writes);
-    expect(auditLines(h)).toContainEqual(
-      expect.objectContaining({
-        outcome: 'self-approval-refused',
-        approver: USERS.operator2,
-        action: 'stop',
-      }),
+    // The audit line follows the answer to the user: wait for it rather than race it.
+    const refused = await h.waitFor(
+      () =>
+        auditLines(h).find((l) => l.outcome === 'self-approval-refused' && l.approver === USERS.operator2),
+      { what: 'the self-approval refusal in the audit log' },
     );
+    expect(refused).toMatchObject({ action: 'stop', user: USERS.operator2 });
   });
 
   it('refuses approvals from people who are not approvers, even operators', async () => {
