@@ -5,10 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bot, createBot } from '../src/bot.js';
+import { systemClock } from '../src/clock.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { EmClient } from '../src/em/client.js';
 import type { Logger } from '../src/log/logger.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../src/sim/seed-ids.js';
+import { createSlackWebClient } from '../src/slack/web-client.js';
+import { StateStore } from '../src/state/state-store.js';
 import type { PeerStarted } from './peer-messages.js';
 
 export const BENCH_SIGNING_SECRET = 'bench-signing-secret';
@@ -42,7 +45,14 @@ export async function startBenchBot(
     ...env,
   });
   const em = new EmClient({ config: config.em, logger });
-  const bot = createBot({ config, em, logger, host: '127.0.0.1' });
+  const bot = createBot(config, {
+    em,
+    store: new StateStore(config.watch.stateFile, logger.child({ component: 'state' })),
+    clock: systemClock,
+    slack: createSlackWebClient(config.slack, logger),
+    logger,
+    host: '127.0.0.1',
+  });
   const { port } = await bot.start();
   return {
     bot,

@@ -2,29 +2,44 @@
 
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
-import type { RetryOptions } from '@slack/web-api';
-import { type Clock, systemClock } from './clock.js';
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { EmApi } from './em/api.js';
 import type { Logger } from './log/logger.js';
 import { IncidentMonitor } from './notify/incident-monitor.js';
+import { ApprovalBook } from './ops/approvals.js';
+import { JobLocks } from './ops/job-locks.js';
+import { Policy } from './ops/policy.js';
+import { RecentActions } from './ops/recent-actions.js';
+import { ScheduleSwitch } from './ops/schedule-switch.js';
+import { announceExpiry } from './slack/announce-expiry.js';
 import { createSlackApp } from './slack/app.js';
 import { createChannelPoster } from './slack/channel-poster.js';
+import type { SlackDeps } from './slack/deps.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createSlackIncidentPublisher } from './slack/slack-incident-publisher.js';
-import { StateStore } from './state/state-store.js';
+import type { StateStore } from './state/state-store.js';
 import { TaskWatcher } from './watch/task-watcher.js';
+import type { TaskWatchSink } from './watch/types.js';
 
 /** How long each part may take to stop; main.ts gives the whole shutdown 10 s. */
 const STOP_LIMIT_MS = 6_000;
 
+/** How long a schedule toggle may hold its job's lock waiting for EM's Task to finish. */
+const SCHEDULE_SETTLE_MS = 30_000;
+
+/** How often pending approvals are checked for expiry. */
+const APPROVAL_SWEEP_MS = 1_000;
+
 export interface BotDeps {
-  config: Config;
   em: EmApi;
+  /** The durable state (watches, the monitor's memory): read when the bot is built, saved when it stops. */
+  store: StateStore;
+  clock: Clock;
+  /** The Web API client every Slack post, update and lookup goes through. */
+  slack: WebClient;
   logger: Logger;
-  clock?: Clock;
-  /** Overrides the WebClient's retry policy (tests want short waits). */
-  slackRetryConfig?: RetryOptions;
   /** HTTP mode: the interface to listen on (default all). */
   host?: string;
 }
@@ -34,19 +49,18 @@ export interface Bot {
   watcher: TaskWatcher;
   monitor?: IncidentMonitor;
   store: StateStore;
-  /** Starts the receiver, then the watcher and the monitor. In HTTP mode, resolves with the listening port. */
+  /** Starts the receiver, then the watcher, the monitor and the approval sweep. In HTTP mode, resolves with the port. */
   start(): Promise<{ port?: number }>;
   /** Stops taking requests, stops polling and saves state. Does not log out of EM: whoever built `em` does. */
   stop(): Promise<void>;
 }
 
-export function createBot({ config, em, logger, clock = systemClock, slackRetryConfig, host }: BotDeps): Bot {
-  const store = new StateStore(config.watch.stateFile, logger.child({ component: 'state' }));
+export function createBot(config: Config, deps: BotDeps): Bot {
+  const { em, store, clock, slack, logger, host } = deps;
   store.load();
-  const app = createSlackApp({ config: config.slack, logger, retryConfig: slackRetryConfig });
   const watcher = new TaskWatcher({
     em,
-    slack: app.client,
+    slack,
     store,
     logger: logger.child({ component: 'watcher' }),
     clock,
@@ -57,23 +71,15 @@ export function createBot({ config, em, logger, clock = systemClock, slackRetryC
       ? undefined
       : new IncidentMonitor({
           em,
-          publisher: createSlackIncidentPublisher(createChannelPoster(app.client)),
+          publisher: createSlackIncidentPublisher(createChannelPoster(slack)),
           store,
           logger: logger.child({ component: 'monitor' }),
           clock,
           config: config.notify,
         });
-  const listeners = registerListeners(app, {
-    config,
-    em,
-    logger: logger.child({ component: 'slack' }),
-    clock,
-    watcher,
-  });
-  app.error(async (error) => {
-    // The last net: listeners answer users themselves; this only keeps a trace of what escaped them.
-    logger.error('unhandled error in a Slack listener', { error });
-  });
+  const slackDeps = buildSlackDeps(config, deps, watcher);
+  const app = buildSlackApp(config, slackDeps, logger);
+  const sweep = approvalSweep(slackDeps);
 
   let started = false;
   return {
@@ -82,16 +88,11 @@ export function createBot({ config, em, logger, clock = systemClock, slackRetryC
     monitor,
     store,
     async start() {
-      let port: number | undefined;
-      if (config.slack.appToken !== undefined) {
-        await app.start();
-      } else {
-        const server = await app.start({ port: config.slack.port, host });
-        port = (server.address() as AddressInfo).port;
-      }
+      const port = await startReceiver(app, config, host);
       started = true;
       watcher.start();
       monitor?.start();
+      sweep.start();
       logger.info('bot started', { mode: config.slack.appToken ? 'socket' : 'http', port });
       return { port };
     },
@@ -102,13 +103,85 @@ export function createBot({ config, em, logger, clock = systemClock, slackRetryC
           .catch((error: unknown) => logger.warn('Slack receiver did not stop cleanly', { error }));
         started = false;
       }
-      listeners.stop();
+      sweep.stop();
+      slackDeps.approvals.close();
       // In parallel and bounded: a monitor stuck behind Slack retries must not cost the watcher its final save.
       await Promise.all([
         monitor ? within(STOP_LIMIT_MS, monitor.stop(), 'incident monitor', logger) : undefined,
         within(STOP_LIMIT_MS, watcher.stop(), 'task watcher', logger),
       ]);
       store.flush();
+    },
+  };
+}
+
+/** The Bolt App with every listener registered on the shared deps. */
+function buildSlackApp(config: Config, slackDeps: SlackDeps, logger: Logger): App {
+  const app = createSlackApp({ config: config.slack, logger });
+  registerListeners(app, slackDeps);
+  app.error(async (error) => {
+    // The last net: listeners answer users themselves; this only keeps a trace of what escaped them.
+    logger.error('unhandled error in a Slack listener', { error });
+  });
+  return app;
+}
+
+/** Socket Mode connects out; HTTP mode listens and resolves with its port (0 in config: any free one). */
+async function startReceiver(
+  app: App,
+  config: Config,
+  host: string | undefined,
+): Promise<number | undefined> {
+  if (config.slack.appToken !== undefined) {
+    await app.start();
+    return undefined;
+  }
+  const server = await app.start({ port: config.slack.port, host });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Policy, approvals, the schedule switch and the repeat guard: the parts every Slack listener shares. */
+function buildSlackDeps(config: Config, deps: BotDeps, watcher: TaskWatchSink): SlackDeps {
+  const { em, clock, slack } = deps;
+  const logger = deps.logger.child({ component: 'slack' });
+  const policy = new Policy(config.policy, async (usergroup) => {
+    const answer = await slack.usergroups.users.list({ usergroup });
+    return answer.users ?? [];
+  });
+  const schedule = new ScheduleSwitch({
+    em,
+    locks: new JobLocks(),
+    logger,
+    pollIntervalMs: Math.min(config.watch.pollIntervalMs, 1_000),
+    settleTimeoutMs: SCHEDULE_SETTLE_MS,
+    clock,
+  });
+  return {
+    config,
+    em,
+    logger,
+    clock,
+    slack,
+    watcher,
+    policy,
+    schedule,
+    approvals: new ApprovalBook(clock, config.policy.approvalTtlMinutes),
+    recentActions: new RecentActions(clock, config.policy.repeatWindowSeconds),
+  };
+}
+
+/** An expired request must say so on its own, not only when someone clicks it: a cheap in-memory scan. */
+function approvalSweep(deps: SlackDeps): { start(): void; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    start() {
+      timer = setInterval(() => {
+        for (const approval of deps.approvals.expireDue()) void announceExpiry(deps, approval);
+      }, APPROVAL_SWEEP_MS);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
     },
   };
 }

@@ -1,21 +1,12 @@
 // Environment → one typed, frozen Config. Every bad variable is named in a single error, before anything connects.
 
 import { readFileSync } from 'node:fs';
+import { ACTION_NAMES, type ActionName } from './ops/action-name.js';
+
+// Temporary: src/watch still imports the action names from here; the lead drops this re-export at merge.
+export { ACTION_NAMES, type ActionName } from './ops/action-name.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-/** Actions a Slack user can ask for; the names are the ones VEEAM_APPROVAL_ACTIONS takes. */
-export const ACTION_NAMES = [
-  'start',
-  'stop',
-  'retry',
-  'enable',
-  'disable',
-  'toggle',
-  'session-stop',
-  'task-cancel',
-] as const;
-export type ActionName = (typeof ACTION_NAMES)[number];
 
 export interface SlackConfig {
   botToken: string;
@@ -97,7 +88,28 @@ export function loadConfig(
 ): Config {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
+  const slack = readSlack(read, problems);
+  const em = readEm(read, problems, readFile);
+  const policy = readPolicy(read);
+  const notify = readNotify(read, problems);
+  const watch = readWatch(read);
+  const logLevel = readLogLevel(read, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
 
+  // The incident channel's buttons must work even when the list of allowed channels forgets it.
+  const { allowedChannels } = policy;
+  const { incidentChannel } = notify;
+  if (
+    allowedChannels.length > 0 &&
+    incidentChannel !== undefined &&
+    !allowedChannels.includes(incidentChannel)
+  ) {
+    policy.allowedChannels = [...allowedChannels, incidentChannel];
+  }
+  return deepFreeze({ slack, em, policy, watch, notify, logLevel });
+}
+
+function readSlack(read: EnvReader, problems: string[]): SlackConfig {
   const botToken = read.required('SLACK_BOT_TOKEN', 'a bot token (xoxb-…)');
   const appToken = read.optional('SLACK_APP_TOKEN');
   if (appToken !== undefined && !appToken.startsWith('xapp-')) {
@@ -113,42 +125,53 @@ export function loadConfig(
   }
   const port = read.integer('PORT', 3000, 0, 65535);
   const apiUrl = read.url('SLACK_API_URL');
+  return { botToken, appToken, signingSecret, port, apiUrl: apiUrl && withTrailingSlash(apiUrl) };
+}
 
-  const emUrl = read.url('VEEAM_EM_URL', true);
+function readEm(read: EnvReader, problems: string[], readFile: (path: string) => string): EmConfig {
+  // Undefined only when the URL was bad, which is then among the problems and stops loadConfig.
+  const url = read.url('VEEAM_EM_URL', true) ?? '';
   const username = read.required('VEEAM_EM_USERNAME', 'the EM account name, e.g. CORP\\svc-chatops');
   const password = read.required('VEEAM_EM_PASSWORD', "the EM account's password");
   const caFile = read.optional('VEEAM_EM_CA_FILE');
-  let ca: string | undefined;
-  if (caFile !== undefined) {
-    try {
-      ca = readFile(caFile);
-      if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
-        problems.push(`VEEAM_EM_CA_FILE: ${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
-      }
-    } catch (err) {
-      problems.push(
-        `VEEAM_EM_CA_FILE: cannot read ${caFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
-    }
-  }
+  const ca = caFile === undefined ? undefined : readCaFile(caFile, problems, readFile);
   const insecureTls = read.boolean('VEEAM_EM_INSECURE_TLS', false);
   const timeoutMs = read.integer('VEEAM_EM_TIMEOUT_MS', 30_000, 100, 600_000);
+  return { url: url.replace(/\/+$/, ''), username, password, ca, caFile, insecureTls, timeoutMs };
+}
 
-  const operators = read.idList(
-    'VEEAM_OPERATORS',
-    USER_OR_GROUP,
-    'Slack user IDs (U…) or user-group IDs (S…)',
-  );
-  const approvers = read.idList(
-    'VEEAM_APPROVERS',
-    USER_OR_GROUP,
-    'Slack user IDs (U…) or user-group IDs (S…)',
-  );
-  const allowedChannels = read.idList('VEEAM_ALLOWED_CHANNELS', CHANNEL, 'Slack channel IDs (C…/G…)');
-  const approvalActions = read.actionList('VEEAM_APPROVAL_ACTIONS', ['stop', 'disable', 'session-stop']);
-  const approvalTtlMinutes = read.integer('VEEAM_APPROVAL_TTL_MINUTES', 15, 1, 24 * 60);
-  const repeatWindowSeconds = read.integer('VEEAM_REPEAT_WINDOW_SECONDS', 10, 0, 3600);
+function readCaFile(
+  caFile: string,
+  problems: string[],
+  readFile: (path: string) => string,
+): string | undefined {
+  try {
+    const ca = readFile(caFile);
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+      problems.push(`VEEAM_EM_CA_FILE: ${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+    }
+    return ca;
+  } catch (err) {
+    problems.push(
+      `VEEAM_EM_CA_FILE: cannot read ${caFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+    return undefined;
+  }
+}
 
+function readPolicy(read: EnvReader): PolicyConfig {
+  const userOrGroup = 'Slack user IDs (U…) or user-group IDs (S…)';
+  return {
+    operators: read.idList('VEEAM_OPERATORS', USER_OR_GROUP, userOrGroup),
+    approvers: read.idList('VEEAM_APPROVERS', USER_OR_GROUP, userOrGroup),
+    allowedChannels: read.idList('VEEAM_ALLOWED_CHANNELS', CHANNEL, 'Slack channel IDs (C…/G…)'),
+    approvalActions: read.actionList('VEEAM_APPROVAL_ACTIONS', ['stop', 'disable', 'session-stop']),
+    approvalTtlMinutes: read.integer('VEEAM_APPROVAL_TTL_MINUTES', 15, 1, 24 * 60),
+    repeatWindowSeconds: read.integer('VEEAM_REPEAT_WINDOW_SECONDS', 10, 0, 3600),
+  };
+}
+
+function readNotify(read: EnvReader, problems: string[]): NotifyConfig {
   const incidentChannel = read.optional('VEEAM_INCIDENT_CHANNEL');
   if (incidentChannel !== undefined && !CHANNEL.test(incidentChannel)) {
     problems.push(`VEEAM_INCIDENT_CHANNEL: expected a channel ID like C0123ABCD, got "${incidentChannel}"`);
@@ -159,42 +182,28 @@ export function loadConfig(
       `VEEAM_INCIDENT_MENTION: expected a user ID (U…) or user-group ID (S…), got "${incidentMention}"`,
     );
   }
-  const monitorIntervalSeconds = read.integer('VEEAM_MONITOR_INTERVAL_SECONDS', 60, 1, 86_400);
-  const notifyWarnings = read.boolean('VEEAM_NOTIFY_WARNINGS', false);
-  const longRunningMinutes = read.optionalInteger('VEEAM_LONG_RUNNING_MINUTES', 1, 7 * 24 * 60);
+  return {
+    incidentChannel,
+    incidentMention,
+    monitorIntervalSeconds: read.integer('VEEAM_MONITOR_INTERVAL_SECONDS', 60, 1, 86_400),
+    notifyWarnings: read.boolean('VEEAM_NOTIFY_WARNINGS', false),
+    longRunningMinutes: read.optionalInteger('VEEAM_LONG_RUNNING_MINUTES', 1, 7 * 24 * 60),
+  };
+}
 
-  const stateFile = read.optional('VEEAM_STATE_FILE') ?? 'veeam-chatops.state.json';
-  const pollIntervalMs = read.integer('TASK_POLL_INTERVAL_MS', 1_500, 10, 600_000);
-  const timeoutMinutes = read.integer('TASK_TIMEOUT_MINUTES', 60, 1, 7 * 24 * 60);
+function readWatch(read: EnvReader): WatchConfig {
+  return {
+    stateFile: read.optional('VEEAM_STATE_FILE') ?? 'veeam-chatops.state.json',
+    pollIntervalMs: read.integer('TASK_POLL_INTERVAL_MS', 1_500, 10, 600_000),
+    timeoutMinutes: read.integer('TASK_TIMEOUT_MINUTES', 60, 1, 7 * 24 * 60),
+  };
+}
 
-  const logLevelRaw = (read.optional('LOG_LEVEL') ?? 'info').toLowerCase();
-  const logLevel = (['debug', 'info', 'warn', 'error'] as const).find((l) => l === logLevelRaw);
-  if (logLevel === undefined)
-    problems.push(`LOG_LEVEL: expected debug, info, warn or error, got "${logLevelRaw}"`);
-
-  if (problems.length > 0) throw new ConfigError(problems);
-
-  // The incident channel's buttons must work even when the list of allowed channels forgets it.
-  const channels =
-    allowedChannels.length > 0 && incidentChannel !== undefined && !allowedChannels.includes(incidentChannel)
-      ? [...allowedChannels, incidentChannel]
-      : allowedChannels;
-
-  return deepFreeze({
-    slack: { botToken, appToken, signingSecret, port, apiUrl: apiUrl && withTrailingSlash(apiUrl) },
-    em: { url: emUrl.replace(/\/+$/, ''), username, password, ca, caFile, insecureTls, timeoutMs },
-    policy: {
-      operators,
-      approvers,
-      allowedChannels: channels,
-      approvalActions,
-      approvalTtlMinutes,
-      repeatWindowSeconds,
-    },
-    watch: { pollIntervalMs, timeoutMinutes, stateFile },
-    notify: { incidentChannel, incidentMention, monitorIntervalSeconds, notifyWarnings, longRunningMinutes },
-    logLevel: logLevel ?? 'info',
-  });
+function readLogLevel(read: EnvReader, problems: string[]): LogLevel {
+  const raw = (read.optional('LOG_LEVEL') ?? 'info').toLowerCase();
+  const level = (['debug', 'info', 'warn', 'error'] as const).find((l) => l === raw);
+  if (level === undefined) problems.push(`LOG_LEVEL: expected debug, info, warn or error, got "${raw}"`);
+  return level ?? 'info';
 }
 
 class EnvReader {
@@ -238,8 +247,6 @@ class EnvReader {
     return fallback;
   }
 
-  url(name: string, required: true): string;
-  url(name: string, required?: false): string | undefined;
   url(name: string, required = false): string | undefined {
     const raw = required
       ? this.required(name, 'a URL such as https://em.example.local:9398/api')

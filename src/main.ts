@@ -1,23 +1,22 @@
 // The bot as a service: read config, build the parts, start, and stop cleanly on SIGTERM/SIGINT.
 
 import 'dotenv/config';
-import { createBot } from './bot.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Bot, createBot } from './bot.js';
+import { systemClock } from './clock.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { EmClient } from './em/client.js';
 import { isEmError } from './em/errors.js';
-import { createLogger } from './log/logger.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { createSlackWebClient } from './slack/web-client.js';
+import { StateStore } from './state/state-store.js';
+
+/** The whole shutdown; a hung EM or Slack must not keep the service manager waiting. */
+const SHUTDOWN_LIMIT_MS = 10_000;
+/** Logging out is a courtesy to EM (its sessions idle out anyway): it must not hold the exit. */
+const LOGOUT_LIMIT_MS = 3_000;
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nSee .env.example and the README's configuration table.\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = readConfigOrExit();
   const logger = createLogger({ level: config.logLevel });
   if (config.em.url.startsWith('http://')) {
     logger.warn(
@@ -25,45 +24,70 @@ async function main(): Promise<void> {
     );
   }
   const em = new EmClient({ config: config.em, logger: logger.child({ component: 'em' }) });
-  // A wrong password never fixes itself: stop at once with what to change. EM being down only warns,
-  // since the bot still answers in Slack and logs on by itself once EM is back.
+  await logOnOrExit(em, logger);
+  const bot = createBot(config, {
+    em,
+    store: new StateStore(config.watch.stateFile, logger.child({ component: 'state' })),
+    clock: systemClock,
+    slack: createSlackWebClient(config.slack, logger),
+    logger,
+  });
+  stopOnSignals(bot, em, logger);
+  await bot.start();
+}
+
+/** A bad variable stops the service before anything connects, with every problem named. */
+function readConfigOrExit(): Config {
   try {
-    await em.logon();
-  } catch (err) {
-    if (isEmError(err) && err.kind === 'auth') {
-      logger.error(err.message);
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee .env.example and the README's configuration table.\n`);
       process.exit(2);
     }
-    logger.warn('Enterprise Manager is not reachable yet; starting anyway', { error: err });
+    throw error;
   }
-  const bot = createBot({ config, em, logger });
+}
 
+/**
+ * A wrong password never fixes itself: stop at once with what to change. EM being down only warns,
+ * since the bot still answers in Slack and logs on by itself once EM is back.
+ */
+async function logOnOrExit(em: EmClient, logger: Logger): Promise<void> {
+  try {
+    await em.logon();
+  } catch (error) {
+    if (isEmError(error) && error.kind === 'auth') {
+      logger.error(error.message);
+      process.exit(2);
+    }
+    logger.warn('Enterprise Manager is not reachable yet; starting anyway', { error });
+  }
+}
+
+function stopOnSignals(bot: Bot, em: EmClient, logger: Logger): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
-    // A hung EM or Slack must not keep the service manager waiting.
     const deadline = setTimeout(() => {
       logger.error('shutdown took too long; exiting anyway');
       process.exit(1);
-    }, 10_000);
+    }, SHUTDOWN_LIMIT_MS);
     deadline.unref();
     await bot.stop();
-    // Logging out is a courtesy to EM (its sessions idle out anyway): it must not hold the exit.
-    await Promise.race([em.close(), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
+    await Promise.race([em.close(), new Promise((resolve) => setTimeout(resolve, LOGOUT_LIMIT_MS).unref())]);
     logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-
-  await bot.start();
 }
 
-main().catch((err: unknown) => {
+main().catch((error: unknown) => {
   process.stderr.write(
-    `veeam-chatops failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+    `veeam-chatops failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
   );
   process.exit(1);
 });

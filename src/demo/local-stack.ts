@@ -7,15 +7,17 @@ import { join } from 'node:path';
 import type { RetryOptions } from '@slack/web-api';
 import { Agent } from 'undici';
 import { type Bot, createBot } from '../bot.js';
-import type { Clock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import { type Config, loadConfig } from '../config.js';
 import { EmClient } from '../em/client.js';
 import type { Logger } from '../log/logger.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../sim/simulator.js';
 import type { SimOptions } from '../sim/types.js';
+import { createSlackWebClient } from '../slack/web-client.js';
 import { FakeSlackApi } from '../slack-standin/fake-slack-api.js';
 import { SlackUserAgent } from '../slack-standin/slack-user.js';
+import { StateStore } from '../state/state-store.js';
 
 export interface LocalStackOptions {
   logger: Logger;
@@ -49,21 +51,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await slack.listen();
   const stateDir = mkdtempSync(join(tmpdir(), 'veeam-chatops-'));
 
-  const env: Record<string, string | undefined> = {
-    SLACK_BOT_TOKEN: 'xoxb-local-stack',
-    SLACK_SIGNING_SECRET: signingSecret,
-    PORT: '0',
-    SLACK_API_URL: slack.url,
-    VEEAM_EM_URL: sim.url,
-    VEEAM_EM_USERNAME: SIM_DEFAULT_CREDENTIALS.username,
-    VEEAM_EM_PASSWORD: SIM_DEFAULT_CREDENTIALS.password,
-    VEEAM_STATE_FILE: join(stateDir, 'state.json'),
-  };
-  for (const [key, value] of Object.entries(options.env ?? {})) {
-    if (value === undefined) delete env[key];
-    else env[key] = value;
-  }
-  const config = loadConfig(env);
+  const config = stackConfig({ sim, slack, signingSecret, stateDir, overrides: options.env });
   // Short keep-alive so idle sockets never hold the process (or vitest) open after close().
   const dispatcher = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
   const em = new EmClient({
@@ -73,14 +61,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
 
   const build = async () => {
-    const bot = createBot({
-      config,
-      em,
-      logger: options.logger,
-      clock: options.clock,
-      host: '127.0.0.1',
-      slackRetryConfig: options.slackRetryConfig,
-    });
+    const bot = buildBot(config, em, options);
     const { port } = await bot.start();
     const user = new SlackUserAgent(
       `http://127.0.0.1:${port}/slack/events`,
@@ -116,4 +97,41 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The real bot, built as main.ts builds it, on loopback and with the stack's clock and Slack retry policy. */
+function buildBot(config: Config, em: EmClient, options: LocalStackOptions): Bot {
+  return createBot(config, {
+    em,
+    store: new StateStore(config.watch.stateFile, options.logger.child({ component: 'state' })),
+    clock: options.clock ?? systemClock,
+    slack: createSlackWebClient(config.slack, options.logger, { retryConfig: options.slackRetryConfig }),
+    logger: options.logger,
+    host: '127.0.0.1',
+  });
+}
+
+/** The stack's own variables (Slack and EM endpoints, credentials, state file) with the caller's on top. */
+function stackConfig(parts: {
+  sim: EmSimulator;
+  slack: FakeSlackApi;
+  signingSecret: string;
+  stateDir: string;
+  overrides?: Record<string, string | undefined>;
+}): Config {
+  const env: Record<string, string | undefined> = {
+    SLACK_BOT_TOKEN: 'xoxb-local-stack',
+    SLACK_SIGNING_SECRET: parts.signingSecret,
+    PORT: '0',
+    SLACK_API_URL: parts.slack.url,
+    VEEAM_EM_URL: parts.sim.url,
+    VEEAM_EM_USERNAME: SIM_DEFAULT_CREDENTIALS.username,
+    VEEAM_EM_PASSWORD: SIM_DEFAULT_CREDENTIALS.password,
+    VEEAM_STATE_FILE: join(parts.stateDir, 'state.json'),
+  };
+  for (const [key, value] of Object.entries(parts.overrides ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return loadConfig(env);
 }

@@ -50,9 +50,15 @@ export class DemoScenario {
   ) {}
 
   async run(): Promise<void> {
+    await this.browseJobs();
+    await this.approveAScheduleChange();
+    await this.answerAnIncident();
+  }
+
+  /** Read commands: nobody needs rights for them. */
+  private async browseJobs(): Promise<void> {
     const { stack } = this;
     const ops = CHANNELS.ops;
-
     await this.step('list jobs', async () => {
       await this.type(PEOPLE.alice, 'jobs', ops);
       await this.until(
@@ -69,7 +75,12 @@ export class DemoScenario {
         'the job card',
       );
     });
+  }
 
+  /** A write that needs an approval: the requester may not approve it, another approver does. */
+  private async approveAScheduleChange(): Promise<void> {
+    const { stack } = this;
+    const ops = CHANNELS.ops;
     let request: FakeMessage | undefined;
     await this.step('ask to disable the schedule (needs approval)', async () => {
       await this.type(PEOPLE.alice, 'disable "Server Backup"', ops);
@@ -101,7 +112,11 @@ export class DemoScenario {
         'EM to show the schedule disabled',
       );
     });
+  }
 
+  /** The incident monitor posts a failure, on-call retries from the post, the next poll resolves it. */
+  private async answerAnIncident(): Promise<void> {
+    const { stack } = this;
     let incident: FakeMessage | undefined;
     await this.step('a backup fails overnight; the incident channel hears of it', async () => {
       this.transcript.note('(simulator) "Linux Web Servers" fails: the network path was not found');

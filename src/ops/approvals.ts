@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import NodeCache from 'node-cache';
 import type { Clock } from '../clock.js';
-import type { ActionName } from '../config.js';
+import type { ActionName } from './action-name.js';
 import type { ActionTarget } from './intent.js';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';

@@ -1,8 +1,8 @@
 // Sends one action to EM and reports what happened; knows neither Slack nor who asked.
 
-import type { ActionName } from '../config.js';
 import type { EmApi } from '../em/api.js';
 import type { AgentBackupJob, Task } from '../em/types.js';
+import type { ActionName } from './action-name.js';
 import type { ActionTarget } from './intent.js';
 import type { ScheduleSwitch } from './schedule-switch.js';
 

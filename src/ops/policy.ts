@@ -1,7 +1,8 @@
 // Who may do what: allowed channels, operators (writes) and approvers, by user ID or user-group membership.
 
 import NodeCache from 'node-cache';
-import type { ActionName, PolicyConfig } from '../config.js';
+import type { PolicyConfig } from '../config.js';
+import type { ActionName } from './action-name.js';
 
 export type Decision = { ok: true } | { ok: false; reason: string };
 

@@ -1,6 +1,6 @@
 // Remembers writes asked for in the last few seconds, so a double click or a repeated command runs once.
 
-import NodeCache from 'node-cache';
+import type { Clock } from '../clock.js';
 
 export interface RecentAction {
   user: string;
@@ -8,24 +8,23 @@ export interface RecentAction {
 }
 
 export class RecentActions {
-  private readonly items: NodeCache;
+  private readonly items = new Map<string, RecentAction>();
 
   /** `windowSeconds`: how long an identical write (same action, same target) is taken for a repeat; 0: never. */
-  constructor(private readonly windowSeconds: number) {
-    this.items = new NodeCache({
-      stdTTL: windowSeconds,
-      checkperiod: Math.max(windowSeconds, 1),
-      useClones: false,
-    });
-  }
+  constructor(
+    private readonly clock: Clock,
+    private readonly windowSeconds: number,
+  ) {}
 
   /**
    * Synchronous on purpose: two clicks that arrive together cannot both see "not asked yet".
    * Returns the earlier request when `key` was claimed within the window, otherwise claims it.
    */
-  claim(key: string, user: string, now: number): RecentAction | undefined {
+  claim(key: string, user: string): RecentAction | undefined {
     if (this.windowSeconds === 0) return undefined;
-    const earlier = this.items.get<RecentAction>(key);
+    const now = this.clock.now();
+    this.forgetExpired(now);
+    const earlier = this.items.get(key);
     if (earlier !== undefined) return earlier;
     this.items.set(key, { user, at: now });
     return undefined;
@@ -33,10 +32,14 @@ export class RecentActions {
 
   /** Forgets a claim whose write never reached EM, so the retry the user was told to make is not a repeat. */
   release(key: string): void {
-    this.items.del(key);
+    this.items.delete(key);
   }
 
-  close(): void {
-    this.items.close();
+  /** Only writes of the last few seconds are held, so a scan on each claim stays small and needs no timer. */
+  private forgetExpired(now: number): void {
+    const windowMs = this.windowSeconds * 1000;
+    for (const [key, item] of this.items) {
+      if (now - item.at >= windowMs) this.items.delete(key);
+    }
   }
 }

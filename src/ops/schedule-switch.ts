@@ -66,11 +66,11 @@ export class ScheduleSwitch {
       const task = await this.toggle(jobId);
       try {
         await onAccepted(task, job);
-      } catch (err) {
+      } catch (error) {
         this.options.logger.warn('schedule toggle: follow-up after 202 failed', {
           jobId,
           taskId: task.id,
-          err: String(err),
+          error,
         });
       }
       if (!(await this.waitFinished(task.id))) this.unsettled.set(jobId, { taskId: task.id });
@@ -86,11 +86,11 @@ export class ScheduleSwitch {
   private async toggle(jobId: string): Promise<Task> {
     try {
       return await this.options.em.toggleSchedule(jobId);
-    } catch (err) {
-      if (isEmError(err) && (err.kind === 'timeout' || err.kind === 'unreachable')) {
+    } catch (error) {
+      if (isEmError(error) && (error.kind === 'timeout' || error.kind === 'unreachable')) {
         this.unsettled.set(jobId, { until: this.now() + this.options.settleTimeoutMs });
       }
-      throw err;
+      throw error;
     }
   }
 
@@ -105,10 +105,10 @@ export class ScheduleSwitch {
       try {
         const task = await this.options.em.getTask(taskId);
         if (task.state === 'Finished') return true;
-      } catch (err) {
+      } catch (error) {
         // EM forgot the Task (new logon session): its outcome is unknowable, the job's state is the truth now.
-        if (isEmError(err) && err.status === 404) return true;
-        this.options.logger.warn('schedule toggle: could not read task', { taskId, err: String(err) });
+        if (isEmError(error) && error.status === 404) return true;
+        this.options.logger.warn('schedule toggle: could not read task', { taskId, error });
       }
     }
     return false;
@@ -117,8 +117,8 @@ export class ScheduleSwitch {
   private async hasFinished(taskId: string): Promise<boolean> {
     try {
       return (await this.options.em.getTask(taskId)).state === 'Finished';
-    } catch (err) {
-      return isEmError(err) && err.status === 404;
+    } catch (error) {
+      return isEmError(error) && error.status === 404;
     }
   }
 }

@@ -1,13 +1,12 @@
 // The path of every write: permission → approval request or direct run → EM 202 → running parent → watcher.
 
-import type { webApi } from '@slack/bolt';
-import type { ActionName } from '../config.js';
 import { describeEmError, isEmError } from '../em/errors.js';
-import type { AgentBackupJob } from '../em/types.js';
+import type { AgentBackupJob, Task } from '../em/types.js';
+import type { ActionName } from '../ops/action-name.js';
 import type { Approval } from '../ops/approvals.js';
 import { audit } from '../ops/audit.js';
 import { type ActionTarget, targetId } from '../ops/intent.js';
-import { performAction } from '../ops/perform-action.js';
+import { type ActionOutcome, performAction } from '../ops/perform-action.js';
 import { isTaskCancelRefused } from '../watch/task-cancel-refused.js';
 import type { WatchSpec, WatchTarget } from '../watch/types.js';
 import { ACTION_VERBS, describeAction, taskRunningMessage } from '../watch/watch-messages.js';
@@ -20,12 +19,10 @@ import {
   approvalRequestMessage,
   withContext,
 } from './blocks.js';
+import type { SlackDeps } from './deps.js';
 import { describeSlackError } from './describe-slack-error.js';
 import { escapeMrkdwn, userMention } from './mrkdwn.js';
 import type { Origin } from './origin.js';
-import type { SlackSurface } from './surface.js';
-
-type WebClient = webApi.WebClient;
 
 export interface ActionRequest {
   action: ActionName;
@@ -34,14 +31,14 @@ export interface ActionRequest {
 
 /** Writes need an operator; says why not to the user and audits the refusal (`what`: action and target as asked). */
 export async function authorizeWrite(
-  surface: SlackSurface,
+  deps: SlackDeps,
   origin: Origin,
   what: { action: string; target: string },
 ): Promise<boolean> {
-  const decision = await surface.policy.mayOperate(origin.user);
+  const decision = await deps.policy.mayOperate(origin.user);
   if (decision.ok) return true;
   await origin.tellUser(`:no_entry: ${decision.reason}`);
-  audit(surface.logger, {
+  audit(deps.logger, {
     user: origin.user,
     channel: origin.channel,
     ...what,
@@ -67,21 +64,16 @@ export async function alreadyInState(
 }
 
 /** An authorised write: ask for approval when policy says so, otherwise run it now. */
-export async function requestAction(
-  surface: SlackSurface,
-  client: WebClient,
-  origin: Origin,
-  request: ActionRequest,
-): Promise<void> {
+export async function requestAction(deps: SlackDeps, origin: Origin, request: ActionRequest): Promise<void> {
   // A double click or a repeated command within seconds is a repeat, not a second order.
   const key = `${request.action}:${targetId(request.target)}`;
-  const earlier = surface.recentActions.claim(key, origin.user, surface.clock.now());
+  const earlier = deps.recentActions.claim(key, origin.user);
   if (earlier !== undefined) {
-    const ago = Math.max(0, Math.round((surface.clock.now() - earlier.at) / 1000));
+    const ago = Math.max(0, Math.round((deps.clock.now() - earlier.at) / 1000));
     await origin.tellUser(
       `:repeat: ${describeAction(request.action, request.target)} was just asked for by ${userMention(earlier.user)} (${ago} s ago); I did not send it again. Its result will appear in its thread.`,
     );
-    audit(surface.logger, {
+    audit(deps.logger, {
       user: origin.user,
       channel: origin.channel,
       action: request.action,
@@ -94,9 +86,9 @@ export async function requestAction(
   // failure (invite the bot, EM unreachable, …) must not be taken for a repeat.
   let placed = false;
   try {
-    placed = surface.policy.needsApproval(request.action)
-      ? await requestApproval(surface, client, origin, request)
-      : (await executeAction(surface, client, {
+    placed = deps.policy.needsApproval(request.action)
+      ? await requestApproval(deps, origin, request)
+      : (await executeAction(deps, {
           ...request,
           requestedBy: origin.user,
           channel: origin.channel,
@@ -104,18 +96,13 @@ export async function requestAction(
           tellUser: origin.tellUser,
         })) === 'sent';
   } finally {
-    if (!placed) surface.recentActions.release(key);
+    if (!placed) deps.recentActions.release(key);
   }
 }
 
 /** True when the request was posted for approvers to decide. */
-async function requestApproval(
-  surface: SlackSurface,
-  client: WebClient,
-  origin: Origin,
-  request: ActionRequest,
-): Promise<boolean> {
-  const approval = surface.approvals.create({
+async function requestApproval(deps: SlackDeps, origin: Origin, request: ActionRequest): Promise<boolean> {
+  const approval = deps.approvals.create({
     action: request.action,
     target: request.target,
     requestedBy: origin.user,
@@ -124,25 +111,25 @@ async function requestApproval(
   });
   const message = approvalRequestMessage(approval);
   try {
-    const posted = await client.chat.postMessage({
+    const posted = await deps.slack.chat.postMessage({
       channel: origin.channel,
       ...(origin.threadTs ? { thread_ts: origin.threadTs } : {}),
       text: message.text,
       blocks: message.blocks,
     });
-    if (posted.ts) surface.approvals.attachMessage(approval.id, posted.ts);
-  } catch (err) {
-    surface.logger.error('could not post an approval request', {
+    if (posted.ts) deps.approvals.attachMessage(approval.id, posted.ts);
+  } catch (error) {
+    deps.logger.error('could not post an approval request', {
       approvalId: approval.id,
       channel: origin.channel,
-      err: String(err),
+      error,
     });
     await origin.tellUser(
-      `:x: I could not post the approval request in this channel, so nothing was done: ${describeSlackError(err)}`,
+      `:x: I could not post the approval request in this channel, so nothing was done: ${describeSlackError(error)}`,
     );
     return false;
   }
-  audit(surface.logger, {
+  audit(deps.logger, {
     user: origin.user,
     channel: origin.channel,
     action: request.action,
@@ -150,7 +137,7 @@ async function requestApproval(
     outcome: 'approval-requested',
   });
   await origin.tellUser(
-    `${describeAction(request.action, request.target)} needs an approval; I asked in the channel. It expires in ${surface.config.policy.approvalTtlMinutes} minutes.`,
+    `${describeAction(request.action, request.target)} needs an approval; I asked in the channel. It expires in ${deps.config.policy.approvalTtlMinutes} minutes.`,
   );
   return true;
 }
@@ -174,14 +161,14 @@ export interface Execution extends ActionRequest {
  */
 export type ExecutionResult = 'sent' | 'not-sent';
 
+type AuditBase = { user: string; channel: string; action: string; target: string; approver?: string };
+type Parent = { ts: string; threadTs: string };
+type ShowOnParent = (message: SlackMessage) => Promise<void>;
+
 /** Runs an action now. Every failure ends up in the parent message or, failing that, with the user. */
-export async function executeAction(
-  surface: SlackSurface,
-  client: WebClient,
-  execution: Execution,
-): Promise<ExecutionResult> {
+export async function executeAction(deps: SlackDeps, execution: Execution): Promise<ExecutionResult> {
   const { action, target } = execution;
-  const auditBase = {
+  const auditBase: AuditBase = {
     user: execution.requestedBy,
     channel: execution.channel,
     action,
@@ -189,97 +176,108 @@ export async function executeAction(
     approver: execution.approvedBy,
   };
   if (action === 'task-cancel' || target.kind === 'task') {
-    return cancelTask(surface, client, execution, auditBase);
+    return cancelTask(deps, execution, auditBase);
   }
-  const parent = execution.parent ?? (await postParent(surface, client, execution));
+  const parent = execution.parent ?? (await postParent(deps, execution));
   if (parent === undefined) return 'not-sent';
-  const show = async (message: SlackMessage) => {
+  const show = showOnParent(deps, execution, parent);
+  const onAccepted = watchAccepted(deps, execution, parent, auditBase);
+  try {
+    const outcome = await performAction(deps.em, deps.schedule, action, target, onAccepted);
+    if (outcome.kind !== 'accepted') await showNothingSent(deps, execution, show, outcome, auditBase);
+    return outcome.kind === 'accepted' ? 'sent' : 'not-sent';
+  } catch (error) {
+    deps.logger.error('EM action failed', { action, target: targetId(target), error });
+    await show(actionFailedMessage(action, target, describeEmError(error)));
+    audit(deps.logger, { ...auditBase, outcome: 'failed', detail: describeEmError(error) });
+    // An EmError comes from the EM call itself (no 202); anything else may have come after EM accepted.
+    return isEmError(error) ? 'not-sent' : 'sent';
+  }
+}
+
+/** Shows a state on the parent (with the execution's note); when Slack refuses the update, tells the user instead. */
+function showOnParent(deps: SlackDeps, execution: Execution, parent: Parent): ShowOnParent {
+  return async (message) => {
     const full = execution.note ? withContext(message, execution.note) : message;
     try {
-      await client.chat.update({
+      await deps.slack.chat.update({
         channel: execution.channel,
         ts: parent.ts,
         text: full.text,
         blocks: full.blocks,
       });
-    } catch (err) {
-      surface.logger.warn('could not update the action message', {
+    } catch (error) {
+      deps.logger.warn('could not update the action message', {
         channel: execution.channel,
         ts: parent.ts,
-        err: String(err),
+        error,
       });
       await execution.tellUser(full);
     }
   };
+}
 
-  const requestedAt = surface.clock.now();
-  try {
-    const outcome = await performAction(
-      surface.em,
-      surface.schedule,
+/** What happens on EM's 202: the watcher takes the Task over, and the order is audited as accepted. */
+function watchAccepted(deps: SlackDeps, execution: Execution, parent: Parent, auditBase: AuditBase) {
+  const { action, target } = execution;
+  const requestedAt = deps.clock.now();
+  return async (task: Task, jobBefore?: AgentBackupJob): Promise<void> => {
+    const spec: WatchSpec = {
+      taskId: task.id,
       action,
-      target,
-      async (task, jobBefore) => {
-        const spec: WatchSpec = {
-          taskId: task.id,
-          action,
-          target: watchTarget(target),
-          channel: execution.channel,
-          threadTs: parent.threadTs,
-          parentTs: parent.ts,
-          requestedBy: execution.requestedBy,
-          ...(execution.approvedBy ? { approvedBy: execution.approvedBy } : {}),
-          requestedAt,
-          ...wantedState(action, jobBefore),
-        };
-        // Registered (and so saved) before any Slack call: the watcher posts the running message itself, as the
-        // first parent update of its ordered outbox, so a Slack outage delays nothing and it never hides a result.
-        const running = taskRunningMessage(spec);
-        surface.watcher.watch(spec, {
-          runningParent: execution.note ? withContext(running, execution.note) : running,
-        });
-        audit(surface.logger, { ...auditBase, taskId: task.id, outcome: 'accepted' });
-      },
+      target: watchTarget(target),
+      channel: execution.channel,
+      threadTs: parent.threadTs,
+      parentTs: parent.ts,
+      requestedBy: execution.requestedBy,
+      ...(execution.approvedBy ? { approvedBy: execution.approvedBy } : {}),
+      requestedAt,
+      ...wantedState(action, jobBefore),
+    };
+    // Registered (and so saved) before any Slack call: the watcher posts the running message itself, as the
+    // first parent update of its ordered outbox, so a Slack outage delays nothing and it never hides a result.
+    const running = taskRunningMessage(spec);
+    deps.watcher.watch(spec, {
+      runningParent: execution.note ? withContext(running, execution.note) : running,
+    });
+    audit(deps.logger, { ...auditBase, taskId: task.id, outcome: 'accepted' });
+  };
+}
+
+/** A schedule change that needed no order (already as wished) or could not be sent yet (an earlier one settling). */
+async function showNothingSent(
+  deps: SlackDeps,
+  execution: Execution,
+  show: ShowOnParent,
+  outcome: Exclude<ActionOutcome, { kind: 'accepted' }>,
+  auditBase: AuditBase,
+): Promise<void> {
+  if (outcome.kind === 'already') {
+    const state = outcome.job.scheduleEnabled ? 'enabled' : 'disabled';
+    await show(
+      actionNotNeededMessage(
+        `The schedule of *${escapeMrkdwn(outcome.job.name)}* is already ${state}; nothing was changed.`,
+      ),
     );
-    if (outcome.kind === 'already') {
-      const state = outcome.job.scheduleEnabled ? 'enabled' : 'disabled';
-      await show(
-        actionNotNeededMessage(
-          `The schedule of *${escapeMrkdwn(outcome.job.name)}* is already ${state}; nothing was changed.`,
-        ),
-      );
-      audit(surface.logger, { ...auditBase, outcome: 'already-in-state' });
-    } else if (outcome.kind === 'busy') {
-      await show(
-        actionFailedMessage(
-          action,
-          target,
-          outcome.taskId === undefined
-            ? 'an earlier schedule change of this job got no answer from EM and may still be applied; try again in a minute.'
-            : `an earlier schedule change (EM task ${outcome.taskId}) has not finished yet; try again when it has.`,
-        ),
-      );
-      audit(surface.logger, { ...auditBase, taskId: outcome.taskId, outcome: 'busy' });
-    }
-    return outcome.kind === 'accepted' ? 'sent' : 'not-sent';
-  } catch (err) {
-    surface.logger.error('EM action failed', { action, target: targetId(target), err: String(err) });
-    await show(actionFailedMessage(action, target, describeEmError(err)));
-    audit(surface.logger, { ...auditBase, outcome: 'failed', detail: describeEmError(err) });
-    // An EmError comes from the EM call itself (no 202); anything else may have come after EM accepted.
-    return isEmError(err) ? 'not-sent' : 'sent';
+    audit(deps.logger, { ...auditBase, outcome: 'already-in-state' });
+    return;
   }
+  const reason =
+    outcome.taskId === undefined
+      ? 'an earlier schedule change of this job got no answer from EM and may still be applied; try again in a minute.'
+      : `an earlier schedule change (EM task ${outcome.taskId}) has not finished yet; try again when it has.`;
+  await show(actionFailedMessage(execution.action, execution.target, reason));
+  audit(deps.logger, { ...auditBase, taskId: outcome.taskId, outcome: 'busy' });
 }
 
 /** Slash commands cannot be typed in threads: the bot posts its own parent and threads the result under it. */
 async function postParent(
-  surface: SlackSurface,
-  client: WebClient,
+  deps: SlackDeps,
   execution: Execution,
 ): Promise<{ ts: string; threadTs: string } | undefined> {
   const message = actionSendingMessage(execution.action, execution.target, execution.requestedBy);
   try {
-    const posted = await client.chat.postMessage({
+    const posted = await deps.slack.chat.postMessage({
       channel: execution.channel,
       ...(execution.threadTs ? { thread_ts: execution.threadTs } : {}),
       text: message.text,
@@ -287,57 +285,49 @@ async function postParent(
     });
     if (!posted.ts) throw new Error('chat.postMessage returned no ts');
     return { ts: posted.ts, threadTs: execution.threadTs ?? posted.ts };
-  } catch (err) {
-    surface.logger.error('could not post the action message', {
+  } catch (error) {
+    deps.logger.error('could not post the action message', {
       channel: execution.channel,
-      err: String(err),
+      error,
     });
     await execution.tellUser(
-      `:x: I could not post in this channel, so I did not send ${ACTION_VERBS[execution.action]} to EM: ${describeSlackError(err)}`,
+      `:x: I could not post in this channel, so I did not send ${ACTION_VERBS[execution.action]} to EM: ${describeSlackError(error)}`,
     );
     return undefined;
   }
 }
 
 async function cancelTask(
-  surface: SlackSurface,
-  client: WebClient,
+  deps: SlackDeps,
   execution: Execution,
-  auditBase: { user: string; channel: string; action: string; target: string; approver?: string },
+  auditBase: AuditBase,
 ): Promise<ExecutionResult> {
   const taskId = execution.target.kind === 'task' ? execution.target.taskId : '';
   try {
-    await surface.watcher.cancel(taskId, execution.approvedBy ?? execution.requestedBy);
-    audit(surface.logger, { ...auditBase, taskId, outcome: 'accepted' });
+    await deps.watcher.cancel(taskId, execution.approvedBy ?? execution.requestedBy);
+    audit(deps.logger, { ...auditBase, taskId, outcome: 'accepted' });
     if (execution.parent) {
       const sent = actionNotNeededMessage(`Cancel of EM task ${taskId} was sent to Enterprise Manager.`);
       const done = execution.note ? withContext(sent, execution.note) : sent;
-      await client.chat
+      await deps.slack.chat
         .update({ channel: execution.channel, ts: execution.parent.ts, text: done.text, blocks: done.blocks })
-        .catch((err: unknown) =>
-          surface.logger.warn('could not update the cancel message', { err: String(err) }),
-        );
+        .catch((error: unknown) => deps.logger.warn('could not update the cancel message', { error }));
     }
     return 'sent';
-  } catch (err) {
-    surface.logger.error('task cancel failed', { taskId, err: String(err) });
+  } catch (error) {
+    deps.logger.error('task cancel failed', { taskId, error });
     // A refusal (finished, not watched, reused ID) says why in its own words; anything else is EM's.
-    const reason = isTaskCancelRefused(err) ? err.message : describeEmError(err);
-    audit(surface.logger, { ...auditBase, taskId, outcome: 'failed', detail: reason });
+    const reason = isTaskCancelRefused(error) ? error.message : describeEmError(error);
+    audit(deps.logger, { ...auditBase, taskId, outcome: 'failed', detail: reason });
     await execution.tellUser(`:x: Could not cancel EM task ${taskId}: ${reason}`);
     return 'not-sent';
   }
 }
 
 /** Runs an approved request with the request message as the parent. */
-export function executeApproved(
-  surface: SlackSurface,
-  client: WebClient,
-  approval: Approval,
-  tellUser: Execution['tellUser'],
-) {
+export function executeApproved(deps: SlackDeps, approval: Approval, tellUser: Execution['tellUser']) {
   const ts = approval.messageTs ?? '';
-  return executeAction(surface, client, {
+  return executeAction(deps, {
     action: approval.action,
     target: approval.target,
     requestedBy: approval.requestedBy,

@@ -1,21 +1,23 @@
 // The Bolt App: Socket Mode when an app token is configured (EM is on-premises; no inbound URL needed),
 // otherwise HTTP mode with signature verification on POST /slack/events.
 
-import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
-import type { RetryOptions } from '@slack/web-api';
+import { App } from '@slack/bolt';
 import type { SlackConfig } from '../config.js';
 import type { Logger } from '../log/logger.js';
+import { toSlackLogger } from './web-client.js';
 
 export interface SlackAppOptions {
   config: SlackConfig;
   logger: Logger;
-  /** WebClient retries (429 honours Retry-After; 5xx and network errors back off). Default: Slack's ~30 min. */
-  retryConfig?: RetryOptions;
 }
 
-export function createSlackApp({ config, logger, retryConfig }: SlackAppOptions): App {
-  const clientOptions = { slackApiUrl: config.apiUrl, ...(retryConfig ? { retryConfig } : {}) };
-  const boltLogger = toBoltLogger(logger.child({ component: 'bolt' }));
+/**
+ * Bolt's own WebClient only verifies the token (auth.test); every post and update goes through the WebClient
+ * createBot is given, so one retry policy and one endpoint apply to all of them.
+ */
+export function createSlackApp({ config, logger }: SlackAppOptions): App {
+  const clientOptions = { slackApiUrl: config.apiUrl };
+  const boltLogger = toSlackLogger(logger.child({ component: 'bolt' }));
   if (config.appToken !== undefined) {
     return new App({
       token: config.botToken,
@@ -35,22 +37,4 @@ export function createSlackApp({ config, logger, retryConfig }: SlackAppOptions)
     // Bolt's conversation store is per-request work this bot never reads.
     convoStore: false,
   });
-}
-
-/** Bolt and its WebClient log through our logger, so their lines are JSON and redacted too. */
-function toBoltLogger(logger: Logger): BoltLogger {
-  let level: LogLevel = LogLevel.INFO;
-  const text = (parts: unknown[]) =>
-    parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
-  return {
-    debug: (...msg) => logger.debug(text(msg)),
-    info: (...msg) => logger.info(text(msg)),
-    warn: (...msg) => logger.warn(text(msg)),
-    error: (...msg) => logger.error(text(msg)),
-    setLevel: (next) => {
-      level = next;
-    },
-    getLevel: () => level,
-    setName: () => {},
-  };
 }

@@ -5,16 +5,16 @@ import type { AgentBackupJob } from '../em/types.js';
 import { findJob } from '../ops/find-job.js';
 import type { ActionTarget } from '../ops/intent.js';
 import { jobNotFoundMessage, pickJobMessage } from './blocks.js';
+import type { SlackDeps } from './deps.js';
 import type { Origin } from './origin.js';
-import type { SlackSurface } from './surface.js';
 
 /** The one job `ref` names; otherwise the user gets a pick list or "not found" with the closest names. */
 export async function jobFromRef(
-  surface: SlackSurface,
+  deps: SlackDeps,
   origin: Origin,
   ref: string,
 ): Promise<AgentBackupJob | undefined> {
-  const resolution = await findJob(surface.em, ref);
+  const resolution = await findJob(deps.em, ref);
   if (resolution.kind === 'found') return resolution.job;
   await origin.tellUser(
     resolution.kind === 'ambiguous'
@@ -26,12 +26,12 @@ export async function jobFromRef(
 
 /** A session to stop, read from EM first so the request names it (and a wrong ID is caught before any write). */
 export async function sessionTarget(
-  surface: SlackSurface,
+  deps: SlackDeps,
   origin: Origin,
   sessionId: string,
 ): Promise<ActionTarget | undefined> {
   try {
-    const session = await surface.em.getSession(sessionId);
+    const session = await deps.em.getSession(sessionId);
     return {
       kind: 'session',
       sessionId: session.id || sessionId,

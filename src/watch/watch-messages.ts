@@ -1,7 +1,7 @@
 // Slack messages about a watched Task: the parent while it runs (with Cancel), and after it ends.
 // Owned by the watcher; the Slack surface uses taskRunningMessage() when it posts or updates a parent.
 
-import { type ActionTarget, describeActionTarget } from '../ops/intent.js';
+import type { ActionTarget } from '../ops/intent.js';
 import { ACTION_IDS } from '../slack/action-ids.js';
 import {
   actionsBlock,
@@ -11,6 +11,7 @@ import {
   type SlackMessage,
   section,
 } from '../slack/block-kit.js';
+import { describeActionTarget } from '../slack/describe-action-target.js';
 import { escapeMrkdwn, userMention } from '../slack/mrkdwn.js';
 import { formatDuration } from './format-duration.js';
 import type { WatchSpec } from './types.js';

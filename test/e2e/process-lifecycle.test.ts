@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import { FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
@@ -17,13 +17,14 @@ let sim: EmSimulator;
 let slack: FakeSlackApi;
 let dir: string;
 
-beforeAll(async () => {
+// Each test gets its own simulator, Slack stand-in and state file: no test reads what another posted.
+beforeEach(async () => {
   sim = await startEmSimulator({ taskDurationMs: 200, backupDurationMs: 4_000 });
   slack = new FakeSlackApi();
   await slack.listen();
   dir = mkdtempSync(join(tmpdir(), 'veeam-chatops-process-'));
 });
-afterAll(async () => {
+afterEach(async () => {
   await slack?.close();
   await sim?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -68,45 +69,56 @@ async function startBotProcess(): Promise<RunningBot> {
   return { child, port, stderr: () => stderr, exited };
 }
 
-describe('the service process', () => {
-  it('on SIGTERM saves its watches, logs out of EM and exits 0; the next process posts the result once', async () => {
-    const first = await startBotProcess();
-    const user = new SlackUserAgent(`http://127.0.0.1:${first.port}/slack/events`, SECRET, slack);
-    expect((await user.command('start Server Backup', 'UOPER1', 'COPS1')).status).toBe(200);
-    const parent = await waitFor(() => slack.topLevel('COPS1').find((m) => /EM task task-\d+/.test(m.text)), {
-      what: 'the running parent message',
-    });
-    // Wait until the Task itself is reported, so the watch is following the backup session when we stop.
-    await waitFor(() => slack.thread('COPS1', parent.ts).length >= 1, { what: 'the Task reply' });
-    const logoutsBefore = sim.stats.byRoute['DELETE /logonSessions/{id}'] ?? 0;
+/** Starts a process, has it start a backup and follow its session, then stops it with SIGTERM. */
+async function leaveAWatchBehind() {
+  const first = await startBotProcess();
+  const user = new SlackUserAgent(`http://127.0.0.1:${first.port}/slack/events`, SECRET, slack);
+  expect((await user.command('start Server Backup', 'UOPER1', 'COPS1')).status).toBe(200);
+  const parent = await waitFor(() => slack.topLevel('COPS1').find((m) => /EM task task-\d+/.test(m.text)), {
+    what: 'the running parent message',
+  });
+  // Wait until the Task itself is reported, so the watch is following the backup session when we stop.
+  await waitFor(() => slack.thread('COPS1', parent.ts).length >= 1, { what: 'the Task reply' });
+  const logoutsBefore = sim.stats.byRoute['DELETE /logonSessions/{id}'] ?? 0;
+  first.child.kill('SIGTERM');
+  const code = await Promise.race([
+    first.exited,
+    new Promise<string>((resolve) => setTimeout(() => resolve('still running after 8 s'), 8_000)),
+  ]);
+  return { first, parent, code, logoutsBefore };
+}
 
-    first.child.kill('SIGTERM');
-    const code = await Promise.race([
-      first.exited,
-      new Promise<string>((resolve) => setTimeout(() => resolve('still running after 8 s'), 8_000)),
-    ]);
+function savedWatches(): string {
+  return JSON.stringify(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).watches ?? null);
+}
+
+describe('the service process', () => {
+  it('on SIGTERM saves its watches, logs out of EM and exits 0', async () => {
+    const { first, parent, code, logoutsBefore } = await leaveAWatchBehind();
+
     expect(code).toBe(0);
     expect(sim.stats.byRoute['DELETE /logonSessions/{id}'] ?? 0).toBe(logoutsBefore + 1);
-    const saved = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
-    expect(JSON.stringify(saved.watches)).toContain(parent.ts);
+    expect(savedWatches()).toContain(parent.ts);
     expect(first.stderr()).not.toMatch(/Basic [A-Za-z0-9+/=]{8,}|xoxb-process-test/);
+  }, 30_000);
+
+  it('started on the saved state, posts the result of the watch the stopped process left, once', async () => {
+    const { parent } = await leaveAWatchBehind();
 
     const second = await startBotProcess();
-    try {
-      const final = await waitFor(
-        () =>
-          slack
-            .thread('COPS1', parent.ts)
-            .find((m) => /ended: \*(Success|Warning|Failed)\*/.test(messageText(m))),
-        { timeoutMs: 15_000, what: 'the backup result posted by the new process' },
-      );
-      expect(messageText(final)).toContain('Server Backup');
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const finals = slack.thread('COPS1', parent.ts).filter((m) => /ended: \*/.test(messageText(m)));
-      expect(finals).toHaveLength(1);
-    } finally {
-      second.child.kill('SIGTERM');
-      expect(await second.exited).toBe(0);
-    }
+    const final = await waitFor(
+      () =>
+        slack
+          .thread('COPS1', parent.ts)
+          .find((m) => /ended: \*(Success|Warning|Failed)\*/.test(messageText(m))),
+      { timeoutMs: 15_000, what: 'the backup result posted by the new process' },
+    );
+    expect(messageText(final)).toContain('Server Backup');
+    // Once the process has exited nothing more can be posted, and a watch still owing a post would be saved.
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(savedWatches()).not.toContain(parent.ts);
+    const finals = slack.thread('COPS1', parent.ts).filter((m) => /ended: \*/.test(messageText(m)));
+    expect(finals).toHaveLength(1);
   }, 60_000);
 });

@@ -60,6 +60,9 @@ describe('direct writes', () => {
     await h.command('retry Linux Web', { user: USERS.groupMember });
     const parent = await runningParent(since, 'Linux Web Servers');
     expect(parent.text).toContain(`<@${USERS.groupMember}>`);
+    expect(
+      h.slack.calls.some((c) => c.method === 'usergroups.users.list' && c.args.usergroup === GROUPS.oncall),
+    ).toBe(true);
   });
 
   it('refuses writes to non-operators, by command and by button, without touching EM', async () => {
@@ -86,15 +89,27 @@ describe('direct writes', () => {
   });
 
   it('threads the work under a channel message whose button was clicked', async () => {
-    const root = await h.waitFor(() => h.slack.topLevel(CHANNELS.ops)[0]);
+    // The root is this test's own channel message: the running parent of another start.
+    const since = h.slack.topLevel(CHANNELS.ops).length;
+    await h.command(`start ${SIM_JOB_IDS.linuxDb}`);
+    const root = await runningParent(since, 'Linux DB Servers');
     const before = h.slack.thread(CHANNELS.ops, root.ts).length;
     await h.click({ actionId: ACTION_IDS.jobStart, value: SIM_JOB_IDS.serverBackupSql }, { message: root });
-    await h.waitFor(() =>
-      h.slack
-        .thread(CHANNELS.ops, root.ts)
-        .slice(before)
-        .find((m) => m.text.includes('Server Backup SQL') && /EM task task-\d+/.test(m.text)),
+    const threaded = await h.waitFor(
+      () =>
+        h.slack
+          .thread(CHANNELS.ops, root.ts)
+          .slice(before)
+          .find((m) => m.text.includes('Server Backup SQL') && /EM task task-\d+/.test(m.text)),
+      { what: "the Server Backup SQL parent in the clicked message's thread" },
     );
+    expect(threaded.threadTs).toBe(root.ts);
+    expect(
+      h.slack
+        .topLevel(CHANNELS.ops)
+        .slice(since)
+        .some((m) => m.text.includes('Server Backup SQL')),
+    ).toBe(false);
   });
 
   it('enables a disabled schedule once when two enable commands race, and says the other was not needed', async () => {
@@ -116,11 +131,16 @@ describe('direct writes', () => {
         h.slack.ephemerals.slice(ephemerals).some((e) => e.text.includes('already enabled')),
       { what: 'the second enable to say nothing was needed' },
     );
-    await h.waitFor(() => scheduleEnabled(SIM_JOB_IDS.linuxDb) === true);
+    await h.waitFor(() => scheduleEnabled(SIM_JOB_IDS.linuxDb) === true, { what: 'EM to show it enabled' });
     expect(posts(h, 'agents/jobs')).toBe(toggles + 1);
-    // A third request sees the new state before doing anything.
-    await ephemeralAfter(h, () => h.command('enable Linux DB Servers'), 'already enabled');
-    expect(posts(h, 'agents/jobs')).toBe(toggles + 1);
+  });
+
+  it('says an enabled schedule is already enabled, and asks EM for no change', async () => {
+    expect(scheduleEnabled(SIM_JOB_IDS.serverBackup)).toBe(true);
+    const toggles = posts(h, 'agents/jobs');
+    const told = await ephemeralAfter(h, () => h.command('enable Server Backup'), 'already enabled');
+    expect(told.text).toContain('nothing to do');
+    expect(posts(h, 'agents/jobs')).toBe(toggles);
   });
 
   it('flips the schedule with the raw toggle', async () => {
@@ -131,30 +151,44 @@ describe('direct writes', () => {
     const request = await newTopLevel(h, CHANNELS.ops, since, (t) => t.includes('asks to Toggle schedule'));
     await h.click(buttonOf(request, ACTION_IDS.approve), { user: USERS.approver, message: request });
     await runningParent(since, 'Workstations Weekly');
-    await h.waitFor(() => scheduleEnabled(SIM_JOB_IDS.workstations) === !was);
+    const flipped = await h.waitFor(() => scheduleEnabled(SIM_JOB_IDS.workstations) === !was, {
+      what: 'EM to show the schedule flipped',
+    });
+    expect(flipped).toBe(true);
   });
 });
 
 describe('Cancel', () => {
-  it('cancels a running task for an operator and refuses a viewer', async () => {
+  /** A start whose Task runs for 5 s, so its Cancel button is still live when clicked. */
+  async function slowStart(jobName: string) {
     h.sim.knobs.taskDurationMs = 5_000;
     try {
       const since = h.slack.topLevel(CHANNELS.ops).length;
-      await h.command('start Server Backup SQL');
-      const parent = await runningParent(since, 'Server Backup SQL');
-      const cancel = buttonOf(parent, ACTION_IDS.taskCancel);
-      const deleted = deletes(h, 'tasks');
-      await ephemeralAfter(
-        h,
-        () => h.click(cancel, { user: USERS.viewer, message: parent }),
-        'VEEAM_OPERATORS',
-      );
-      expect(deletes(h, 'tasks')).toBe(deleted);
-      await h.click(cancel, { user: USERS.operator2, message: parent });
-      await h.waitFor(() => deletes(h, 'tasks') === deleted + 1, { what: 'DELETE /tasks/{id}' });
+      await h.command(`start ${jobName}`);
+      const parent = await runningParent(since, jobName);
+      return { parent, cancel: buttonOf(parent, ACTION_IDS.taskCancel) };
     } finally {
       h.sim.knobs.taskDurationMs = 100;
     }
+  }
+
+  it('cancels a running task for an operator', async () => {
+    const { parent, cancel } = await slowStart('Server Backup SQL');
+    const deleted = deletes(h, 'tasks');
+    await h.click(cancel, { user: USERS.operator2, message: parent });
+    await h.waitFor(() => deletes(h, 'tasks') > deleted, { what: 'DELETE /tasks/{id}' });
+    expect(deletes(h, 'tasks')).toBe(deleted + 1);
+  });
+
+  it('refuses Cancel to a viewer, and deletes nothing', async () => {
+    const { parent, cancel } = await slowStart('Linux DB Servers');
+    const deleted = deletes(h, 'tasks');
+    await ephemeralAfter(
+      h,
+      () => h.click(cancel, { user: USERS.viewer, message: parent }),
+      'VEEAM_OPERATORS',
+    );
+    expect(deletes(h, 'tasks')).toBe(deleted);
   });
 });
 
@@ -232,13 +266,5 @@ describe('EM failures reach the user', () => {
     h.sim.knobs.forceStatus = { status: 503, count: 1, path: /type=AgentBackupJob/ };
     const e = await ephemeralAfter(h, () => h.command('jobs', { user: USERS.viewer }), 'That did not work');
     expect(e.text).toContain('/veeam help');
-  });
-});
-
-describe('group lookups', () => {
-  it('asks Slack for group members', () => {
-    expect(
-      h.slack.calls.some((c) => c.method === 'usergroups.users.list' && c.args.usergroup === GROUPS.oncall),
-    ).toBe(true);
   });
 });

@@ -25,10 +25,13 @@ describe('approval expiry', () => {
       () => h.click(buttonOf(request, ACTION_IDS.approve), { user: USERS.approver, message: request }),
       'expired',
     );
-    const updated = await h.waitFor(() => {
-      const m = h.slack.messages.find((x) => x.ts === request.ts);
-      return m && /expired/.test(messageText(m)) ? m : undefined;
-    });
+    const updated = await h.waitFor(
+      () => {
+        const m = h.slack.messages.find((x) => x.ts === request.ts);
+        return m && /expired/.test(messageText(m)) ? m : undefined;
+      },
+      { what: 'the request message to say it expired' },
+    );
     expect(messageText(updated)).not.toContain('Approved by');
     expect(posts(h, 'agents/jobs')).toBe(togglesBefore);
     expect(h.sim.listJobs().find((j) => j.id === SIM_JOB_IDS.serverBackup)?.scheduleEnabled).toBe(true);
@@ -41,10 +44,13 @@ describe('approval expiry', () => {
     expect(buttonOf(request, ACTION_IDS.approve)).toBeDefined();
 
     clock.advance(15 * 60_000 + 1_000);
-    const updated = await h.waitFor(() => {
-      const m = h.slack.messages.find((x) => x.ts === request.ts);
-      return m && /expired/.test(messageText(m)) ? m : undefined;
-    });
+    const updated = await h.waitFor(
+      () => {
+        const m = h.slack.messages.find((x) => x.ts === request.ts);
+        return m && /expired/.test(messageText(m)) ? m : undefined;
+      },
+      { what: 'the request message to say it expired' },
+    );
     expect(findButton(updated, ACTION_IDS.approve)).toBeUndefined();
     expect(h.logger.lines).toContainEqual(
       expect.objectContaining({ audit: true, action: 'stop', outcome: 'expired' }),

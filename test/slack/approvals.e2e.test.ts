@@ -34,6 +34,13 @@ function current(message: FakeMessage): FakeMessage {
   return h.slack.messages.find((m) => m.channel === message.channel && m.ts === message.ts) ?? message;
 }
 
+/** The request message once it became the running parent of the approved action (it carries the task ID). */
+function runningRequest(request: FakeMessage): Promise<FakeMessage> {
+  return h.waitFor(() => (/EM task task-\d+/.test(current(request).text) ? current(request) : undefined), {
+    what: 'the approved request to show its EM task',
+  });
+}
+
 describe('approvals', () => {
   it('asks in the channel instead of stopping at once, and runs the stop once an approver approves', async () => {
     const stops = posts(h, 'agents/jobs');
@@ -44,9 +51,7 @@ describe('approvals', () => {
     expect(posts(h, 'agents/jobs')).toBe(stops);
 
     await h.click(approve, { user: USERS.approver, message: request });
-    const running = await h.waitFor(() =>
-      /EM task task-\d+/.test(current(request).text) ? current(request) : undefined,
-    );
+    const running = await runningRequest(request);
     expect(messageText(running)).toContain(`Approved by <@${USERS.approver}>`);
     expect(findButton(running, ACTION_IDS.approve)).toBeUndefined();
     expect(findButton(running, ACTION_IDS.taskCancel)).toBeDefined();
@@ -60,14 +65,19 @@ describe('approvals', () => {
       }),
     );
     // The accepted line follows the running message: wait for it rather than race it.
-    await h.waitFor(() =>
-      auditLines(h).find((l) => l.outcome === 'accepted' && l.approver === USERS.approver),
+    const accepted = await h.waitFor(
+      () => auditLines(h).find((l) => l.outcome === 'accepted' && l.approver === USERS.approver),
+      { what: 'the accepted audit line' },
     );
-    expect(auditLines(h)).toContainEqual(
-      expect.objectContaining({ action: 'stop', approver: USERS.approver, outcome: 'accepted' }),
-    );
+    expect(accepted).toMatchObject({ action: 'stop', approver: USERS.approver });
+  });
 
-    // A second click, by the same or another approver, never runs it again.
+  it('never runs an approved request again on a later click, by the same or another approver', async () => {
+    const request = await requestApproval('stop Server Backup');
+    const approve = buttonOf(request, ACTION_IDS.approve);
+    await h.click(approve, { user: USERS.approver, message: request });
+    await runningRequest(request);
+    const stops = posts(h, 'agents/jobs');
     await ephemeralAfter(
       h,
       () => h.click(approve, { user: USERS.approver2, message: request }),
@@ -78,7 +88,7 @@ describe('approvals', () => {
       () => h.click(approve, { user: USERS.approver, message: request }),
       'already decided',
     );
-    expect(posts(h, 'agents/jobs')).toBe(stops + 1);
+    expect(posts(h, 'agents/jobs')).toBe(stops);
   });
 
   it('runs the action once when two approvers click at the same moment', async () => {
@@ -91,7 +101,7 @@ describe('approvals', () => {
       h.click(approve, { user: USERS.approver2, message: request }),
       h.click(approve, { user: USERS.approver2, message: request }),
     ]);
-    await h.waitFor(() => /EM task task-\d+/.test(current(request).text));
+    await runningRequest(request);
     await h.waitFor(
       () => h.slack.ephemerals.slice(before).filter((e) => e.text.includes('already decided')).length === 2,
       {
@@ -112,11 +122,13 @@ describe('approvals', () => {
     );
     expect(findButton(current(request), ACTION_IDS.approve)).toBeDefined();
     expect(emWrites(h)).toBe(writes);
-    await h.waitFor(() =>
-      auditLines(h).find(
-        (l) => l.outcome === 'self-approval-refused' && l.approver === USERS.operator2 && l.action === 'stop',
-      ),
+    // The audit line follows the answer to the user: wait for it rather than race it.
+    const refused = await h.waitFor(
+      () =>
+        auditLines(h).find((l) => l.outcome === 'self-approval-refused' && l.approver === USERS.operator2),
+      { what: 'the self-approval refusal in the audit log' },
     );
+    expect(refused).toMatchObject({ action: 'stop', user: USERS.operator2 });
   });
 
   it('refuses approvals from people who are not approvers, even operators', async () => {
@@ -139,6 +151,7 @@ describe('approvals', () => {
         auditLines(h).filter(
           (l) => l.outcome === 'refused' && l.action === 'stop' && l.user === USERS.operator,
         ).length === 2 || undefined,
+      { what: 'both refused clicks audited' },
     );
     expect(auditLines(h)).toContainEqual(
       expect.objectContaining({ outcome: 'refused', approver: USERS.viewer }),
@@ -151,8 +164,9 @@ describe('approvals', () => {
     const approve = buttonOf(request, ACTION_IDS.approve);
     const writes = emWrites(h);
     await h.click(buttonOf(request, ACTION_IDS.deny), { user: USERS.approver2, message: request });
-    const denied = await h.waitFor(() =>
-      current(request).text.includes('Denied by') ? current(request) : undefined,
+    const denied = await h.waitFor(
+      () => (current(request).text.includes('Denied by') ? current(request) : undefined),
+      { what: 'the request to say it was denied' },
     );
     expect(denied.text).toContain(`<@${USERS.approver2}>`);
     expect(findButton(denied, ACTION_IDS.approve)).toBeUndefined();
@@ -168,9 +182,11 @@ describe('approvals', () => {
     const request = await requestApproval(`disable ${SIM_JOB_IDS.linuxWeb}`);
     const toggles = posts(h, 'agents/jobs');
     await h.click(buttonOf(request, ACTION_IDS.approve), { user: USERS.approver, message: request });
-    await h.waitFor(
+    const disabled = await h.waitFor(
       () => h.sim.listJobs().find((j) => j.id === SIM_JOB_IDS.linuxWeb)?.scheduleEnabled === false,
+      { what: 'EM to show the schedule disabled' },
     );
+    expect(disabled).toBe(true);
     expect(posts(h, 'agents/jobs')).toBe(toggles + 1);
   });
 
@@ -190,25 +206,33 @@ describe('approvals', () => {
     expect(request.text).toContain('Stop session');
     const stops = posts(h, 'backupSessions');
     await h.click(buttonOf(request, ACTION_IDS.approve), { user: USERS.approver, message: request });
-    await h.waitFor(() => posts(h, 'backupSessions') === stops + 1, { what: 'POST /backupSessions/{id}' });
+    await h.waitFor(() => posts(h, 'backupSessions') > stops, { what: 'POST /backupSessions/{id}' });
+    expect(posts(h, 'backupSessions')).toBe(stops + 1);
+  });
+
+  it('says when no backup session has the ID to stop, and asks nobody to approve', async () => {
+    const since = h.slack.topLevel(CHANNELS.ops).length;
     await ephemeralAfter(
       h,
       () => h.command('session stop 00000000-0000-4000-8000-000000000000'),
       'No backup session has ID',
     );
+    expect(h.slack.topLevel(CHANNELS.ops).length).toBe(since);
   });
 
   it('posts the request in the thread when the origin was in a thread', async () => {
-    const root = await h.waitFor(() => h.slack.topLevel(CHANNELS.ops)[0]);
+    // The thread root is this test's own channel message: the running parent of a start.
+    const since = h.slack.topLevel(CHANNELS.ops).length;
+    await h.command('start Linux DB Servers');
+    const root = await newTopLevel(h, CHANNELS.ops, since, (t) => /EM task task-\d+/.test(t));
     await h.click({ actionId: ACTION_IDS.jobStop, value: SIM_JOB_IDS.serverBackup }, { message: root });
-    const request = await h.waitFor(() =>
-      h.slack.thread(CHANNELS.ops, root.ts).find((m) => m.text.includes('asks to Stop')),
+    const request = await h.waitFor(
+      () => h.slack.thread(CHANNELS.ops, root.ts).find((m) => m.text.includes('asks to Stop')),
+      { what: 'the approval request in the thread' },
     );
     const approve = buttonOf(request, ACTION_IDS.approve);
     await h.click(approve, { user: USERS.approver, message: request });
-    const running = await h.waitFor(() =>
-      /EM task task-\d+/.test(current(request).text) ? current(request) : undefined,
-    );
+    const running = await runningRequest(request);
     expect(running.threadTs).toBe(root.ts);
   });
 
@@ -225,7 +249,11 @@ describe('approvals', () => {
         ),
       'no longer known',
     );
-    await h.waitFor(() => current(request).text.includes('no longer known'));
+    const closed = await h.waitFor(
+      () => (current(request).text.includes('no longer known') ? current(request) : undefined),
+      { what: 'the clicked message to say the request is no longer known' },
+    );
+    expect(findButton(closed, ACTION_IDS.approve)).toBeUndefined();
     expect(emWrites(h)).toBe(writes);
   });
 });

@@ -29,11 +29,24 @@ describe('policy configuration', () => {
     expect(emWrites(harness)).toBe(0);
   });
 
-  it('takes commands in any channel when no channels are configured, and runs start at once when no approval is listed', async () => {
-    h = await startHarness({ env: { VEEAM_ALLOWED_CHANNELS: undefined, VEEAM_APPROVAL_ACTIONS: 'none' } });
+  it('takes commands in any channel when no channels are configured', async () => {
+    h = await startHarness({ env: { VEEAM_ALLOWED_CHANNELS: undefined } });
     const harness = h;
-    const since = harness.slack.topLevel(CHANNELS.other).length;
-    await harness.command('stop Server Backup', { channel: CHANNELS.other });
-    await newTopLevel(harness, CHANNELS.other, since, (t) => /EM task task-\d+/.test(t));
+    const list = await ephemeralAfter(
+      harness,
+      () => harness.command('jobs', { user: USERS.viewer, channel: CHANNELS.other }),
+      'Agent backup jobs',
+    );
+    expect(list.channel).toBe(CHANNELS.other);
+  });
+
+  it('runs a stop at once when VEEAM_APPROVAL_ACTIONS is none', async () => {
+    h = await startHarness({ env: { VEEAM_APPROVAL_ACTIONS: 'none' } });
+    const harness = h;
+    const since = harness.slack.topLevel(CHANNELS.ops).length;
+    await harness.command('stop Server Backup');
+    const running = await newTopLevel(harness, CHANNELS.ops, since, (t) => /EM task task-\d+/.test(t));
+    expect(running.text).toContain('Server Backup');
+    expect(harness.slack.topLevel(CHANNELS.ops).some((m) => m.text.includes('asks to'))).toBe(false);
   });
 });

@@ -1,11 +1,10 @@
 // What every button listener does around its own work: ack at once, check the channel, answer failures privately.
 
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { describeEmError } from '../../../em/errors.js';
-import { describeSlackError, isSlackApiError } from '../../describe-slack-error.js';
+import type { SlackDeps } from '../../deps.js';
 import { type ClickBody, clickOrigin, type Origin } from '../../origin.js';
-import type { SlackSurface } from '../../surface.js';
 import { afterAck } from '../after-ack.js';
+import { answerFailure } from '../answer-failure.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -14,29 +13,27 @@ export interface Click {
   value: string;
   origin: Origin;
   body: BlockAction<ButtonAction>;
-  client: ButtonArgs['client'];
 }
 
-export function clickHandler(surface: SlackSurface, name: string, work: (click: Click) => Promise<void>) {
-  return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
+export function clickHandler(deps: SlackDeps, name: string, work: (click: Click) => Promise<void>) {
+  return async ({ ack, body, action }: ButtonArgs): Promise<void> => {
     await ack();
     await afterAck();
-    const origin = clickOrigin(body as unknown as ClickBody, client, surface.logger);
+    const origin = clickOrigin(body as unknown as ClickBody, deps.slack, deps.logger);
     try {
-      const channel = surface.policy.channelAllowed(origin.channel || undefined);
+      const channel = deps.policy.channelAllowed(origin.channel || undefined);
       if (!channel.ok) {
         await origin.tellUser(channel.reason);
         return;
       }
-      await work({ value: String(action.value ?? ''), origin, body, client });
-    } catch (err) {
-      surface.logger.error(`button ${name} failed`, {
-        user: origin.user,
-        channel: origin.channel,
-        err: String(err),
-      });
-      await origin.tellUser(
-        `:x: That did not work: ${isSlackApiError(err) ? describeSlackError(err) : describeEmError(err)}\nTry again, or use \`/veeam job <name>\` for a fresh card.`,
+      await work({ value: String(action.value ?? ''), origin, body });
+    } catch (error) {
+      await answerFailure(
+        deps,
+        origin,
+        `button ${name}`,
+        error,
+        'Try again, or use `/veeam job <name>` for a fresh card.',
       );
     }
   };

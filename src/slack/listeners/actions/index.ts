@@ -2,23 +2,23 @@
 
 import type { App } from '@slack/bolt';
 import { ACTION_IDS } from '../../action-ids.js';
-import type { SlackSurface } from '../../surface.js';
+import type { SlackDeps } from '../../deps.js';
 import { approvalButton } from './approval-buttons.js';
 import { jobActionButton } from './job-action-button.js';
 import { jobDetails } from './job-details.js';
 import { sessionStopButton } from './session-stop-button.js';
 import { taskCancelButton } from './task-cancel-button.js';
 
-export function register(app: App, surface: SlackSurface): void {
-  app.action(ACTION_IDS.jobDetails, jobDetails(surface, 'details'));
-  app.action(ACTION_IDS.pickJob, jobDetails(surface, 'pick job'));
-  app.action(ACTION_IDS.jobStart, jobActionButton(surface, 'start'));
-  app.action(ACTION_IDS.jobStop, jobActionButton(surface, 'stop'));
-  app.action(ACTION_IDS.jobRetry, jobActionButton(surface, 'retry'));
-  app.action(ACTION_IDS.jobEnable, jobActionButton(surface, 'enable'));
-  app.action(ACTION_IDS.jobDisable, jobActionButton(surface, 'disable'));
-  app.action(ACTION_IDS.sessionStop, sessionStopButton(surface));
-  app.action(ACTION_IDS.taskCancel, taskCancelButton(surface));
-  app.action(ACTION_IDS.approve, approvalButton(surface, 'approve'));
-  app.action(ACTION_IDS.deny, approvalButton(surface, 'deny'));
+export function register(app: App, deps: SlackDeps): void {
+  app.action(ACTION_IDS.jobDetails, jobDetails(deps, 'details'));
+  app.action(ACTION_IDS.pickJob, jobDetails(deps, 'pick job'));
+  app.action(ACTION_IDS.jobStart, jobActionButton(deps, 'start'));
+  app.action(ACTION_IDS.jobStop, jobActionButton(deps, 'stop'));
+  app.action(ACTION_IDS.jobRetry, jobActionButton(deps, 'retry'));
+  app.action(ACTION_IDS.jobEnable, jobActionButton(deps, 'enable'));
+  app.action(ACTION_IDS.jobDisable, jobActionButton(deps, 'disable'));
+  app.action(ACTION_IDS.sessionStop, sessionStopButton(deps));
+  app.action(ACTION_IDS.taskCancel, taskCancelButton(deps));
+  app.action(ACTION_IDS.approve, approvalButton(deps, 'approve'));
+  app.action(ACTION_IDS.deny, approvalButton(deps, 'deny'));
 }

@@ -5,18 +5,18 @@ import { requireGuid } from '../../../em/ids.js';
 import type { AgentBackupJob } from '../../../em/types.js';
 import type { JobActionName } from '../../../ops/intent.js';
 import { alreadyInState, authorizeWrite, requestAction } from '../../action-flow.js';
+import type { SlackDeps } from '../../deps.js';
 import { jobTarget } from '../../job-target.js';
-import type { SlackSurface } from '../../surface.js';
 import { type Click, clickHandler } from './click-handler.js';
 
-export function jobActionButton(surface: SlackSurface, action: JobActionName) {
-  return clickHandler(surface, `job ${action}`, async ({ value, origin, client }: Click) => {
+export function jobActionButton(deps: SlackDeps, action: JobActionName) {
+  return clickHandler(deps, `job ${action}`, async ({ value, origin }: Click) => {
     const jobId = requireGuid(value, 'job ID');
     // Checked against the user who clicked, whoever posted the card.
-    if (!(await authorizeWrite(surface, origin, { action, target: jobId }))) return;
+    if (!(await authorizeWrite(deps, origin, { action, target: jobId }))) return;
     let job: AgentBackupJob;
     try {
-      job = await surface.em.getAgentJob(jobId);
+      job = await deps.em.getAgentJob(jobId);
     } catch (err) {
       if (!(isEmError(err) && err.status === 404)) throw err;
       await origin.tellUser(
@@ -25,6 +25,6 @@ export function jobActionButton(surface: SlackSurface, action: JobActionName) {
       return;
     }
     if (await alreadyInState(origin, action, job)) return;
-    await requestAction(surface, client, origin, { action, target: jobTarget(job) });
+    await requestAction(deps, origin, { action, target: jobTarget(job) });
   });
 }

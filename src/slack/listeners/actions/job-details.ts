@@ -3,14 +3,14 @@
 import { isEmError } from '../../../em/errors.js';
 import { requireGuid } from '../../../em/ids.js';
 import { jobCardMessage } from '../../blocks.js';
-import type { SlackSurface } from '../../surface.js';
+import type { SlackDeps } from '../../deps.js';
 import { type Click, clickHandler } from './click-handler.js';
 
-export function jobDetails(surface: SlackSurface, name: string) {
-  return clickHandler(surface, name, async ({ value, origin }: Click) => {
+export function jobDetails(deps: SlackDeps, name: string) {
+  return clickHandler(deps, name, async ({ value, origin }: Click) => {
     const jobId = requireGuid(value, 'job ID');
     try {
-      await origin.tellUser(jobCardMessage(await surface.em.getAgentJob(jobId)));
+      await origin.tellUser(jobCardMessage(await deps.em.getAgentJob(jobId)));
     } catch (err) {
       if (!(isEmError(err) && err.status === 404)) throw err;
       await origin.tellUser(

@@ -2,15 +2,15 @@
 
 import { requireGuid } from '../../../em/ids.js';
 import { authorizeWrite, requestAction } from '../../action-flow.js';
+import type { SlackDeps } from '../../deps.js';
 import { sessionTarget } from '../../job-target.js';
-import type { SlackSurface } from '../../surface.js';
 import { type Click, clickHandler } from './click-handler.js';
 
-export function sessionStopButton(surface: SlackSurface) {
-  return clickHandler(surface, 'session stop', async ({ value, origin, client }: Click) => {
+export function sessionStopButton(deps: SlackDeps) {
+  return clickHandler(deps, 'session stop', async ({ value, origin }: Click) => {
     const sessionId = requireGuid(value, 'session ID');
-    if (!(await authorizeWrite(surface, origin, { action: 'session-stop', target: sessionId }))) return;
-    const target = await sessionTarget(surface, origin, sessionId);
-    if (target) await requestAction(surface, client, origin, { action: 'session-stop', target });
+    if (!(await authorizeWrite(deps, origin, { action: 'session-stop', target: sessionId }))) return;
+    const target = await sessionTarget(deps, origin, sessionId);
+    if (target) await requestAction(deps, origin, { action: 'session-stop', target });
   });
 }

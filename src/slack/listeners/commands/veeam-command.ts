@@ -1,28 +1,27 @@
 // `/veeam …`: ack at once, then check the channel, parse, authorise and answer; EM is only called after the ack.
 
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { describeEmError } from '../../../em/errors.js';
 import type { Intent } from '../../../ops/intent.js';
 import { alreadyInState, authorizeWrite, requestAction } from '../../action-flow.js';
 import { jobCardMessage, jobListMessage, taskMessage } from '../../blocks.js';
 import { HELP_TEXT } from '../../command-help.js';
-import { describeSlackError, isSlackApiError } from '../../describe-slack-error.js';
+import type { SlackDeps } from '../../deps.js';
 import { jobFromRef, jobTarget, sessionTarget } from '../../job-target.js';
 import { commandOrigin, type Origin } from '../../origin.js';
 import { parseCommand } from '../../parse-command.js';
-import type { SlackSurface } from '../../surface.js';
 import { afterAck } from '../after-ack.js';
+import { answerFailure } from '../answer-failure.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-export function veeamCommand(surface: SlackSurface) {
-  return async ({ command, ack, respond, client }: Args): Promise<void> => {
+export function veeamCommand(deps: SlackDeps) {
+  return async ({ command, ack, respond }: Args): Promise<void> => {
     // Slack allows 3 s; EM may be slower than that, so nothing is awaited before the ack.
     await ack();
     await afterAck();
-    const origin = commandOrigin(command.user_id, command.channel_id, respond, surface.logger);
+    const origin = commandOrigin(command.user_id, command.channel_id, respond, deps.logger);
     try {
-      const channel = surface.policy.channelAllowed(command.channel_id);
+      const channel = deps.policy.channelAllowed(command.channel_id);
       if (!channel.ok) {
         await origin.tellUser(channel.reason);
         return;
@@ -32,56 +31,43 @@ export function veeamCommand(surface: SlackSurface) {
         await origin.tellUser(parsed.error);
         return;
       }
-      await runIntent(surface, client, origin, parsed.intent);
-    } catch (err) {
-      surface.logger.error('/veeam failed', {
-        user: command.user_id,
-        channel: command.channel_id,
-        err: String(err),
-      });
-      await origin.tellUser(
-        `:x: That did not work: ${isSlackApiError(err) ? describeSlackError(err) : describeEmError(err)}\nTry again, or see \`/veeam help\`.`,
-      );
+      await runIntent(deps, origin, parsed.intent);
+    } catch (error) {
+      await answerFailure(deps, origin, '/veeam', error, 'Try again, or see `/veeam help`.');
     }
   };
 }
 
-async function runIntent(
-  surface: SlackSurface,
-  client: Args['client'],
-  origin: Origin,
-  intent: Intent,
-): Promise<void> {
+async function runIntent(deps: SlackDeps, origin: Origin, intent: Intent): Promise<void> {
   switch (intent.kind) {
     case 'help':
       await origin.tellUser(HELP_TEXT);
       return;
     case 'jobs': {
       const filter = intent.filter.toLowerCase();
-      const jobs = (await surface.em.listAgentJobs()).filter((j) => j.name.toLowerCase().includes(filter));
+      const jobs = (await deps.em.listAgentJobs()).filter((j) => j.name.toLowerCase().includes(filter));
       await origin.tellUser(jobListMessage(jobs, intent.filter));
       return;
     }
     case 'job': {
-      const job = await jobFromRef(surface, origin, intent.ref);
+      const job = await jobFromRef(deps, origin, intent.ref);
       if (job) await origin.tellUser(jobCardMessage(job));
       return;
     }
     case 'task':
-      await origin.tellUser(taskMessage(await surface.em.getTask(intent.taskId)));
+      await origin.tellUser(taskMessage(await deps.em.getTask(intent.taskId)));
       return;
     case 'job-action': {
-      if (!(await authorizeWrite(surface, origin, { action: intent.action, target: intent.ref }))) return;
-      const job = await jobFromRef(surface, origin, intent.ref);
+      if (!(await authorizeWrite(deps, origin, { action: intent.action, target: intent.ref }))) return;
+      const job = await jobFromRef(deps, origin, intent.ref);
       if (!job || (await alreadyInState(origin, intent.action, job))) return;
-      await requestAction(surface, client, origin, { action: intent.action, target: jobTarget(job) });
+      await requestAction(deps, origin, { action: intent.action, target: jobTarget(job) });
       return;
     }
     case 'session-stop': {
-      if (!(await authorizeWrite(surface, origin, { action: 'session-stop', target: intent.sessionId })))
-        return;
-      const target = await sessionTarget(surface, origin, intent.sessionId);
-      if (target) await requestAction(surface, client, origin, { action: 'session-stop', target });
+      if (!(await authorizeWrite(deps, origin, { action: 'session-stop', target: intent.sessionId }))) return;
+      const target = await sessionTarget(deps, origin, intent.sessionId);
+      if (target) await requestAction(deps, origin, { action: 'session-stop', target });
       return;
     }
   }
