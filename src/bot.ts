@@ -9,7 +9,9 @@ import type { EmApi } from './em/api.js';
 import type { Logger } from './log/logger.js';
 import { IncidentMonitor } from './notify/incident-monitor.js';
 import { createSlackApp } from './slack/app.js';
+import { createChannelPoster } from './slack/channel-poster.js';
 import { registerListeners } from './slack/listeners/index.js';
+import { createTaskPublisher } from './slack/messages/task-publisher.js';
 import { StateStore } from './state/state-store.js';
 import { TaskWatcher } from './watch/task-watcher.js';
 
@@ -42,11 +44,12 @@ export function createBot({ config, em, logger, clock = systemClock, slackRetryC
   const store = new StateStore(config.watch.stateFile, logger.child({ component: 'state' }));
   store.load();
   const app = createSlackApp({ config: config.slack, logger, retryConfig: slackRetryConfig });
+  const watcherLogger = logger.child({ component: 'watcher' });
   const watcher = new TaskWatcher({
     em,
-    slack: app.client,
+    publisher: createTaskPublisher(createChannelPoster(app.client), watcherLogger),
     store,
-    logger: logger.child({ component: 'watcher' }),
+    logger: watcherLogger,
     clock,
     config: config.watch,
   });

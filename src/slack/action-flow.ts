@@ -10,7 +10,6 @@ import { type ActionTarget, targetId } from '../ops/intent.js';
 import { performAction } from '../ops/perform-action.js';
 import { isTaskCancelRefused } from '../watch/task-cancel-refused.js';
 import type { WatchSpec, WatchTarget } from '../watch/types.js';
-import { ACTION_VERBS, describeAction, taskRunningMessage } from '../watch/watch-messages.js';
 import type { SlackMessage } from './block-kit.js';
 import {
   actionFailedMessage,
@@ -21,6 +20,7 @@ import {
   withContext,
 } from './blocks.js';
 import { describeSlackError } from './describe-slack-error.js';
+import { ACTION_VERBS, describeAction } from './messages/task.js';
 import { escapeMrkdwn, userMention } from './mrkdwn.js';
 import type { Origin } from './origin.js';
 import type { SlackSurface } from './surface.js';
@@ -234,10 +234,7 @@ export async function executeAction(
         };
         // Registered (and so saved) before any Slack call: the watcher posts the running message itself, as the
         // first parent update of its ordered outbox, so a Slack outage delays nothing and it never hides a result.
-        const running = taskRunningMessage(spec);
-        surface.watcher.watch(spec, {
-          runningParent: execution.note ? withContext(running, execution.note) : running,
-        });
+        surface.watcher.watch(spec, { runningParent: { note: execution.note } });
         audit(surface.logger, { ...auditBase, taskId: task.id, outcome: 'accepted' });
       },
     );

@@ -14,11 +14,13 @@ import { createMemoryLogger, type Logger } from '../../src/log/logger.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import type { SimOptions } from '../../src/sim/types.js';
+import { createChannelPoster } from '../../src/slack/channel-poster.js';
+import { taskRunningMessage } from '../../src/slack/messages/task.js';
+import { createTaskPublisher } from '../../src/slack/messages/task-publisher.js';
 import { type FakeMessage, FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
 import { StateStore } from '../../src/state/state-store.js';
 import { TaskWatcher, type TaskWatcherTuning } from '../../src/watch/task-watcher.js';
 import type { WatchSpec, WatchTarget } from '../../src/watch/types.js';
-import { taskRunningMessage } from '../../src/watch/watch-messages.js';
 import { waitFor } from '../support/wait-for.js';
 
 export const CHANNEL = 'COPS1';
@@ -100,11 +102,12 @@ export class WatchKit {
   buildWatcher(config: WatchConfig = this.config): TaskWatcher {
     this.store = new StateStore(this.stateFile, this.logger);
     this.store.load();
+    const logger = this.logger.child({ component: 'watcher' });
     this.watcher = new TaskWatcher({
       em: this.em,
-      slack: this.slack,
+      publisher: createTaskPublisher(createChannelPoster(this.slack), logger),
       store: this.store,
-      logger: this.logger.child({ component: 'watcher' }),
+      logger,
       clock: systemClock,
       config,
       tuning: this.tuning,
@@ -151,7 +154,7 @@ export class WatchKit {
     );
     const ts = posted.ts as string;
     const spec: WatchSpec = { ...draft, threadTs: ts, parentTs: ts };
-    if (options.watcherPostsRunning) this.watcher.watch(spec, { runningParent: taskRunningMessage(spec) });
+    if (options.watcherPostsRunning) this.watcher.watch(spec, { runningParent: {} });
     else this.watcher.watch(spec);
     return this.handle(spec, task);
   }

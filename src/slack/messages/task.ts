@@ -1,22 +1,16 @@
-// Slack messages about a watched Task: the parent while it runs (with Cancel), and after it ends.
-// Owned by the watcher; the Slack surface uses taskRunningMessage() when it posts or updates a parent.
+// Slack messages about a watched Task: the parent while it runs (with Cancel), and after it ends. The watcher
+// hands neutral posts (watch/watch-publisher.ts); this turns them into Block Kit and mrkdwn.
 
-import { type ActionTarget, describeActionTarget } from '../ops/intent.js';
-import { ACTION_IDS } from '../slack/action-ids.js';
-import {
-  actionsBlock,
-  button,
-  confirmDialog,
-  context,
-  type SlackMessage,
-  section,
-} from '../slack/block-kit.js';
-import { escapeMrkdwn, userMention } from '../slack/mrkdwn.js';
-import { formatDuration } from './format-duration.js';
-import type { WatchSpec } from './types.js';
-import { watchKey } from './watch-record.js';
-import type { SessionSummary, WatchReport } from './watch-report.js';
-import { wantedSchedule } from './watch-steps.js';
+import { type ActionTarget, describeActionTarget } from '../../ops/intent.js';
+import { formatDuration } from '../../watch/format-duration.js';
+import type { WatchSpec } from '../../watch/types.js';
+import type { WatchMessage } from '../../watch/watch-publisher.js';
+import { watchKey } from '../../watch/watch-record.js';
+import type { SessionSummary, WatchReport } from '../../watch/watch-report.js';
+import { wantedSchedule } from '../../watch/watch-steps.js';
+import { ACTION_IDS } from '../action-ids.js';
+import { actionsBlock, button, confirmDialog, context, type SlackMessage, section } from '../block-kit.js';
+import { escapeMrkdwn, userMention } from '../mrkdwn.js';
 
 const ACTION_VERBS: Record<WatchSpec['action'], string> = {
   start: 'Start',
@@ -315,4 +309,25 @@ export function taskParentMessage(spec: WatchSpec, report: WatchReport): SlackMe
 export function taskCancelledNotice(spec: WatchSpec, byUser: string): SlackMessage {
   const text = `${EMOJI.cancelled} ${userMention(byUser)} cancelled EM task ${spec.taskId} (${title(spec)}). Waiting for EM to report the task's final state.`;
   return { text, blocks: [section(text)] };
+}
+
+/** The Slack message for one of the watcher's posts. */
+export function renderWatchMessage(spec: WatchSpec, message: WatchMessage): SlackMessage {
+  const post = message.post;
+  switch (post.type) {
+    case 'running': {
+      const running = taskRunningMessage(spec);
+      // The approval note goes under the card, as the Slack surface shows it on its own updates.
+      if (!post.note) return running;
+      return { text: `${running.text}\n${post.note}`, blocks: [...running.blocks, context(post.note)] };
+    }
+    case 'report':
+      return message.kind === 'reply'
+        ? watchReplyMessage(spec, post.report)
+        : taskParentMessage(spec, post.report);
+    case 'cancelled':
+      return taskCancelledNotice(spec, post.byUser);
+    case 'text':
+      return { text: post.text, blocks: [] };
+  }
 }
