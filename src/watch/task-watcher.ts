@@ -28,7 +28,14 @@ import type { TaskCancelRefused } from './task-cancel-refused.js';
 import { type SharedReads, TaskPoller } from './task-poller.js';
 import type { TaskWatchSink, WatchOptions, WatchSpec } from './types.js';
 import type { WatchPublisher } from './watch-publisher.js';
-import { newWatchRecord, restoreWatches, type WatchRecord, watchKey } from './watch-record.js';
+import {
+  newWatchRecord,
+  restoreWatches,
+  resumeRecord,
+  type WatchRecord,
+  watchDeadline,
+  watchKey,
+} from './watch-record.js';
 import type { WatchReport } from './watch-report.js';
 import { WatchSaver } from './watch-saver.js';
 import { onTimeout, type StepContext } from './watch-steps.js';
@@ -116,45 +123,33 @@ export class TaskWatcher implements TaskWatchSink {
       () => this.cadence.dueAt,
       () => this.runRound(),
     );
-    const wakeBy = (at: number) => this.timer.wakeBy(at);
-    this.outbox = new Outbox({
-      publisher: deps.publisher,
+    const common = {
+      em: deps.em,
+      calls: this.calls,
+      cadence: this.cadence,
       saver: this.saver,
       counters: this.counters,
       logger: deps.logger,
       clock: deps.clock,
       random,
+      wakeBy: (at: number) => this.timer.wakeBy(at),
+    };
+    this.outbox = new Outbox({
+      ...common,
+      publisher: deps.publisher,
       maxInFlight: tuning.maxSlackInFlight ?? 8,
       retryBaseMs: Math.max(250, deps.config.pollIntervalMs),
       onDrained: (r) => this.remove(r),
       isLive: (r) => this.watches.has(r.key),
-      wakeBy,
     });
     this.poller = new TaskPoller({
-      em: deps.em,
-      calls: this.calls,
-      cadence: this.cadence,
+      ...common,
       policy: this.policy,
-      random,
-      clock: deps.clock,
-      logger: deps.logger,
-      counters: this.counters,
       stepContext: () => ({ ...this.steps, now: this.clock.now() }),
       apply: (r, reports) => this.apply(r, reports),
-      wakeBy,
     });
-    this.canceller = new TaskCancel({
-      em: deps.em,
-      calls: this.calls,
-      watches: this.watches,
-      poller: this.poller,
-      outbox: this.outbox,
-      saver: this.saver,
-      cadence: this.cadence,
-      timer: this.timer,
-      clock: deps.clock,
-      logger: deps.logger,
-    });
+    const parts = { watches: this.watches, poller: this.poller, outbox: this.outbox, timer: this.timer };
+    this.canceller = new TaskCancel({ ...common, ...parts });
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -167,7 +162,7 @@ export class TaskWatcher implements TaskWatchSink {
     const now = this.clock.now();
     for (const r of records) {
       if (this.watches.has(r.key)) continue;
-      this.normalizeRestored(r, now);
+      resumeRecord(r, now, this.policy.baseMs);
       this.watches.set(r.key, r);
       this.counters.resumed += 1;
       // A resumed Task may have finished while we were down: list at once.
@@ -324,7 +319,7 @@ export class TaskWatcher implements TaskWatchSink {
     work: Promise<void>[],
     reads: SharedReads,
   ): number {
-    const deadline = this.deadlineOf(r);
+    const deadline = watchDeadline(r, this.config.timeoutMinutes);
     if (now >= deadline) {
       this.counters.timeouts += 1;
       this.logger.warn('stopped watching: timeout', { taskId: r.spec.taskId, phase: r.phase });
@@ -368,35 +363,11 @@ export class TaskWatcher implements TaskWatchSink {
     this.saver.changed();
   }
 
-  /**
-   * config.timeoutMinutes after the request; a watch resumed after a long outage still gets up to a minute to
-   * read its result (or resolve it from the target) before the thread is told the bot gave up.
-   */
-  private deadlineOf(r: WatchRecord): number {
-    const timeoutMs = this.config.timeoutMinutes * 60_000;
-    const byRequest = r.spec.requestedAt + timeoutMs;
-    return r.resumedAt === undefined
-      ? byRequest
-      : Math.max(byRequest, r.resumedAt + Math.min(timeoutMs, 60_000));
-  }
-
   /** finishedKeys expire in insertion order: drop the expired ones from the front. */
   private forgetFinishedKeys(now: number): void {
     for (const [key, until] of this.finishedKeys) {
       if (until > now) break;
       this.finishedKeys.delete(key);
     }
-  }
-
-  /** Polling and delivery restart at once after a restart; the rest of the record is as it was saved. */
-  private normalizeRestored(r: WatchRecord, now: number): void {
-    r.resumedAt = now;
-    r.nextPollAt = now;
-    r.intervalMs = this.policy.baseMs;
-    r.pollErrors = 0;
-    r.nextDeliveryAt = now;
-    r.deliveryFailures = 0;
-    const maxId = r.outbox.reduce((m, item) => Math.max(m, item.id), 0);
-    r.nextOutboxId = Math.max(typeof r.nextOutboxId === 'number' ? r.nextOutboxId : 1, maxId + 1);
   }
 }

@@ -72,6 +72,30 @@ export function newWatchRecord(spec: WatchSpec, now: number, pollIntervalMs: num
   };
 }
 
+/**
+ * config.timeoutMinutes after the request; a watch resumed after a long outage still gets up to a minute to
+ * read its result (or resolve it from the target) before the thread is told the bot gave up.
+ */
+export function watchDeadline(r: WatchRecord, timeoutMinutes: number): number {
+  const timeoutMs = timeoutMinutes * 60_000;
+  const byRequest = r.spec.requestedAt + timeoutMs;
+  return r.resumedAt === undefined
+    ? byRequest
+    : Math.max(byRequest, r.resumedAt + Math.min(timeoutMs, 60_000));
+}
+
+/** A restored watch polls and delivers again at once; the rest of the record is as it was saved. */
+export function resumeRecord(r: WatchRecord, now: number, pollIntervalMs: number): void {
+  r.resumedAt = now;
+  r.nextPollAt = now;
+  r.intervalMs = pollIntervalMs;
+  r.pollErrors = 0;
+  r.nextDeliveryAt = now;
+  r.deliveryFailures = 0;
+  const maxId = r.outbox.reduce((m, item) => Math.max(m, item.id), 0);
+  r.nextOutboxId = Math.max(typeof r.nextOutboxId === 'number' ? r.nextOutboxId : 1, maxId + 1);
+}
+
 const PHASES: readonly string[] = ['task', 'read-job', 'find-session', 'session', 'done'];
 
 const POST_TYPES: readonly string[] = ['running', 'report', 'cancelled', 'text'];

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { Agent } from 'undici';
-import { systemClock } from '../../src/clock.js';
+import { type Clock, systemClock } from '../../src/clock.js';
 import type { WatchConfig } from '../../src/config.js';
 import { EmClient } from '../../src/em/client.js';
 import type { Task } from '../../src/em/types.js';
@@ -31,6 +31,8 @@ export interface KitOptions {
   sim?: SimOptions;
   watch?: Partial<WatchConfig>;
   tuning?: TaskWatcherTuning;
+  /** The watcher's clock (default the system clock); a test that moves it calls watcher.pollNow(). */
+  clock?: Clock;
 }
 
 export interface Started {
@@ -58,6 +60,7 @@ export class WatchKit {
     public em: EmClient,
     readonly config: WatchConfig,
     private readonly tuning: TaskWatcherTuning | undefined,
+    private readonly clock: Clock,
   ) {
     this.dir = mkdtempSync(join(tmpdir(), 'watcher-test-'));
     this.stateFile = join(this.dir, 'state.json');
@@ -74,7 +77,15 @@ export class WatchKit {
       logLevel: LogLevel.ERROR,
     });
     const config: WatchConfig = { pollIntervalMs: 50, timeoutMinutes: 5, stateFile: '', ...options.watch };
-    const kit = new WatchKit(sim, fake, slack, undefined as unknown as EmClient, config, options.tuning);
+    const kit = new WatchKit(
+      sim,
+      fake,
+      slack,
+      undefined as unknown as EmClient,
+      config,
+      options.tuning,
+      options.clock ?? systemClock,
+    );
     kit.em = kit.newEmClient();
     kit.buildWatcher();
     kit.watcher.start();
@@ -108,7 +119,7 @@ export class WatchKit {
       publisher: createTaskPublisher(createChannelPoster(this.slack), logger),
       store: this.store,
       logger,
-      clock: systemClock,
+      clock: this.clock,
       config,
       tuning: this.tuning,
     });

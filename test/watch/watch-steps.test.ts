@@ -229,7 +229,12 @@ describe('restoreWatches', () => {
     const old = {
       ...newWatchRecord(spec(), T0, 50),
       outbox: [
-        { id: 1, kind: 'parent', message: { text: 'running', blocks: [{ type: 'section' }] }, textOnly: true },
+        {
+          id: 1,
+          kind: 'parent',
+          message: { text: 'running', blocks: [{ type: 'section' }] },
+          textOnly: true,
+        },
         { id: 2, kind: 'reply', post: { type: 'cancelled', byUser: 'U2' } },
         { id: 3, kind: 'reply', message: { blocks: [] } },
       ],

@@ -142,111 +142,16 @@ interface Outcome {
 
 function outcomeOf(spec: WatchSpec, report: WatchReport): Outcome {
   switch (report.kind) {
-    case 'task': {
-      const took = `EM task ${spec.taskId}, took ${formatDuration(report.durationMs)}`;
-      const notes = cancelledNotes(report.cancelledBy);
-      if (!report.success) {
-        return {
-          emoji: EMOJI.failure,
-          reply: `failed (${took}).${quoteEm(report.emMessage)}`,
-          glance: `failed.${quoteEm(report.emMessage)}`,
-          notes,
-        };
-      }
-      if (report.followUp === 'backup-session') {
-        return {
-          emoji: EMOJI.success,
-          reply: `EM delivered the command (${took}).${quoteEm(report.emMessage)} That only means the job was triggered: following the backup session now, its result will be posted here.`,
-          glance: 'triggered; backup session running…',
-          notes,
-        };
-      }
-      if (report.followUp === 'session-end') {
-        return {
-          emoji: EMOJI.success,
-          reply: `EM delivered the command (${took}).${quoteEm(report.emMessage)} Waiting for the session to end; confirmation will follow here.`,
-          glance: 'stop delivered; waiting for the session to end…',
-          notes,
-        };
-      }
-      return {
-        emoji: EMOJI.success,
-        reply: `succeeded (${took}).${quoteEm(report.emMessage)}`,
-        glance: 'done.',
-        notes,
-      };
-    }
-    case 'schedule': {
-      const notes = [...(report.resolved ? [resolvedNote(spec)] : []), ...cancelledNotes(report.cancelledBy)];
-      const task =
-        report.taskSuccess === undefined
-          ? ''
-          : `${report.taskSuccess ? 'EM finished the task' : 'EM reported failure'} (EM task ${spec.taskId}, took ${formatDuration(report.durationMs)}).${quoteEm(report.emMessage)} `;
-      if ('error' in report.readBack) {
-        return {
-          emoji: report.taskSuccess === false ? EMOJI.failure : EMOJI.unknown,
-          reply: `${task}The schedule state could not be read back: ${escapeMrkdwn(report.readBack.error)}. Look with ${lookupHint(spec)}.`,
-          glance: report.taskSuccess === false ? 'failed.' : 'schedule state unknown.',
-          notes,
-        };
-      }
-      const state = report.readBack.scheduleEnabled ? 'enabled' : 'disabled';
-      const wanted = wantedSchedule(spec);
-      if (wanted !== undefined && wanted !== report.readBack.scheduleEnabled) {
-        return {
-          emoji: report.taskSuccess === false ? EMOJI.failure : EMOJI.warning,
-          reply: `${task}The schedule reads back as *${state}*, NOT *${wanted ? 'enabled' : 'disabled'}* as wanted. Check with ${lookupHint(spec)}.`,
-          glance: `schedule is *${state}*, not ${wanted ? 'enabled' : 'disabled'} as wanted.`,
-          notes,
-        };
-      }
-      return {
-        emoji: report.taskSuccess === false ? EMOJI.failure : EMOJI.success,
-        reply: `${task}The schedule reads back as *${state}*.`,
-        glance: `schedule is now *${state}*.`,
-        notes,
-      };
-    }
-    case 'session': {
-      const s = report.session;
-      const notes = report.resolved ? [resolvedNote(spec)] : [];
-      const failure = quoteEm(s.failureMessage);
-      if (isStopAction(spec)) {
-        return {
-          emoji: EMOJI.success,
-          reply: `confirmed: session *${escapeMrkdwn(s.name)}* is ${s.state} (its result: ${s.result}${sessionRan(s)}).${failure}`,
-          glance: `session stopped (result ${s.result}).`,
-          notes,
-        };
-      }
-      const tone = sessionIsGood(s);
-      const emoji =
-        tone === 'success'
-          ? EMOJI.success
-          : tone === 'warning'
-            ? EMOJI.warning
-            : tone === 'failure'
-              ? EMOJI.failure
-              : EMOJI.unknown;
-      return {
-        emoji,
-        reply: `backup session *${escapeMrkdwn(s.name)}* ended: *${s.result}*${sessionRan(s)}.${failure}`,
-        glance: `backup *${s.result}*${sessionRan(s)}.${failure}`,
-        notes,
-      };
-    }
-    case 'no-session': {
-      const newest =
-        report.newest === undefined
-          ? ''
-          : ` The newest session is *${escapeMrkdwn(report.newest.name)}* (${report.newest.state}, ${report.newest.result}).`;
-      return {
-        emoji: EMOJI.warning,
-        reply: `no new backup session of the job appeared within ${formatDuration(report.waitedMs)} of the request.${newest} Look with ${lookupHint(spec)}.`,
-        glance: 'no backup session appeared; see the thread.',
-        notes: report.resolved ? [resolvedNote(spec)] : [],
-      };
-    }
+    case 'task':
+      return taskOutcome(spec, report);
+    case 'schedule':
+      return scheduleOutcome(spec, report);
+    case 'session':
+      return sessionOutcome(spec, report);
+    case 'no-session':
+      return noSessionOutcome(spec, report);
+    case 'timeout':
+      return timeoutOutcome(spec, report);
     case 'unknown':
       return {
         emoji: EMOJI.unknown,
@@ -254,23 +159,6 @@ function outcomeOf(spec: WatchSpec, report: WatchReport): Outcome {
         glance: 'result unknown; see the thread.',
         notes: [],
       };
-    case 'timeout': {
-      const what =
-        report.waitingFor === 'task'
-          ? `EM task ${spec.taskId} was still ${report.lastState ?? 'running'}`
-          : report.waitingFor === 'session'
-            ? `backup session *${escapeMrkdwn(report.sessionName ?? '?')}* was still ${report.lastState ?? 'running'}`
-            : report.waitingFor === 'new-session'
-              ? 'no backup session of the job had appeared yet'
-              : `the job's schedule could not be confirmed yet (${report.lastState ?? 'not read'})`;
-      const look = report.waitingFor === 'task' ? `\`/veeam task ${spec.taskId}\`` : lookupHint(spec);
-      return {
-        emoji: EMOJI.timeout,
-        reply: `stopped watching after ${report.minutes} min; ${what}. Look it up with ${look}.`,
-        glance: `no longer watched after ${report.minutes} min; see the thread.`,
-        notes: [],
-      };
-    }
     case 'cancelled':
       return {
         emoji: EMOJI.cancelled,
@@ -279,6 +167,133 @@ function outcomeOf(spec: WatchSpec, report: WatchReport): Outcome {
         notes: [],
       };
   }
+}
+
+function taskOutcome(spec: WatchSpec, report: Extract<WatchReport, { kind: 'task' }>): Outcome {
+  const took = `EM task ${spec.taskId}, took ${formatDuration(report.durationMs)}`;
+  const notes = cancelledNotes(report.cancelledBy);
+  if (!report.success) {
+    return {
+      emoji: EMOJI.failure,
+      reply: `failed (${took}).${quoteEm(report.emMessage)}`,
+      glance: `failed.${quoteEm(report.emMessage)}`,
+      notes,
+    };
+  }
+  if (report.followUp === 'backup-session') {
+    return {
+      emoji: EMOJI.success,
+      reply: `EM delivered the command (${took}).${quoteEm(report.emMessage)} That only means the job was triggered: following the backup session now, its result will be posted here.`,
+      glance: 'triggered; backup session running…',
+      notes,
+    };
+  }
+  if (report.followUp === 'session-end') {
+    return {
+      emoji: EMOJI.success,
+      reply: `EM delivered the command (${took}).${quoteEm(report.emMessage)} Waiting for the session to end; confirmation will follow here.`,
+      glance: 'stop delivered; waiting for the session to end…',
+      notes,
+    };
+  }
+  return {
+    emoji: EMOJI.success,
+    reply: `succeeded (${took}).${quoteEm(report.emMessage)}`,
+    glance: 'done.',
+    notes,
+  };
+}
+
+function scheduleOutcome(spec: WatchSpec, report: Extract<WatchReport, { kind: 'schedule' }>): Outcome {
+  const notes = [...(report.resolved ? [resolvedNote(spec)] : []), ...cancelledNotes(report.cancelledBy)];
+  const task =
+    report.taskSuccess === undefined
+      ? ''
+      : `${report.taskSuccess ? 'EM finished the task' : 'EM reported failure'} (EM task ${spec.taskId}, took ${formatDuration(report.durationMs)}).${quoteEm(report.emMessage)} `;
+  if ('error' in report.readBack) {
+    return {
+      emoji: report.taskSuccess === false ? EMOJI.failure : EMOJI.unknown,
+      reply: `${task}The schedule state could not be read back: ${escapeMrkdwn(report.readBack.error)}. Look with ${lookupHint(spec)}.`,
+      glance: report.taskSuccess === false ? 'failed.' : 'schedule state unknown.',
+      notes,
+    };
+  }
+  const state = report.readBack.scheduleEnabled ? 'enabled' : 'disabled';
+  const wanted = wantedSchedule(spec);
+  if (wanted !== undefined && wanted !== report.readBack.scheduleEnabled) {
+    return {
+      emoji: report.taskSuccess === false ? EMOJI.failure : EMOJI.warning,
+      reply: `${task}The schedule reads back as *${state}*, NOT *${wanted ? 'enabled' : 'disabled'}* as wanted. Check with ${lookupHint(spec)}.`,
+      glance: `schedule is *${state}*, not ${wanted ? 'enabled' : 'disabled'} as wanted.`,
+      notes,
+    };
+  }
+  return {
+    emoji: report.taskSuccess === false ? EMOJI.failure : EMOJI.success,
+    reply: `${task}The schedule reads back as *${state}*.`,
+    glance: `schedule is now *${state}*.`,
+    notes,
+  };
+}
+
+function sessionOutcome(spec: WatchSpec, report: Extract<WatchReport, { kind: 'session' }>): Outcome {
+  const s = report.session;
+  const notes = report.resolved ? [resolvedNote(spec)] : [];
+  const failure = quoteEm(s.failureMessage);
+  if (isStopAction(spec)) {
+    return {
+      emoji: EMOJI.success,
+      reply: `confirmed: session *${escapeMrkdwn(s.name)}* is ${s.state} (its result: ${s.result}${sessionRan(s)}).${failure}`,
+      glance: `session stopped (result ${s.result}).`,
+      notes,
+    };
+  }
+  const tone = sessionIsGood(s);
+  const emoji =
+    tone === 'success'
+      ? EMOJI.success
+      : tone === 'warning'
+        ? EMOJI.warning
+        : tone === 'failure'
+          ? EMOJI.failure
+          : EMOJI.unknown;
+  return {
+    emoji,
+    reply: `backup session *${escapeMrkdwn(s.name)}* ended: *${s.result}*${sessionRan(s)}.${failure}`,
+    glance: `backup *${s.result}*${sessionRan(s)}.${failure}`,
+    notes,
+  };
+}
+
+function noSessionOutcome(spec: WatchSpec, report: Extract<WatchReport, { kind: 'no-session' }>): Outcome {
+  const newest =
+    report.newest === undefined
+      ? ''
+      : ` The newest session is *${escapeMrkdwn(report.newest.name)}* (${report.newest.state}, ${report.newest.result}).`;
+  return {
+    emoji: EMOJI.warning,
+    reply: `no new backup session of the job appeared within ${formatDuration(report.waitedMs)} of the request.${newest} Look with ${lookupHint(spec)}.`,
+    glance: 'no backup session appeared; see the thread.',
+    notes: report.resolved ? [resolvedNote(spec)] : [],
+  };
+}
+
+function timeoutOutcome(spec: WatchSpec, report: Extract<WatchReport, { kind: 'timeout' }>): Outcome {
+  const what =
+    report.waitingFor === 'task'
+      ? `EM task ${spec.taskId} was still ${report.lastState ?? 'running'}`
+      : report.waitingFor === 'session'
+        ? `backup session *${escapeMrkdwn(report.sessionName ?? '?')}* was still ${report.lastState ?? 'running'}`
+        : report.waitingFor === 'new-session'
+          ? 'no backup session of the job had appeared yet'
+          : `the job's schedule could not be confirmed yet (${report.lastState ?? 'not read'})`;
+  const look = report.waitingFor === 'task' ? `\`/veeam task ${spec.taskId}\`` : lookupHint(spec);
+  return {
+    emoji: EMOJI.timeout,
+    reply: `stopped watching after ${report.minutes} min; ${what}. Look it up with ${look}.`,
+    glance: `no longer watched after ${report.minutes} min; see the thread.`,
+    notes: [],
+  };
 }
 
 /** The threaded reply for a report. */
