@@ -18,6 +18,7 @@ import { createSlackApp } from './slack/app.js';
 import { createChannelPoster } from './slack/channel-poster.js';
 import type { SlackDeps } from './slack/deps.js';
 import { registerListeners } from './slack/listeners/index.js';
+import { createTaskPublisher } from './slack/messages/task-publisher.js';
 import { createSlackIncidentPublisher } from './slack/slack-incident-publisher.js';
 import type { StateStore } from './state/state-store.js';
 import { TaskWatcher } from './watch/task-watcher.js';
@@ -58,11 +59,13 @@ export interface Bot {
 export function createBot(config: Config, deps: BotDeps): Bot {
   const { em, store, clock, slack, logger, host } = deps;
   store.load();
+  const poster = createChannelPoster(slack);
+  const watcherLogger = logger.child({ component: 'watcher' });
   const watcher = new TaskWatcher({
     em,
-    slack,
+    publisher: createTaskPublisher(poster, watcherLogger),
     store,
-    logger: logger.child({ component: 'watcher' }),
+    logger: watcherLogger,
     clock,
     config: config.watch,
   });
@@ -71,7 +74,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       ? undefined
       : new IncidentMonitor({
           em,
-          publisher: createSlackIncidentPublisher(createChannelPoster(slack)),
+          publisher: createSlackIncidentPublisher(poster),
           store,
           logger: logger.child({ component: 'monitor' }),
           clock,

@@ -3,9 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { ACTION_NAMES, type ActionName } from './ops/action-name.js';
 
-// Temporary: src/watch still imports the action names from here; the lead drops this re-export at merge.
-export { ACTION_NAMES, type ActionName } from './ops/action-name.js';
-
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface SlackConfig {

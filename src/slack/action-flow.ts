@@ -9,7 +9,6 @@ import { type ActionTarget, targetId } from '../ops/intent.js';
 import { type ActionOutcome, performAction } from '../ops/perform-action.js';
 import { isTaskCancelRefused } from '../watch/task-cancel-refused.js';
 import type { WatchSpec, WatchTarget } from '../watch/types.js';
-import { ACTION_VERBS, describeAction, taskRunningMessage } from '../watch/watch-messages.js';
 import type { SlackMessage } from './block-kit.js';
 import {
   actionFailedMessage,
@@ -21,6 +20,7 @@ import {
 } from './blocks.js';
 import type { SlackDeps } from './deps.js';
 import { describeSlackError } from './describe-slack-error.js';
+import { ACTION_VERBS, describeAction } from './messages/task.js';
 import { escapeMrkdwn, userMention } from './mrkdwn.js';
 import type { Origin } from './origin.js';
 
@@ -236,10 +236,7 @@ function watchAccepted(deps: SlackDeps, execution: Execution, parent: Parent, au
     };
     // Registered (and so saved) before any Slack call: the watcher posts the running message itself, as the
     // first parent update of its ordered outbox, so a Slack outage delays nothing and it never hides a result.
-    const running = taskRunningMessage(spec);
-    deps.watcher.watch(spec, {
-      runningParent: execution.note ? withContext(running, execution.note) : running,
-    });
+    deps.watcher.watch(spec, { runningParent: { note: execution.note } });
     audit(deps.logger, { ...auditBase, taskId: task.id, outcome: 'accepted' });
   };
 }

@@ -4,7 +4,6 @@ import type { types } from '@slack/bolt';
 import type { AgentBackupJob, Task } from '../em/types.js';
 import type { Approval } from '../ops/approvals.js';
 import type { ActionTarget } from '../ops/intent.js';
-import { describeAction } from '../watch/watch-messages.js';
 import { ACTION_IDS } from './action-ids.js';
 import {
   actionsBlock,
@@ -19,6 +18,7 @@ import {
   truncate,
 } from './block-kit.js';
 import { formatUtc } from './format-utc.js';
+import { describeAction } from './messages/task.js';
 import { escapeMrkdwn, userMention } from './mrkdwn.js';
 
 export const JOB_LIST_LIMIT = 20;

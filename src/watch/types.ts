@@ -1,7 +1,6 @@
 // The contract between whoever starts an EM action (Slack surface, incident buttons) and the Task watcher.
 
-import type { ActionName } from '../config.js';
-import type { SlackMessage } from '../slack/block-kit.js';
+import type { ActionName } from '../ops/action-name.js';
 import type { TaskCancelRefused } from './task-cancel-refused.js';
 
 export type WatchTarget =
@@ -27,10 +26,10 @@ export interface WatchSpec {
 
 export interface WatchOptions {
   /**
-   * The parent's "running" state (with its Cancel button), posted by the watcher as the first parent update of
+   * Post the parent's "running" state (with its Cancel button, and `note` under it), as the first parent update of
    * the watch's ordered outbox: saved with the watch, retried like any post, never shown after a result.
    */
-  runningParent?: SlackMessage;
+  runningParent?: { note?: string };
 }
 
 /** What the Slack surface needs from the watcher. */

@@ -1,8 +1,8 @@
 // One watch as it is kept in memory and in the state file: the spec, where it stands, and its unsent Slack posts.
 
-import { ACTION_NAMES } from '../config.js';
-import type { SlackMessage } from '../slack/block-kit.js';
+import { ACTION_NAMES } from '../ops/action-name.js';
 import type { WatchSpec } from './types.js';
+import type { WatchMessage, WatchPost } from './watch-publisher.js';
 
 /**
  * task: polling the Task until Finished. read-job: enable/disable/toggle read ScheduleEnabled back.
@@ -11,13 +11,9 @@ import type { WatchSpec } from './types.js';
  */
 export type WatchPhase = 'task' | 'read-job' | 'find-session' | 'session' | 'done';
 
-/** A Slack call still to make; removed only after Slack said ok (or refused it for good). */
-export interface OutboxItem {
+/** A Slack message still to send; removed only after Slack said ok (or refused it for good). */
+export interface OutboxItem extends WatchMessage {
   id: number;
-  kind: 'reply' | 'parent';
-  message: SlackMessage;
-  /** Slack refused the blocks once: send the text alone. */
-  textOnly?: boolean;
 }
 
 export interface WatchRecord {
@@ -76,22 +72,78 @@ export function newWatchRecord(spec: WatchSpec, now: number, pollIntervalMs: num
   };
 }
 
+/**
+ * config.timeoutMinutes after the request; a watch resumed after a long outage still gets up to a minute to
+ * read its result (or resolve it from the target) before the thread is told the bot gave up.
+ */
+export function watchDeadline(r: WatchRecord, timeoutMinutes: number): number {
+  const timeoutMs = timeoutMinutes * 60_000;
+  const byRequest = r.spec.requestedAt + timeoutMs;
+  return r.resumedAt === undefined
+    ? byRequest
+    : Math.max(byRequest, r.resumedAt + Math.min(timeoutMs, 60_000));
+}
+
+/** A restored watch polls and delivers again at once; the rest of the record is as it was saved. */
+export function resumeRecord(r: WatchRecord, now: number, pollIntervalMs: number): void {
+  r.resumedAt = now;
+  r.nextPollAt = now;
+  r.intervalMs = pollIntervalMs;
+  r.pollErrors = 0;
+  r.nextDeliveryAt = now;
+  r.deliveryFailures = 0;
+  const maxId = r.outbox.reduce((m, item) => Math.max(m, item.id), 0);
+  r.nextOutboxId = Math.max(typeof r.nextOutboxId === 'number' ? r.nextOutboxId : 1, maxId + 1);
+}
+
 const PHASES: readonly string[] = ['task', 'read-job', 'find-session', 'session', 'done'];
+
+const POST_TYPES: readonly string[] = ['running', 'report', 'cancelled', 'text'];
 
 /**
  * Reads the saved section back. Anything that does not look like a watch is skipped (and counted), so one bad
- * entry cannot stop the others from resuming.
+ * entry cannot stop the others from resuming; so is an outbox item that is neither ours nor an older version's.
  */
-export function restoreWatches(saved: unknown): { records: WatchRecord[]; skipped: number } {
+export function restoreWatches(saved: unknown): {
+  records: WatchRecord[];
+  skipped: number;
+  droppedPosts: number;
+} {
   const list = (saved as Partial<SavedWatches> | undefined)?.watches;
-  if (!Array.isArray(list)) return { records: [], skipped: 0 };
+  if (!Array.isArray(list)) return { records: [], skipped: 0, droppedPosts: 0 };
   const records: WatchRecord[] = [];
   let skipped = 0;
+  let droppedPosts = 0;
   for (const item of list) {
-    if (isWatchRecord(item)) records.push(item);
-    else skipped += 1;
+    if (!isWatchRecord(item)) {
+      skipped += 1;
+      continue;
+    }
+    const outbox = item.outbox.map(restoreOutboxItem);
+    item.outbox = outbox.filter((o): o is OutboxItem => o !== undefined);
+    droppedPosts += outbox.length - item.outbox.length;
+    records.push(item);
   }
-  return { records, skipped };
+  return { records, skipped, droppedPosts };
+}
+
+/** Our items as they are; an older version's rendered Slack message (`message.text`) is kept as its text. */
+function restoreOutboxItem(value: unknown): OutboxItem | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const item = value as {
+    id?: unknown;
+    kind?: unknown;
+    post?: Partial<WatchPost>;
+    message?: { text?: unknown };
+  };
+  if (typeof item.id !== 'number' || (item.kind !== 'reply' && item.kind !== 'parent')) return undefined;
+  if (typeof item.post?.type === 'string' && POST_TYPES.includes(item.post.type)) {
+    return { id: item.id, kind: item.kind, post: item.post as WatchPost };
+  }
+  if (typeof item.message?.text === 'string') {
+    return { id: item.id, kind: item.kind, post: { type: 'text', text: item.message.text } };
+  }
+  return undefined;
 }
 
 function isWatchRecord(value: unknown): value is WatchRecord {

@@ -1,4 +1,4 @@
-// What a watch found out, in our words: the input of the thread replies and parent updates in watch-messages.ts.
+// What a watch found out, in our words: neutral input for the thread replies and parent updates (slack/messages/task.ts).
 
 import type { BackupSession } from '../em/types.js';
 

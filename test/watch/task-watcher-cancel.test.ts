@@ -93,11 +93,8 @@ describe('the running parent', () => {
     const run = await kit.act('start', SERVER_BACKUP, {}, { watcherPostsRunning: true });
     await waitFor(() => kit.fake.callsTo('chat.update').length > 0, { what: 'the first chat.update' });
     const saved = JSON.parse(readFileSync(kit.stateFile, 'utf8'));
-    const outbox = saved.watches.watches[0].outbox as { kind: string; message: { text: string } }[];
-    expect(outbox[0]).toMatchObject({
-      kind: 'parent',
-      message: { text: expect.stringContaining('running') },
-    });
+    const outbox = saved.watches.watches[0].outbox as { kind: string; post: { type: string } }[];
+    expect(outbox[0]).toMatchObject({ kind: 'parent', post: { type: 'running' } });
     await kit.restart();
     await idle(kit.watcher, 15_000);
     const replies = run.replies();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { Agent } from 'undici';
-import { systemClock } from '../../src/clock.js';
+import { type Clock, systemClock } from '../../src/clock.js';
 import type { WatchConfig } from '../../src/config.js';
 import { EmClient } from '../../src/em/client.js';
 import type { Task } from '../../src/em/types.js';
@@ -14,11 +14,13 @@ import { createMemoryLogger, type Logger } from '../../src/log/logger.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import type { SimOptions } from '../../src/sim/types.js';
+import { createChannelPoster } from '../../src/slack/channel-poster.js';
+import { taskRunningMessage } from '../../src/slack/messages/task.js';
+import { createTaskPublisher } from '../../src/slack/messages/task-publisher.js';
 import { type FakeMessage, FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
 import { StateStore } from '../../src/state/state-store.js';
 import { TaskWatcher, type TaskWatcherTuning } from '../../src/watch/task-watcher.js';
 import type { WatchSpec, WatchTarget } from '../../src/watch/types.js';
-import { taskRunningMessage } from '../../src/watch/watch-messages.js';
 import { waitFor } from '../support/wait-for.js';
 
 export const CHANNEL = 'COPS1';
@@ -29,6 +31,8 @@ export interface KitOptions {
   sim?: SimOptions;
   watch?: Partial<WatchConfig>;
   tuning?: TaskWatcherTuning;
+  /** The watcher's clock (default the system clock); a test that moves it calls watcher.pollNow(). */
+  clock?: Clock;
 }
 
 export interface Started {
@@ -56,6 +60,7 @@ export class WatchKit {
     public em: EmClient,
     readonly config: WatchConfig,
     private readonly tuning: TaskWatcherTuning | undefined,
+    private readonly clock: Clock,
   ) {
     this.dir = mkdtempSync(join(tmpdir(), 'watcher-test-'));
     this.stateFile = join(this.dir, 'state.json');
@@ -72,7 +77,15 @@ export class WatchKit {
       logLevel: LogLevel.ERROR,
     });
     const config: WatchConfig = { pollIntervalMs: 50, timeoutMinutes: 5, stateFile: '', ...options.watch };
-    const kit = new WatchKit(sim, fake, slack, undefined as unknown as EmClient, config, options.tuning);
+    const kit = new WatchKit(
+      sim,
+      fake,
+      slack,
+      undefined as unknown as EmClient,
+      config,
+      options.tuning,
+      options.clock ?? systemClock,
+    );
     kit.em = kit.newEmClient();
     kit.buildWatcher();
     kit.watcher.start();
@@ -100,12 +113,13 @@ export class WatchKit {
   buildWatcher(config: WatchConfig = this.config): TaskWatcher {
     this.store = new StateStore(this.stateFile, this.logger);
     this.store.load();
+    const logger = this.logger.child({ component: 'watcher' });
     this.watcher = new TaskWatcher({
       em: this.em,
-      slack: this.slack,
+      publisher: createTaskPublisher(createChannelPoster(this.slack), logger),
       store: this.store,
-      logger: this.logger.child({ component: 'watcher' }),
-      clock: systemClock,
+      logger,
+      clock: this.clock,
       config,
       tuning: this.tuning,
     });
@@ -151,7 +165,7 @@ export class WatchKit {
     );
     const ts = posted.ts as string;
     const spec: WatchSpec = { ...draft, threadTs: ts, parentTs: ts };
-    if (options.watcherPostsRunning) this.watcher.watch(spec, { runningParent: taskRunningMessage(spec) });
+    if (options.watcherPostsRunning) this.watcher.watch(spec, { runningParent: {} });
     else this.watcher.watch(spec);
     return this.handle(spec, task);
   }

@@ -222,6 +222,28 @@ describe('restoreWatches', () => {
     const { records, skipped } = restoreWatches({ version: 1, watches: [good, { key: 'x' }, null, 'nope'] });
     expect(records).toEqual([good]);
     expect(skipped).toBe(3);
-    expect(restoreWatches(undefined)).toEqual({ records: [], skipped: 0 });
+    expect(restoreWatches(undefined)).toEqual({ records: [], skipped: 0, droppedPosts: 0 });
+  });
+
+  it("keeps an older version's rendered post as its text and drops an outbox item it cannot read", () => {
+    const old = {
+      ...newWatchRecord(spec(), T0, 50),
+      outbox: [
+        {
+          id: 1,
+          kind: 'parent',
+          message: { text: 'running', blocks: [{ type: 'section' }] },
+          textOnly: true,
+        },
+        { id: 2, kind: 'reply', post: { type: 'cancelled', byUser: 'U2' } },
+        { id: 3, kind: 'reply', message: { blocks: [] } },
+      ],
+    };
+    const { records, droppedPosts } = restoreWatches({ version: 1, watches: [old] });
+    expect(records[0]?.outbox).toEqual([
+      { id: 1, kind: 'parent', post: { type: 'text', text: 'running' } },
+      { id: 2, kind: 'reply', post: { type: 'cancelled', byUser: 'U2' } },
+    ]);
+    expect(droppedPosts).toBe(1);
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { WatchSpec } from '../../src/watch/types.js';
 import {
   taskCancelledNotice,
   taskParentMessage,
   taskRunningMessage,
   watchReplyMessage,
-} from '../../src/watch/watch-messages.js';
-import type { WatchReport } from '../../src/watch/watch-report.js';
+} from '../../../src/slack/messages/task.js';
+import type { WatchSpec } from '../../../src/watch/types.js';
+import type { WatchReport } from '../../../src/watch/watch-report.js';
 
 const spec: WatchSpec = {
   taskId: 'task-7',

@@ -1,0 +1,70 @@
+// The watcher's section of the state file. O(1) per change: the store serialises a live view of every watch when
+// it writes (its 200 ms timer coalesces bursts); a Slack post waits until the change that asked for it is on disk.
+
+import type { StateStore } from '../state/state-store.js';
+import type { OutboxItem, SavedWatches, WatchRecord } from './watch-record.js';
+
+export class WatchSaver {
+  /** What the store serialises when it writes: every watch as it is at that moment. */
+  private readonly section: SavedWatches;
+  /** changeSeq counts changes; savedSeq is the count at our last flush; an outbox item remembers its count. */
+  private changeSeq = 0;
+  private savedSeq = 0;
+  private readonly enqueuedSeq = new WeakMap<OutboxItem, number>();
+  /** After close(): nothing more is written (a new watcher may own the file by now). */
+  private closed = false;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly watches: () => WatchRecord[],
+  ) {
+    this.section = {
+      version: 1,
+      get watches() {
+        return watches();
+      },
+    };
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  open(): void {
+    this.closed = false;
+  }
+
+  /** Tells the store the section changed; it writes the live view later. */
+  changed(): void {
+    this.changeSeq += 1;
+    if (!this.closed) this.store.write('watches', this.section);
+  }
+
+  /** An outbox item was just queued: it is sent only once the change that made it is saved. */
+  track(item: OutboxItem): void {
+    this.enqueuedSeq.set(item, this.changeSeq);
+  }
+
+  /** Writes the file now if anything changed since our last save (before Slack posts that depend on it). */
+  saveNow(): void {
+    if (this.closed || this.savedSeq === this.changeSeq) return;
+    this.store.flush();
+    this.savedSeq = this.changeSeq;
+  }
+
+  /** Before sending `item`: the state that asked for it is on disk first. */
+  saveBefore(item: OutboxItem): void {
+    if ((this.enqueuedSeq.get(item) ?? 0) > this.savedSeq) this.saveNow();
+  }
+
+  /** Last save on stop(): a snapshot, not the live view, so whoever uses this store next sees none of our later state. */
+  close(): void {
+    if (!this.closed) {
+      const saved: SavedWatches = { version: 1, watches: this.watches() };
+      this.store.write('watches', saved);
+      this.store.flush();
+      this.savedSeq = this.changeSeq;
+    }
+    this.closed = true;
+  }
+}
