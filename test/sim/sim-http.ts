@@ -71,3 +71,14 @@ export async function waitForTask(sim: EmSimulator, token: string, taskId: strin
     { what: `task ${taskId} to finish`, timeoutMs: 5_000 },
   );
 }
+
+/** The Reason of each BackupTaskSession of a job session (by UID or ID), in processing order (JSON). */
+export async function reasons(sim: EmSimulator, token: string, session: string): Promise<(string | null)[]> {
+  const id = session.slice(session.lastIndexOf(':') + 1);
+  const reply = await call(sim, `/backupSessions/${id}/taskSessions?format=Entity`, {
+    token,
+    accept: 'application/json',
+  });
+  if (reply.status !== 200) throw new Error(`taskSessions answered ${reply.status}: ${reply.text}`);
+  return reply.json.BackupTaskSessions.map((t: { Reason: string | null }) => t.Reason);
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import { waitFor } from '../support/wait-for.js';
-import { agent, call, logon, waitForTask } from './sim-http.js';
+import { agent, call, logon, reasons, waitForTask } from './sim-http.js';
 
 const JSON_ACCEPT = 'application/json';
 
@@ -102,8 +102,11 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
       },
       { what: 'the run to stop', timeoutMs: 5_000 },
     );
-    expect(stopped).toMatchObject({ Result: 'Failed', Progress: 100 });
-    expect(stopped.FailureMessage).toMatch(/^Error: /);
+    // As real EM: FailureMessage null, the reason on the first machine's task session.
+    expect(stopped).toMatchObject({ Result: 'Failed', Progress: 100, FailureMessage: null });
+    const [first, ...others] = await reasons(sim, token, stopped.UID);
+    expect(first).toMatch(/^Error: /);
+    expect(others).toEqual([null, null]);
     const children = sim
       .listSessions()
       .filter((s) => s.jobId === SIM_JOB_IDS.linuxWeb && s.jobType === 'AgentManagement');
@@ -151,11 +154,9 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
       expect((await waitForTask(sim, token, stop.TaskId)).Result.Message).toBe(
         'Job "Server Backup SQL" triggered to stop.',
       );
-      expect(await newestSession(SIM_JOB_IDS.serverBackupSql)).toMatchObject({
-        State: 'Stopped',
-        Result: 'Failed',
-        FailureMessage: 'Stopped by user',
-      });
+      const stopped = await newestSession(SIM_JOB_IDS.serverBackupSql);
+      expect(stopped).toMatchObject({ State: 'Stopped', Result: 'Failed', FailureMessage: null });
+      expect(await reasons(sim, token, stopped.UID)).toEqual(['Stopped by user']);
     } finally {
       sim.knobs.backupDurationMs = 150;
     }
@@ -193,9 +194,10 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
     expect(entity).toMatchObject({
       State: 'Stopped',
       Result: 'Failed',
-      FailureMessage: 'Stopped by user',
+      FailureMessage: null,
       JobType: 'Backup',
     });
+    expect((await reasons(sim, token, entity.UID))[0]).toBe('Stopped by user');
     const again = await action(`/backupSessions/${session.id}?action=stop`);
     expect((await waitForTask(sim, token, again.TaskId)).Result.Success).toBe(false);
   });
@@ -263,11 +265,8 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
     sim.finishSession(s.id, { result: 'Warning', message: 'Warning: disk almost full' });
     const entity = (await call(sim, `/backupSessions/${s.id}?format=Entity`, { token, accept: JSON_ACCEPT }))
       .json;
-    expect(entity).toMatchObject({
-      State: 'Stopped',
-      Result: 'Warning',
-      FailureMessage: 'Warning: disk almost full',
-    });
+    expect(entity).toMatchObject({ State: 'Stopped', Result: 'Warning', FailureMessage: null });
+    expect(await reasons(sim, token, entity.UID)).toEqual(['Warning: disk almost full', null]);
     const children = (
       await call(sim, `/backupSessions/${s.id}/agentManagementSessions`, { token, accept: JSON_ACCEPT })
     ).json;
