@@ -40,8 +40,7 @@ export class Faults {
     }
     force.count -= 1;
     if (force.count <= 0) this.knobs.forceStatus = undefined;
-    const answer = errorAnswer(force.status, force.message ?? `Simulated failure (HTTP ${force.status}).`);
-    return answer;
+    return errorAnswer(force.status, force.message ?? `Simulated failure (HTTP ${force.status}).`);
   }
 
   /** failQueryPage: the answer for GET /query when it asks for the failing page (of the failing type). */

@@ -135,12 +135,13 @@ function weekHours(): El[] {
 }
 
 function jobInfo(href: string, job: SimJob): El {
+  const includeType = job.kind === 'agent' ? 'ObjectInAgentBackupJob' : 'ObjectInJob';
   return el('JobInfo', undefined, [
     {
       name: 'Includes',
       array: true,
       children: job.includes.map((inc) =>
-        el('ObjectInAgentBackupJob', { Type: 'ObjectInAgentBackupJob', Href: `${href}/includes/${inc.id}` }, [
+        el(includeType, { Type: includeType, Href: `${href}/includes/${inc.id}` }, [
           field('ObjectInJobId', inc.id),
           field('Name', inc.name),
           field('DisplayName', inc.name),
