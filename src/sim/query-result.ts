@@ -1,7 +1,8 @@
 // The QueryResult EM answers /query with (em-api.md §5, facts 11 and 13), as recorded from a real EM
 // (centreon-plugins tests/apps/backup/veeam/vbem/restapi/restapi.json): 100 items a page when no pageSize is
 // sent; PagingInfo with PageNum, PageSize, PagesCount and First/Previous/Next/Last links whose hrefs are EM's
-// own (the request's parameters sorted by name, .NET-style lowercase escapes, then `&pageSize=…&page=…`);
+// own: the request's other parameters in the order sent (as surfer190/veeam tests/test_client.py recorded),
+// re-escaped .NET-style with lowercase hex (`%3d%3d`), then `&pageSize=…&page=…`;
 // in JSON, Entities carries the recording's 50 sibling keys, all null but the one holding the items.
 
 import { type El, el } from './em-element.js';
@@ -156,7 +157,6 @@ function pagingInfo(
 ): El {
   const kept = [...params.entries()]
     .filter(([key]) => !['page', 'pagesize'].includes(key.toLowerCase()))
-    .sort(([a], [b]) => a.toLowerCase().localeCompare(b.toLowerCase()))
     .map(([key, value]) => `${key}=${dotNetEscape(value)}`);
   const pageLink = (rel: string, n: number): El => ({
     name: 'Link',

@@ -35,14 +35,21 @@ describe('EM simulator query paging', () => {
     expect(jobs).toHaveLength(100);
     expect(first.PagingInfo).toMatchObject({ PageNum: 1, PageSize: 100, PagesCount: 3 });
     expect(first.PagingInfo.Links.map((l: any) => l.Rel)).toEqual(['First', 'Next', 'Last']);
-    // EM sorts the parameters, escapes like .NET (lowercase hex) and appends pageSize and page.
+    // EM keeps the parameters, escapes like .NET (lowercase hex) and appends pageSize and page.
     expect(first.PagingInfo.Links[0]).toEqual({
       Rel: 'First',
-      Href: `${sim.url}/query?filter=JobType%3d%3dBackup&format=Entities&type=Job&pageSize=100&page=1`,
+      Href: `${sim.url}/query?type=Job&format=Entities&filter=JobType%3d%3dBackup&pageSize=100&page=1`,
       Name: null,
       Type: null,
     });
     expect(first.PagingInfo.Links[2].Href).toMatch(/&pageSize=100&page=3$/);
+    const quoted = await getJson(
+      `/query?type=Job&filter=${encodeURIComponent('JobType=="Backup";Name=="VM 001"')}&pageSize=5`,
+    );
+    expect(quoted.Refs.Refs.map((r: any) => r.Name)).toEqual(['VM 001']);
+    expect(quoted.PagingInfo.Links[0].Href).toBe(
+      `${sim.url}/query?type=Job&filter=JobType%3d%3d%22Backup%22%3bName%3d%3d%22VM+001%22&pageSize=5&page=1`,
+    );
   });
 
   it('lets a client walk Next links until PageNum == PagesCount and see every job once', async () => {
