@@ -13,23 +13,24 @@ export const DEFAULT_KNOBS: SimKnobs = {
   dropConnections: 0,
 };
 
-export /** The knob-valued options that were given (undefined ones keep the defaults). */
-function definedKnobs(options: Partial<SimKnobs> & Record<string, unknown>): Partial<SimKnobs> {
-  const keys: (keyof SimKnobs)[] = [
-    'latencyMs',
-    'taskDurationMs',
-    'taskDurationJitterMs',
-    'backupDurationMs',
-    'failureRate',
-    'warningRate',
-    'sessionIdleMs',
-    'forceStatus',
-    'malformedBodies',
-    'dropConnections',
-    'failQueryPage',
-    'failureMessageOnSessions',
-  ];
+const KNOB_KEYS: (keyof SimKnobs)[] = [
+  'latencyMs',
+  'taskDurationMs',
+  'taskDurationJitterMs',
+  'backupDurationMs',
+  'failureRate',
+  'warningRate',
+  'sessionIdleMs',
+  'forceStatus',
+  'malformedBodies',
+  'dropConnections',
+  'failQueryPage',
+  'failureMessageOnSessions',
+];
+
+/** The knobs among the options that were given (undefined ones keep the defaults). */
+export function definedKnobs(options: Partial<SimKnobs>): Partial<SimKnobs> {
   const out: Record<string, unknown> = {};
-  for (const key of keys) if (options[key] !== undefined) out[key] = options[key];
+  for (const key of KNOB_KEYS) if (options[key] !== undefined) out[key] = options[key];
   return out as Partial<SimKnobs>;
 }

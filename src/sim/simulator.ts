@@ -84,11 +84,11 @@ export class EmSimulator {
 
   constructor(options: SimOptions = {}) {
     this.options = options;
-    const { clock, random: _r, ...knobOptions } = options;
-    this.knobs = { ...DEFAULT_KNOBS, taskDurationJitterMs: 0, ...definedKnobs(knobOptions) };
+    this.knobs = { ...DEFAULT_KNOBS, taskDurationJitterMs: 0, ...definedKnobs(options) };
     const random = options.random ?? Math.random;
-    const theClock = clock ?? systemClock;
-    this.scheduler = new SimScheduler(theClock, theClock === systemClock);
+    const clock = options.clock ?? systemClock;
+    // Real timers only with the system clock: a ManualClock's time moves when the test says so.
+    this.scheduler = new SimScheduler(clock, clock === systemClock);
     this.faults = new Faults(this.knobs);
     this.inventory = new Inventory({ knobs: this.knobs, random, scheduler: this.scheduler });
     if (options.seedInventory !== false) this.inventory.seed();
