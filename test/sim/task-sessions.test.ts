@@ -75,6 +75,8 @@ describe('EM simulator task sessions and failure reasons', () => {
     ]);
     const one = await get(`/backupTaskSessions/${tasks[0].UID.split(':').pop()}?format=Entity`);
     expect(one.Reason).toBe('Error: VM fs01 snapshot failed');
+    const ref = await call(sim, `/backupTaskSessions/${tasks[0].UID.split(':').pop()}`, { token });
+    expect(ref.text).toMatch(/^<EntityRef xmlns="[^"]+" Type="BackupTaskSessionReference" /);
   });
 
   it('does the same for a Warning agent run: one task session per machine, the reason on the first', async () => {
