@@ -1,5 +1,6 @@
-// The simulator's in-memory model of what a backup server holds: jobs and their backup sessions.
+// The simulator's in-memory model of what a backup server holds: jobs, their job sessions and task sessions.
 
+import type { ScheduledEvent } from './scheduler.js';
 import type { SimOutcome } from './types.js';
 
 export interface SimJobSchedule {
@@ -13,14 +14,27 @@ export interface SimJobSchedule {
   periodicallyEnabled: boolean;
 }
 
+/** Where EM serves the job: /agents/jobs, /jobs (VM jobs of every type) or /nas/jobs (file share jobs). */
+export type JobKind = 'agent' | 'vm' | 'nas';
+
+/** EM's JobType; NAS jobs have none on the entity, their sessions say NasBackup (em-api.md fact 15). */
+export type JobType =
+  | 'AgentBackup'
+  | 'Backup'
+  | 'Replica'
+  | 'BackupCopy'
+  | 'ImmediateBackupCopy'
+  | 'NasBackup';
+
+export type SessionJobType = JobType | 'AgentManagement';
+
 export interface SimJob {
   id: string;
   name: string;
   description: string;
-  kind: 'agent' | 'vm';
-  /** AgentBackup for agent jobs, Backup for VM jobs. */
-  jobType: string;
-  /** AgentForWindows | AgentForLinux | VMware */
+  kind: JobKind;
+  jobType: JobType;
+  /** AgentForWindows | AgentForLinux | VMware | HyperV | vCloud ('' for NAS jobs). */
   platform: string;
   scheduleConfigured: boolean;
   scheduleEnabled: boolean;
@@ -28,7 +42,7 @@ export interface SimJob {
   nextRun?: string;
   schedule: SimJobSchedule;
   includes: { id: string; name: string }[];
-  /** Machines an agent run processes: one AgentManagement child session each. */
+  /** What a run processes (agent machines, VMs, file shares): one task session each, one AgentManagement child each for agents. */
   machines: string[];
   retention: { cycles: number; days: number };
   /** setNextRunOutcome(): consumed by the next start/retry. */
@@ -37,23 +51,43 @@ export interface SimJob {
 
 export type SessionResult = 'Success' | 'Warning' | 'Failed' | 'None';
 
+/** BackupTaskSession / ReplicaTaskSession: one processed object of a run; its Reason says why it failed. */
+export interface SimTaskSession {
+  id: string;
+  sessionId: string;
+  objectName: string;
+  creationTime: number;
+  endTime?: number;
+  state: 'InProgress' | 'Completed';
+  result: SessionResult;
+  reason?: string;
+}
+
 export interface SimSession {
   id: string;
   jobId: string;
   jobName: string;
-  /** AgentBackup (agent parent), AgentManagement (per machine child) or Backup (VM job). */
-  jobType: 'AgentBackup' | 'AgentManagement' | 'Backup';
+  /** The job's type; AgentBackup (agent parent) or AgentManagement (per machine child) for agent jobs. */
+  jobType: SessionJobType;
   /** "<Job>@<yyyy-MM-dd HH:mm:ss>" (UTC; EM uses the backup server's local time). */
   name: string;
   creationTime: number;
   endTime?: number;
   state: 'Working' | 'Stopped';
   result: SessionResult;
-  failureMessage?: string;
+  /** Why it ended Failed/Warning. Real EM leaves FailureMessage null (fact 12): this goes on task sessions. */
+  reason?: string;
   isRetry: boolean;
   /** For AgentManagement children: the parent AgentBackup session. */
   parentId?: string;
+  /** Per processed object (parent sessions only). */
+  tasks: SimTaskSession[];
   /** Working sessions started by an action: when they will end (Progress grows toward it). */
   plannedEnd?: number;
-  timer?: NodeJS.Timeout;
+  timer?: ScheduledEvent;
+}
+
+/** Replication runs are ReplicaJobSessions at /replicaSessions, not BackupJobSessions (em-api.md fact 15). */
+export function isReplicaSession(session: SimSession): boolean {
+  return session.jobType === 'Replica';
 }

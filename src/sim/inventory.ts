@@ -1,11 +1,12 @@
-// Seeded jobs and backup sessions, and how sessions run: Working → Stopped with Success/Warning/Failed.
+// Jobs and sessions in memory, and how a run goes: Working → Stopped with Success/Warning/Failed, per-object
+// task sessions carrying the reason (real EM leaves the session's FailureMessage null: em-api.md fact 12).
 
 import { randomUUID } from 'node:crypto';
-import type { SessionResult, SimJob, SimJobSchedule, SimSession } from './inventory-model.js';
-import { SIM_JOB_IDS } from './seed-ids.js';
+import type { JobType, SessionResult, SimJob, SimSession, SimTaskSession } from './inventory-model.js';
+import type { SimScheduler } from './scheduler.js';
+import { seededJobs } from './seed-jobs.js';
 import type { SimKnobs, SimOutcome, SimSessionInit } from './types.js';
 
-const WEEK = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** What a Failed run says (the first is the one the brief and docs quote). */
@@ -23,31 +24,37 @@ export const STOPPED_BY_USER = 'Stopped by user';
 export interface InventoryDeps {
   knobs: SimKnobs;
   random: () => number;
-  now: () => number;
+  scheduler: SimScheduler;
 }
 
 export class Inventory {
   readonly jobs = new Map<string, SimJob>();
   /** Insertion order = creation order (oldest first). */
   readonly sessions = new Map<string, SimSession>();
-  private closed = false;
+  private readonly taskSessions = new Map<string, SimTaskSession>();
 
   constructor(private readonly deps: InventoryDeps) {}
 
+  now(): number {
+    return this.deps.scheduler.now();
+  }
+
   seed(): void {
-    const now = this.deps.now();
-    for (const job of seededJobs()) {
-      this.jobs.set(job.id, job);
-      // Every seeded job has one finished Success session a day earlier, so "newest session" always exists.
-      const start = now - DAY_MS;
-      this.addSession({
-        jobId: job.id,
-        state: 'Stopped',
-        result: 'Success',
-        creationTime: start,
-        endTime: start + 9 * 60_000,
-      });
-    }
+    for (const job of seededJobs()) this.addJob(job);
+  }
+
+  /** Adds a job with one finished Success session a day earlier, so "newest session" always exists. */
+  addJob(job: SimJob): SimJob {
+    this.jobs.set(job.id, job);
+    const start = this.now() - DAY_MS;
+    this.addSession({
+      jobId: job.id,
+      state: 'Stopped',
+      result: 'Success',
+      creationTime: start,
+      endTime: start + 9 * 60_000,
+    });
+    return job;
   }
 
   job(id: string): SimJob | undefined {
@@ -56,6 +63,10 @@ export class Inventory {
 
   session(id: string): SimSession | undefined {
     return this.sessions.get(id.toLowerCase());
+  }
+
+  taskSession(id: string): SimTaskSession | undefined {
+    return this.taskSessions.get(id.toLowerCase());
   }
 
   /** Parent sessions of a job (no AgentManagement children), newest first. */
@@ -83,110 +94,119 @@ export class Inventory {
     if (session.plannedEnd === undefined) return 50;
     const total = session.plannedEnd - session.creationTime;
     if (total <= 0) return 99;
-    return Math.max(0, Math.min(99, Math.floor(((this.deps.now() - session.creationTime) / total) * 100)));
+    return Math.max(0, Math.min(99, Math.floor(((this.now() - session.creationTime) / total) * 100)));
   }
 
-  /** A run started by start/retry: Working now, Stopped after backupDurationMs with the decided outcome. */
+  /** A run started by start/retry/sync: Working now, Stopped after backupDurationMs with the decided outcome. */
   startRun(job: SimJob, isRetry: boolean): SimSession {
     const outcome = job.nextOutcome ?? this.randomOutcome();
     job.nextOutcome = undefined;
     const duration = outcome.durationMs ?? this.deps.knobs.backupDurationMs;
     const parent = this.addSession({ jobId: job.id, state: 'Working', result: 'None' });
-    parent.isRetry = isRetry;
     parent.plannedEnd = parent.creationTime + duration;
-    for (const child of this.children(parent.id)) {
-      child.isRetry = isRetry;
-      child.plannedEnd = parent.plannedEnd;
+    for (const s of [parent, ...this.children(parent.id)]) {
+      s.isRetry = isRetry;
+      s.plannedEnd = parent.plannedEnd;
     }
-    if (!this.closed) {
-      parent.timer = setTimeout(() => this.finish(parent, outcome), duration);
-      parent.timer.unref();
-    }
+    parent.timer = this.deps.scheduler.at(parent.plannedEnd, () => this.finish(parent, outcome));
     return parent;
   }
 
   addSession(init: SimSessionInit): SimSession {
     const job = this.job(init.jobId);
     if (!job) throw new Error(`No simulated job with ID ${init.jobId}`);
-    const creationTime = init.creationTime ?? this.deps.now();
+    const creationTime = init.creationTime ?? this.now();
     const state = init.state ?? (init.endTime !== undefined ? 'Stopped' : 'Working');
     const result = init.result ?? (state === 'Working' ? 'None' : 'Success');
-    const jobType = init.jobType ?? (job.kind === 'agent' ? 'AgentBackup' : 'Backup');
-    const endTime = state === 'Stopped' ? (init.endTime ?? this.deps.now()) : undefined;
-    const session = this.newSession(job, jobType, creationTime, state, result, endTime, init.failureMessage);
-    if (jobType === 'AgentBackup') {
-      for (const machine of job.machines) {
-        const child = this.newSession(
-          job,
-          'AgentManagement',
-          creationTime,
-          state,
-          result,
-          endTime,
-          init.failureMessage,
-        );
-        child.name = `${job.name} - ${machine}@${timestamp(creationTime)}`;
-        child.parentId = session.id;
-      }
+    const jobType = init.jobType ?? (job.kind === 'agent' ? 'AgentBackup' : job.jobType);
+    const endTime = state === 'Stopped' ? (init.endTime ?? this.now()) : undefined;
+    const session = this.newSession(job, jobType, { creationTime, state, result, endTime });
+    const reason =
+      result === 'Failed' || result === 'Warning'
+        ? (init.failureMessage ?? this.reasonFor(result))
+        : undefined;
+    session.reason = reason;
+    if (jobType === 'AgentManagement') return session;
+    session.tasks = job.machines.map((machine) => this.newTaskSession(session, machine));
+    this.settleTasks(session, result, reason);
+    if (jobType !== 'AgentBackup') return session;
+    for (const machine of job.machines) {
+      const child = this.newSession(job, 'AgentManagement', { creationTime, state, result, endTime });
+      child.reason = reason;
+      child.name = `${job.name} - ${machine}@${timestamp(creationTime)}`;
+      child.parentId = session.id;
     }
     return session;
   }
 
-  /** Ends a Working session (and its children) now with the outcome. */
+  /** Ends a Working session (and its children and task sessions) now with the outcome. */
   finish(session: SimSession, outcome: SimOutcome): void {
-    if (session.timer) clearTimeout(session.timer);
+    session.timer?.cancel();
     session.timer = undefined;
     if (session.state !== 'Working') return;
-    const message =
-      outcome.message ??
-      (outcome.result === 'Failed'
-        ? this.pick(FAILURE_MESSAGES)
-        : outcome.result === 'Warning'
-          ? this.pick(WARNING_MESSAGES)
-          : undefined);
-    const end = this.deps.now();
+    const reason =
+      outcome.message ?? (outcome.result === 'Success' ? undefined : this.reasonFor(outcome.result));
+    const end = this.now();
     for (const s of [session, ...this.children(session.id)]) {
       if (s.state !== 'Working') continue;
       s.state = 'Stopped';
       s.result = outcome.result;
-      s.failureMessage = message;
+      s.reason = reason;
       s.endTime = end;
       s.plannedEnd = undefined;
     }
+    this.settleTasks(session, outcome.result, reason);
   }
 
   close(): void {
-    this.closed = true;
-    for (const s of this.sessions.values()) {
-      if (s.timer) clearTimeout(s.timer);
-      s.timer = undefined;
-    }
+    for (const s of this.sessions.values()) s.timer?.cancel();
+  }
+
+  /** The first object carries the session's result and reason; the others succeeded (or are still running). */
+  private settleTasks(session: SimSession, result: SessionResult, reason: string | undefined): void {
+    session.tasks.forEach((task, i) => {
+      if (session.state === 'Working') return;
+      task.state = 'Completed';
+      task.endTime = session.endTime;
+      task.result = i === 0 ? result : 'Success';
+      task.reason = i === 0 ? reason : undefined;
+    });
   }
 
   private newSession(
     job: SimJob,
     jobType: SimSession['jobType'],
-    creationTime: number,
-    state: SimSession['state'],
-    result: SessionResult,
-    endTime: number | undefined,
-    failureMessage: string | undefined,
+    at: Pick<SimSession, 'creationTime' | 'state' | 'result' | 'endTime'>,
   ): SimSession {
     const session: SimSession = {
       id: randomUUID(),
       jobId: job.id,
       jobName: job.name,
       jobType,
-      name: `${job.name}@${timestamp(creationTime)}`,
-      creationTime,
-      endTime,
-      state,
-      result,
-      failureMessage,
+      name: `${job.name}@${timestamp(at.creationTime)}`,
+      ...at,
       isRetry: false,
+      tasks: [],
     };
     this.sessions.set(session.id, session);
     return session;
+  }
+
+  private newTaskSession(session: SimSession, objectName: string): SimTaskSession {
+    const task: SimTaskSession = {
+      id: randomUUID(),
+      sessionId: session.id,
+      objectName,
+      creationTime: session.creationTime,
+      state: 'InProgress',
+      result: 'None',
+    };
+    this.taskSessions.set(task.id, task);
+    return task;
+  }
+
+  private reasonFor(result: 'Failed' | 'Warning'): string {
+    return this.pick(result === 'Failed' ? FAILURE_MESSAGES : WARNING_MESSAGES);
   }
 
   private randomOutcome(): SimOutcome {
@@ -207,100 +227,5 @@ export function timestamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-function daily(time: string, days = WEEK, kind = 'Everyday'): SimJobSchedule {
-  return {
-    dailyEnabled: true,
-    dailyKind: kind,
-    days,
-    time,
-    monthlyEnabled: false,
-    periodicallyEnabled: false,
-  };
-}
-
-function seededJobs(): SimJob[] {
-  const agentWin = { kind: 'agent' as const, jobType: 'AgentBackup', platform: 'AgentForWindows' };
-  const agentLinux = { kind: 'agent' as const, jobType: 'AgentBackup', platform: 'AgentForLinux' };
-  return [
-    {
-      // Exactly the job in shared/seeds/001.
-      id: SIM_JOB_IDS.serverBackup,
-      name: 'Server Backup',
-      description: 'Backup of physical server',
-      ...agentWin,
-      scheduleConfigured: true,
-      scheduleEnabled: true,
-      nextRun: '2020-02-12T15:00:00Z',
-      schedule: daily('16:00:00.0000000+01:00'),
-      includes: [{ id: '51616f00-6107-48a9-95ba-1cee9ed6a86e', name: 'Windows Servers' }],
-      machines: ['srv-app01.tech.local', 'srv-app02.tech.local'],
-      retention: { cycles: 5, days: 7 },
-    },
-    {
-      id: SIM_JOB_IDS.serverBackupSql,
-      name: 'Server Backup SQL',
-      description: 'Backup of the SQL Server hosts',
-      ...agentWin,
-      scheduleConfigured: true,
-      scheduleEnabled: true,
-      nextRun: '2020-02-12T20:00:00Z',
-      schedule: daily('21:00:00.0000000+01:00'),
-      includes: [{ id: '8a7e3c51-0f2b-4d6e-9a14-3b5c7d9e1f20', name: 'SQL Servers' }],
-      machines: ['sql01.tech.local'],
-      retention: { cycles: 14, days: 14 },
-    },
-    {
-      id: SIM_JOB_IDS.linuxWeb,
-      name: 'Linux Web Servers',
-      description: 'Backup of the Linux web tier',
-      ...agentLinux,
-      scheduleConfigured: true,
-      scheduleEnabled: true,
-      nextRun: '2020-02-12T22:00:00Z',
-      schedule: daily('23:00:00.0000000+01:00'),
-      includes: [{ id: '2c4e6a80-1b3d-4f5a-8c7e-9d0f1a2b3c4d', name: 'Linux Web' }],
-      machines: ['web01.tech.local', 'web02.tech.local', 'web03.tech.local'],
-      retention: { cycles: 7, days: 7 },
-    },
-    {
-      id: SIM_JOB_IDS.linuxDb,
-      name: 'Linux DB Servers',
-      description: 'Backup of the PostgreSQL hosts',
-      ...agentLinux,
-      scheduleConfigured: true,
-      scheduleEnabled: false,
-      nextRun: '2020-02-13T01:00:00Z',
-      schedule: daily('02:00:00.0000000+01:00'),
-      includes: [{ id: '4d5e6f70-8192-4a3b-9c4d-5e6f7a8b9c0d', name: 'Linux DB' }],
-      machines: ['pg01.tech.local', 'pg02.tech.local'],
-      retention: { cycles: 10, days: 10 },
-    },
-    {
-      id: SIM_JOB_IDS.workstations,
-      name: 'Workstations Weekly',
-      description: 'Weekly backup of office workstations',
-      ...agentWin,
-      scheduleConfigured: false,
-      scheduleEnabled: true,
-      schedule: { ...daily('18:00:00.0000000+01:00', ['Friday'], 'SelectedDays'), dailyEnabled: false },
-      includes: [{ id: '6f708192-a3b4-4c5d-8e9f-a0b1c2d3e4f5', name: 'Office Workstations' }],
-      machines: ['ws-0142.tech.local', 'ws-0177.tech.local'],
-      retention: { cycles: 4, days: 28 },
-    },
-    {
-      id: SIM_JOB_IDS.vmFileserver,
-      name: 'Fileserver Backup',
-      description: 'Backup of the file server VMs',
-      kind: 'vm',
-      jobType: 'Backup',
-      platform: 'VMware',
-      scheduleConfigured: true,
-      scheduleEnabled: true,
-      nextRun: '2020-02-12T21:00:00Z',
-      schedule: daily('22:00:00.0000000+01:00'),
-      includes: [{ id: '9e8d7c6b-5a49-4382-b716-0f1e2d3c4b5a', name: 'fs01' }],
-      machines: [],
-      retention: { cycles: 14, days: 14 },
-    },
-  ];
-}
+/** Jobs under /jobs, by the JobType EM gives them. */
+export const VM_JOB_TYPES: JobType[] = ['Backup', 'Replica', 'BackupCopy', 'ImmediateBackupCopy'];

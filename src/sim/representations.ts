@@ -1,8 +1,8 @@
-// Every simulator answer except the job entity (agent-job-entity.ts) as a format-neutral El tree (em-api.md §2-§8).
+// Simulator answers other than job entities (job-entity.ts) and sessions (session-representations.ts) as a format-neutral El tree (em-api.md §2-§8).
 
 import type { LogonSession } from './auth.js';
 import { type El, el, field, link, links } from './em-element.js';
-import type { SimJob, SimSession } from './inventory-model.js';
+import type { SimJob } from './inventory-model.js';
 import { SIM_BACKUP_SERVER } from './seed-ids.js';
 import type { SimTask } from './task-book.js';
 
@@ -98,93 +98,37 @@ export function taskEl(base: string, task: SimTask): El {
   return el('Task', { Type: 'Task', Href: href }, children);
 }
 
+const JOB_PATHS = { agent: 'agents/jobs', vm: 'jobs', nas: 'nas/jobs' } as const;
+const JOB_UID_TYPES = { agent: 'AgentBackupJob', vm: 'Job', nas: 'NasJob' } as const;
+
 export function jobHref(base: string, job: SimJob): string {
-  return `${base}/${job.kind === 'agent' ? 'agents/jobs' : 'jobs'}/${job.id}`;
+  return `${base}/${JOB_PATHS[job.kind]}/${job.id}`;
+}
+
+export function jobUid(job: SimJob): string {
+  return `urn:veeam:${JOB_UID_TYPES[job.kind]}:${job.id}`;
 }
 
 /** Reference of a job: root `EntityRef` for a single GET, `Ref` inside lists. */
 export function jobRefEl(base: string, job: SimJob, elementName: 'EntityRef' | 'Ref'): El {
   const href = jobHref(base, job);
-  const type = job.kind === 'agent' ? 'AgentBackupJob' : 'Job';
-  return el(
-    elementName,
-    { Type: `${type}Reference`, Href: href, Name: job.name, UID: `urn:veeam:${type}:${job.id}` },
-    [
-      links([
-        link(
-          'Up',
-          `${base}/backupServers/${SIM_BACKUP_SERVER.id}`,
-          'BackupServerReference',
-          SIM_BACKUP_SERVER.name,
-        ),
-        link('Alternate', `${href}?format=Entity`, type, job.name),
-        link('Down', `${href}/backupSessions`, 'BackupJobSessionReferenceList'),
-      ]),
-    ],
-  );
-}
-
-export function sessionHref(base: string, session: SimSession): string {
-  return `${base}/backupSessions/${session.id}`;
-}
-
-export function sessionRefEl(base: string, session: SimSession, elementName: 'EntityRef' | 'Ref'): El {
-  const href = sessionHref(base, session);
-  return el(
-    elementName,
-    {
-      Type: 'BackupJobSessionReference',
-      Href: href,
-      Name: session.name,
-      UID: `urn:veeam:BackupJobSession:${session.id}`,
-    },
-    [links([link('Alternate', `${href}?format=Entity`, 'BackupJobSession', session.name)])],
-  );
-}
-
-/** BackupJobSession entity in the field order of em-api.md §4.4. */
-export function sessionEntityEl(base: string, session: SimSession, job: SimJob, progress: number): El {
-  const href = sessionHref(base, session);
-  const linkList = [
-    link(
-      'Up',
-      `${base}/backupServers/${SIM_BACKUP_SERVER.id}`,
-      'BackupServerReference',
-      SIM_BACKUP_SERVER.name,
-    ),
-    link('Up', jobHref(base, job), 'JobReference', job.name),
-    link('Alternate', href, 'BackupJobSessionReference', session.name),
-    link('Down', `${href}/taskSessions`, 'BackupTaskSessionReferenceList'),
-  ];
-  if (session.jobType === 'AgentBackup') {
-    linkList.push(link('Down', `${href}/agentManagementSessions`, 'BackupJobSessionReferenceList'));
-  }
-  linkList.push(link('Stop', `${href}?action=stop`));
-  const children: El[] = [
-    links(linkList),
-    field('JobUid', `urn:veeam:Job:${job.id}`),
-    field('JobName', session.jobName),
-    field('JobType', session.jobType),
-    field('CreationTimeUTC', iso(session.creationTime)),
-  ];
-  if (session.endTime !== undefined) children.push(field('EndTimeUTC', iso(session.endTime)));
-  children.push(
-    field('State', session.state),
-    field('Result', session.result),
-    field('Progress', progress),
-    field('FailureMessage', session.failureMessage),
-    field('IsRetry', session.isRetry),
-  );
-  return el(
-    'BackupJobSession',
-    {
-      Type: 'BackupJobSession',
-      Href: `${href}?format=Entity`,
-      Name: session.name,
-      UID: `urn:veeam:BackupJobSession:${session.id}`,
-    },
-    children,
-  );
+  const type = JOB_UID_TYPES[job.kind];
+  const sessions =
+    job.jobType === 'Replica'
+      ? link('Down', `${href}/replicaSessions`, 'ReplicaJobSessionReferenceList')
+      : link('Down', `${href}/backupSessions`, 'BackupJobSessionReferenceList');
+  return el(elementName, { Type: `${type}Reference`, Href: href, Name: job.name, UID: jobUid(job) }, [
+    links([
+      link(
+        'Up',
+        `${base}/backupServers/${SIM_BACKUP_SERVER.id}`,
+        'BackupServerReference',
+        SIM_BACKUP_SERVER.name,
+      ),
+      link('Alternate', `${href}?format=Entity`, type, job.name),
+      sessions,
+    ]),
+  ]);
 }
 
 /** Plain reference collection: XML <EntityReferences><Ref/>…, JSON {"Refs":[…]} (§7 rule 4). */

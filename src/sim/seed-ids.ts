@@ -13,6 +13,20 @@ export const SIM_JOB_IDS = {
   workstations: 'e5f60718-293a-4b4c-9d5e-6f708192a3b4',
   /** VM backup job "Fileserver Backup" (VMware), for VM session notifications and session stop. */
   vmFileserver: '0d8f6a2c-4b1e-4a7d-b3c9-5e2f1a0b9c8d',
+  /** VM backup job "Exchange Backup" (HyperV). */
+  hvExchange: '1a2b3c4d-5e6f-4a70-8b91-c2d3e4f5a6b7',
+  /** VM backup job "Tenant vApps" (vCloud). */
+  vcdTenant: '2b3c4d5e-6f70-4a81-9ca2-d3e4f5a6b7c8',
+  /** Replication job "ERP Replica" (VMware): sessions are ReplicaJobSessions at /replicaSessions. */
+  erpReplica: '3c4d5e6f-7081-4b92-8db3-e4f5a6b7c8d9',
+  /** Backup copy job "Offsite Copy": Sync link (?action=sync), no Start. */
+  offsiteCopy: '4d5e6f70-8192-4ca3-9ec4-f5a6b7c8d9ea',
+  /** Immediate backup copy job "SQL Immediate Copy". */
+  sqlImmediateCopy: '5e6f7081-92a3-4db4-afd5-a6b7c8d9eafb',
+  /** File share (NAS) job "Projects Share" at /nas/jobs: sessions JobType NasBackup. */
+  nasProjects: '6f708192-a3b4-4ec5-b0e6-b7c8d9eafb0c',
+  /** File share (NAS) job "HR Share". */
+  nasHr: '708192a3-b4c5-4fd6-81f7-c8d9eafb0c1d',
 } as const;
 
 export const SIM_BACKUP_SERVER = {

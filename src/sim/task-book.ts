@@ -1,6 +1,8 @@
 // EM Tasks: per logon session, Running → OperationFinished (at half time: the action takes effect) → Finished.
-// State is stored, not polled: two unref'd timers per Task move it, so GET /tasks over 10,000 Tasks stays cheap
-// and onTaskFinished listeners fire within a timer tick of the moment a Task becomes Finished.
+// State is stored, not polled: two scheduler events per Task move it, so GET /tasks over 10,000 Tasks stays cheap
+// and onTaskFinished listeners fire as the clock passes the moment a Task becomes Finished.
+
+import type { ScheduledEvent, SimScheduler } from './scheduler.js';
 
 export interface TaskResult {
   success: boolean;
@@ -17,13 +19,13 @@ export interface SimTask {
   result?: TaskResult;
   createdAt: number;
   finishedAt?: number;
-  timer?: NodeJS.Timeout;
+  timer?: ScheduledEvent;
   /** Rendered forms for GET /tasks, valid while `state` is `cachedState` (a Task changes at most twice). */
   cache?: { state: string; xml?: string; json?: string };
 }
 
 export interface TaskBookDeps {
-  now: () => number;
+  scheduler: SimScheduler;
   durationMs: () => number;
   /** Called when a Task becomes Finished (not for forgotten Tasks). */
   onFinished: (task: SimTask) => void;
@@ -33,7 +35,6 @@ export class TaskBook {
   private counter = 0;
   private readonly byId = new Map<string, SimTask>();
   private readonly byOwner = new Map<string, Map<string, SimTask>>();
-  private closed = false;
 
   constructor(private readonly deps: TaskBookDeps) {}
 
@@ -45,7 +46,7 @@ export class TaskBook {
       owner,
       operation,
       state: 'Running',
-      createdAt: this.deps.now(),
+      createdAt: this.deps.scheduler.now(),
     };
     this.byId.set(task.id, task);
     let own = this.byOwner.get(owner);
@@ -56,16 +57,13 @@ export class TaskBook {
     own.set(task.id, task);
     const total = Math.max(0, this.deps.durationMs());
     const half = Math.floor(total / 2);
-    if (!this.closed) {
-      task.timer = setTimeout(() => {
-        if (task.state !== 'Running') return;
-        task.result = apply();
-        task.state = 'OperationFinished';
-        task.timer = setTimeout(() => this.finish(task), total - half);
-        task.timer.unref();
-      }, half);
-      task.timer.unref();
-    }
+    const scheduler = this.deps.scheduler;
+    task.timer = scheduler.at(task.createdAt + half, () => {
+      if (task.state !== 'Running') return;
+      task.result = apply();
+      task.state = 'OperationFinished';
+      task.timer = scheduler.at(task.createdAt + total, () => this.finish(task));
+    });
     return task;
   }
 
@@ -107,23 +105,18 @@ export class TaskBook {
     this.byOwner.delete(owner);
   }
 
-  close(): void {
-    this.closed = true;
-    for (const task of this.byId.values()) if (task.timer) clearTimeout(task.timer);
-  }
-
   private remove(task: SimTask): void {
-    if (task.timer) clearTimeout(task.timer);
+    task.timer?.cancel();
     this.byId.delete(task.id);
     this.byOwner.get(task.owner)?.delete(task.id);
   }
 
   private finish(task: SimTask): void {
-    if (task.timer) clearTimeout(task.timer);
+    task.timer?.cancel();
     task.timer = undefined;
     if (task.state === 'Finished') return;
     task.state = 'Finished';
-    task.finishedAt = this.deps.now();
+    task.finishedAt = this.deps.scheduler.now();
     if (this.byId.get(task.id) === task) this.deps.onFinished(task);
   }
 }

@@ -1,5 +1,8 @@
 // The EM simulator's public surface: what tests, the demo and the benchmark may drive in-process.
 
+import type { Clock } from '../clock.js';
+import type { JobKind, JobType, SessionJobType } from './inventory-model.js';
+
 export interface SimKnobs {
   /** Added before every answer. */
   latencyMs: number;
@@ -21,6 +24,16 @@ export interface SimKnobs {
   malformedBodies: number;
   /** The next N requests get their socket destroyed without an answer. */
   dropConnections: number;
+  /**
+   * Fail page `page` of a query (optionally only of query `type`) `count` times (default once) with `status`
+   * (default 500), so clients prove they retry that page instead of stopping or skipping it.
+   */
+  failQueryPage?: { page: number; type?: string; status?: number; count?: number };
+  /**
+   * Put the run's reason in the session's FailureMessage too (default false: real EM leaves it null on Failed
+   * and Warning sessions, em-api.md fact 12; the reason is on task sessions).
+   */
+  failureMessageOnSessions?: boolean;
 }
 
 export interface SimOptions extends Partial<SimKnobs> {
@@ -35,6 +48,11 @@ export interface SimOptions extends Partial<SimKnobs> {
   seedInventory?: boolean;
   /** Deterministic randomness for tests and the bench. */
   random?: () => number;
+  /**
+   * Time source (default the system clock, with real timers moving Tasks and runs). With another clock (a
+   * ManualClock) nothing moves on its own: move the clock, and the next request (or tick()) applies what is due.
+   */
+  clock?: Clock;
 }
 
 export type SimOutcome = { result: 'Success' | 'Warning' | 'Failed'; message?: string; durationMs?: number };
@@ -47,15 +65,28 @@ export interface SimSessionInit {
   /** Epoch ms; default now. */
   creationTime?: number;
   endTime?: number;
-  /** Agent parent session (default for agent jobs) or a per-machine child. */
-  jobType?: 'AgentBackup' | 'AgentManagement' | 'Backup';
+  /** Default: AgentBackup for agent jobs (plus per-machine children), else the job's JobType. */
+  jobType?: SessionJobType;
+}
+
+/** A job to add beyond the seed (addJob/addJobs). */
+export interface SimJobInit {
+  name: string;
+  /** Default AgentBackup. NasBackup makes a /nas/jobs job. */
+  jobType?: JobType;
+  /** Default AgentForWindows for agent jobs, VMware for VM jobs. */
+  platform?: string;
+  /** Objects a run processes (default one, named after the job). */
+  machines?: string[];
+  scheduleEnabled?: boolean;
 }
 
 export interface SimJobView {
   id: string;
   name: string;
   platform: string;
-  kind: 'agent' | 'vm';
+  kind: JobKind;
+  jobType: JobType;
   scheduleEnabled: boolean;
 }
 
@@ -68,6 +99,7 @@ export interface SimSessionView {
   result: string;
   creationTime: number;
   endTime?: number;
+  /** Why it ended Failed/Warning (on its task sessions' Reason; in FailureMessage only with failureMessageOnSessions). */
   failureMessage?: string;
 }
 

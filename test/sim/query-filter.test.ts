@@ -151,7 +151,7 @@ describe('GET /query over the simulator', () => {
     const page2 = await query({ type: 'AgentBackupJob', sortAsc: 'Name', pageSize: '2', page: '2' });
     expect(page2.Refs.Refs.map((r: any) => r.Name)).toEqual(['Server Backup', 'Server Backup SQL']);
     expect(page2.PagingInfo).toMatchObject({ PageNum: 2, PageSize: 2, PagesCount: 3 });
-    expect(page2.PagingInfo.Links.map((l: any) => l.Rel)).toEqual(['First', 'Last', 'Previous', 'Next']);
+    expect(page2.PagingInfo.Links.map((l: any) => l.Rel)).toEqual(['First', 'Previous', 'Next', 'Last']);
   });
 
   it('answers XML QueryResult with <Entities><AgentBackupJobs>', async () => {
@@ -165,7 +165,8 @@ describe('GET /query over the simulator', () => {
     expect(reply.text).toMatch(
       /^<QueryResult xmlns="http:\/\/www\.veeam\.com\/ent\/v1\.0"><Entities><AgentBackupJobs><AgentBackupJob /,
     );
-    expect(reply.text).toContain('<PagingInfo PageNum="1" PageSize="1" PagesCount="1">');
+    // Real EM's page size when none is asked: 100 (em-api.md fact 11).
+    expect(reply.text).toContain('<PagingInfo PageNum="1" PageSize="100" PagesCount="1">');
   });
 
   it.each([

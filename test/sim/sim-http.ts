@@ -1,9 +1,8 @@
-// Test helper: talk to the simulator over real HTTP with undici (no EM client), plus a polling wait.
+// Test helper: talk to the simulator over real HTTP with undici (no EM client).
 
 import { Agent, request } from 'undici';
 import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/seed-ids.js';
 import type { EmSimulator } from '../../src/sim/simulator.js';
-import { waitFor } from '../support/wait-for.js';
 
 export const agent = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
 
@@ -61,13 +60,13 @@ export async function logon(sim: EmSimulator): Promise<{ token: string; sessionI
   return { token: String(reply.headers['x-restsvcsessionid']), sessionId: reply.json.SessionId };
 }
 
-/** Polls GET /tasks/{id} (JSON) until Finished. */
-export async function waitForTask(sim: EmSimulator, token: string, taskId: string): Promise<any> {
-  return waitFor(
-    async () => {
-      const reply = await call(sim, `/tasks/${taskId}`, { token, accept: 'application/json' });
-      return reply.json?.State === 'Finished' ? reply.json : undefined;
-    },
-    { what: `task ${taskId} to finish`, timeoutMs: 5_000 },
-  );
+/** The Reason of each BackupTaskSession of a job session (by UID or ID), in processing order (JSON). */
+export async function reasons(sim: EmSimulator, token: string, session: string): Promise<(string | null)[]> {
+  const id = session.slice(session.lastIndexOf(':') + 1);
+  const reply = await call(sim, `/backupSessions/${id}/taskSessions?format=Entity`, {
+    token,
+    accept: 'application/json',
+  });
+  if (reply.status !== 200) throw new Error(`taskSessions answered ${reply.status}: ${reply.text}`);
+  return reply.json.BackupTaskSessions.map((t: { Reason: string | null }) => t.Reason);
 }

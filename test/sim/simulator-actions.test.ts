@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
-import { waitFor } from '../support/wait-for.js';
-import { agent, call, logon, waitForTask } from './sim-http.js';
+import { agent, call, logon, reasons } from './sim-http.js';
 
 const JSON_ACCEPT = 'application/json';
+const TASK_MS = 1_000;
+const RUN_MS = 10_000;
 
 describe('EM simulator actions, Tasks and backup sessions', () => {
+  const clock = new ManualClock();
   let sim: EmSimulator;
   let token: string;
   beforeAll(async () => {
-    sim = await startEmSimulator({ taskDurationMs: 60, backupDurationMs: 150 });
+    sim = await startEmSimulator({ clock, taskDurationMs: TASK_MS, backupDurationMs: RUN_MS });
     ({ token } = await logon(sim));
   });
   afterAll(async () => {
@@ -22,6 +25,14 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
     const reply = await call(sim, path, { method: 'POST', token: as, accept: JSON_ACCEPT });
     expect(reply.status).toBe(202);
     return reply.json;
+  }
+
+  /** Moves the clock past the Task's duration and reads it: Finished. */
+  async function finishTask(taskId: string, as = token): Promise<any> {
+    clock.advance(sim.knobs.taskDurationMs);
+    const task = (await call(sim, `/tasks/${taskId}`, { token: as, accept: JSON_ACCEPT })).json;
+    expect(task.State).toBe('Finished');
+    return task;
   }
 
   async function newestSession(jobId: string): Promise<any> {
@@ -42,51 +53,39 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
     expect(xml.text).toBe(
       `<Task xmlns="http://www.veeam.com/ent/v1.0" Type="Task" Href="${sim.url}/tasks/${taskId}"><Links><Link Rel="Delete" Type="Task" Href="${sim.url}/tasks/${taskId}" /></Links><TaskId>${taskId}</TaskId><State>Running</State><Operation>StartJob</Operation></Task>`,
     );
-    const finished = await waitForTask(sim, token, taskId);
+    const finished = await finishTask(taskId);
     expect(finished).toMatchObject({
       TaskId: taskId,
       State: 'Finished',
       Operation: 'StartJob',
       Result: { Success: true, Message: 'Job "Server Backup" triggered to start.' },
     });
-    const done = await waitFor(
-      async () => {
-        const s = await newestSession(SIM_JOB_IDS.serverBackup);
-        return s.State === 'Stopped' ? s : undefined;
-      },
-      { what: 'the run to stop', timeoutMs: 5_000 },
-    );
-    expect(done.Result).toBe('Success');
+    expect((await newestSession(SIM_JOB_IDS.serverBackup)).State).toBe('Working');
+    clock.advance(RUN_MS);
+    const done = await newestSession(SIM_JOB_IDS.serverBackup);
+    expect(done).toMatchObject({ State: 'Stopped', Result: 'Success' });
   });
 
   it('shows OperationFinished with a placeholder Result before Finished', async () => {
-    sim.knobs.taskDurationMs = 400;
-    try {
-      const task = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`);
-      const half = await waitFor(
-        async () => {
-          const t = (await call(sim, `/tasks/${task.TaskId}`, { token, accept: JSON_ACCEPT })).json;
-          return t.State !== 'Running' ? t : undefined;
-        },
-        { what: 'OperationFinished', timeoutMs: 5_000 },
-      );
-      expect(half).toMatchObject({
-        State: 'OperationFinished',
-        Result: { Success: true, Message: 'OperationFinished' },
-      });
-      expect(await waitForTask(sim, token, task.TaskId)).toMatchObject({
-        Operation: 'UpdateJob',
-        Result: { Message: 'Ok' },
-      });
-    } finally {
-      sim.knobs.taskDurationMs = 60;
-    }
+    const task = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`);
+    clock.advance(TASK_MS / 2 - 1);
+    const before = (await call(sim, `/tasks/${task.TaskId}`, { token, accept: JSON_ACCEPT })).json;
+    expect(before.State).toBe('Running');
+    clock.advance(1);
+    const half = (await call(sim, `/tasks/${task.TaskId}`, { token, accept: JSON_ACCEPT })).json;
+    expect(half).toMatchObject({
+      State: 'OperationFinished',
+      Result: { Success: true, Message: 'OperationFinished' },
+    });
+    clock.advance(TASK_MS / 2);
+    const done = (await call(sim, `/tasks/${task.TaskId}`, { token, accept: JSON_ACCEPT })).json;
+    expect(done).toMatchObject({ State: 'Finished', Operation: 'UpdateJob', Result: { Message: 'Ok' } });
   });
 
   it('start creates a Working session (Result None, children per machine) that ends Stopped with the decided result', async () => {
     sim.setNextRunOutcome(SIM_JOB_IDS.linuxWeb, { result: 'Failed', durationMs: 600 });
     const task = await action(`/agents/jobs/${SIM_JOB_IDS.linuxWeb}?action=start`);
-    await waitForTask(sim, token, task.TaskId);
+    await finishTask(task.TaskId);
     const working = await newestSession(SIM_JOB_IDS.linuxWeb);
     expect(working).toMatchObject({
       State: 'Working',
@@ -95,15 +94,14 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
       IsRetry: false,
     });
     expect(working.EndTimeUTC).toBeUndefined();
-    const stopped = await waitFor(
-      async () => {
-        const s = await newestSession(SIM_JOB_IDS.linuxWeb);
-        return s.State === 'Stopped' ? s : undefined;
-      },
-      { what: 'the run to stop', timeoutMs: 5_000 },
-    );
-    expect(stopped).toMatchObject({ Result: 'Failed', Progress: 100 });
-    expect(stopped.FailureMessage).toMatch(/^Error: /);
+    clock.advance(600);
+    const stopped = await newestSession(SIM_JOB_IDS.linuxWeb);
+    expect(stopped.State).toBe('Stopped');
+    // As real EM: FailureMessage null, the reason on the first machine's task session.
+    expect(stopped).toMatchObject({ Result: 'Failed', Progress: 100, FailureMessage: null });
+    const [first, ...others] = await reasons(sim, token, stopped.UID);
+    expect(first).toMatch(/^Error: /);
+    expect(others).toEqual([null, null]);
     const children = sim
       .listSessions()
       .filter((s) => s.jobId === SIM_JOB_IDS.linuxWeb && s.jobType === 'AgentManagement');
@@ -115,7 +113,7 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
     sim.setNextRunOutcome(SIM_JOB_IDS.linuxWeb, { result: 'Success', durationMs: 600 });
     const retry = await action(`/agents/jobs/${SIM_JOB_IDS.linuxWeb}?action=retry`);
     expect(retry.Operation).toBe('RetryAgentJob');
-    expect((await waitForTask(sim, token, retry.TaskId)).Result).toEqual({
+    expect((await finishTask(retry.TaskId)).Result).toEqual({
       Success: true,
       Message: 'Job "Linux Web Servers" triggered to retry.',
     });
@@ -125,40 +123,28 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
   it('finishes wrong-state actions with Success=false and an explanatory Message', async () => {
     const idleStop = await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=stop`);
     expect(idleStop.Operation).toBe('StopAgentJob');
-    expect((await waitForTask(sim, token, idleStop.TaskId)).Result).toEqual({
+    expect((await finishTask(idleStop.TaskId)).Result).toEqual({
       Success: false,
       Message: 'Job "Server Backup SQL" is not running.',
     });
     const retry = await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=retry`);
-    expect((await waitForTask(sim, token, retry.TaskId)).Result).toEqual({
+    expect((await finishTask(retry.TaskId)).Result).toEqual({
       Success: false,
       Message: 'Retry is possible only for jobs that have failed.',
     });
-    sim.knobs.backupDurationMs = 5000;
-    try {
-      await waitForTask(
-        sim,
-        token,
-        (await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=start`)).TaskId,
-      );
-      const again = await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=start`);
-      expect((await waitForTask(sim, token, again.TaskId)).Result).toEqual({
-        Success: false,
-        Message: 'Job "Server Backup SQL" is already running.',
-      });
-      // Stop ends the running session: Failed, "Stopped by user".
-      const stop = await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=stop`);
-      expect((await waitForTask(sim, token, stop.TaskId)).Result.Message).toBe(
-        'Job "Server Backup SQL" triggered to stop.',
-      );
-      expect(await newestSession(SIM_JOB_IDS.serverBackupSql)).toMatchObject({
-        State: 'Stopped',
-        Result: 'Failed',
-        FailureMessage: 'Stopped by user',
-      });
-    } finally {
-      sim.knobs.backupDurationMs = 150;
-    }
+    // The run lasts RUN_MS: still Working while the next Tasks finish.
+    await finishTask((await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=start`)).TaskId);
+    const again = await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=start`);
+    expect((await finishTask(again.TaskId)).Result).toEqual({
+      Success: false,
+      Message: 'Job "Server Backup SQL" is already running.',
+    });
+    // Stop ends the running session: Failed, "Stopped by user".
+    const stop = await action(`/agents/jobs/${SIM_JOB_IDS.serverBackupSql}?action=stop`);
+    expect((await finishTask(stop.TaskId)).Result.Message).toBe('Job "Server Backup SQL" triggered to stop.');
+    const stopped = await newestSession(SIM_JOB_IDS.serverBackupSql);
+    expect(stopped).toMatchObject({ State: 'Stopped', Result: 'Failed', FailureMessage: null });
+    expect(await reasons(sim, token, stopped.UID)).toEqual(['Stopped by user']);
   });
 
   it('toggleScheduleEnabled flips ScheduleEnabled when the Task takes effect', async () => {
@@ -168,11 +154,9 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
     expect(await read()).toBe(false);
     const task = await action(`/agents/jobs/${SIM_JOB_IDS.linuxDb}?action=toggleScheduleEnabled`);
     expect(task.Operation).toBe('UpdateJob');
-    await waitForTask(sim, token, task.TaskId);
+    await finishTask(task.TaskId);
     expect(await read()).toBe(true);
-    await waitForTask(
-      sim,
-      token,
+    await finishTask(
       (await action(`/agents/jobs/${SIM_JOB_IDS.linuxDb}?action=toggleScheduleEnabled`)).TaskId,
     );
     expect(await read()).toBe(false);
@@ -184,7 +168,7 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
     const task = await action(`/backupSessions/${session.id}?action=stop`);
     expect(task.Operation).toBe('StopJobSession');
     const name = sim.listSessions().find((s) => s.id === session.id)?.jobName;
-    const finished = await waitForTask(sim, token, task.TaskId);
+    const finished = await finishTask(task.TaskId);
     expect(finished.Result.Success).toBe(true);
     expect(finished.Result.Message).toMatch(new RegExp(`^Job Session "${name}@[^"]+" triggered to stop\\.$`));
     const entity = (
@@ -193,11 +177,12 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
     expect(entity).toMatchObject({
       State: 'Stopped',
       Result: 'Failed',
-      FailureMessage: 'Stopped by user',
+      FailureMessage: null,
       JobType: 'Backup',
     });
+    expect((await reasons(sim, token, entity.UID))[0]).toBe('Stopped by user');
     const again = await action(`/backupSessions/${session.id}?action=stop`);
-    expect((await waitForTask(sim, token, again.TaskId)).Result.Success).toBe(false);
+    expect((await finishTask(again.TaskId)).Result.Success).toBe(false);
   });
 
   it('lists only the calling logon session’s Tasks and hides them from other sessions', async () => {
@@ -216,22 +201,17 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
   });
 
   it('DELETE /tasks/{id} cancels a running Task (204); the started run keeps going', async () => {
-    sim.knobs.taskDurationMs = 2000;
-    try {
-      const task = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`);
-      const del = await call(sim, `/tasks/${task.TaskId}`, { method: 'DELETE', token });
-      expect(del.status).toBe(204);
-      const after = (await call(sim, `/tasks/${task.TaskId}`, { token, accept: JSON_ACCEPT })).json;
-      expect(after).toMatchObject({
-        State: 'Finished',
-        Result: { Success: false, Message: 'Task was cancelled' },
-      });
-      // A Finished Task is removed by DELETE.
-      expect((await call(sim, `/tasks/${task.TaskId}`, { method: 'DELETE', token })).status).toBe(204);
-      expect((await call(sim, `/tasks/${task.TaskId}`, { token })).status).toBe(404);
-    } finally {
-      sim.knobs.taskDurationMs = 60;
-    }
+    const task = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`);
+    const del = await call(sim, `/tasks/${task.TaskId}`, { method: 'DELETE', token });
+    expect(del.status).toBe(204);
+    const after = (await call(sim, `/tasks/${task.TaskId}`, { token, accept: JSON_ACCEPT })).json;
+    expect(after).toMatchObject({
+      State: 'Finished',
+      Result: { Success: false, Message: 'Task was cancelled' },
+    });
+    // A Finished Task is removed by DELETE.
+    expect((await call(sim, `/tasks/${task.TaskId}`, { method: 'DELETE', token })).status).toBe(204);
+    expect((await call(sim, `/tasks/${task.TaskId}`, { token })).status).toBe(404);
   });
 
   it('forgetAllTasks() makes known Task IDs answer 404', async () => {
@@ -248,7 +228,9 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
       seen.push(taskId);
     });
     const task = await action(`/agents/jobs/${SIM_JOB_IDS.workstations}?action=toggleScheduleEnabled`);
-    await waitFor(async () => seen.includes(task.TaskId), { what: 'the listener', timeoutMs: 5_000 });
+    clock.advance(TASK_MS);
+    sim.tick();
+    expect(seen).toContain(task.TaskId);
     off();
   });
 
@@ -263,11 +245,8 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
     sim.finishSession(s.id, { result: 'Warning', message: 'Warning: disk almost full' });
     const entity = (await call(sim, `/backupSessions/${s.id}?format=Entity`, { token, accept: JSON_ACCEPT }))
       .json;
-    expect(entity).toMatchObject({
-      State: 'Stopped',
-      Result: 'Warning',
-      FailureMessage: 'Warning: disk almost full',
-    });
+    expect(entity).toMatchObject({ State: 'Stopped', Result: 'Warning', FailureMessage: null });
+    expect(await reasons(sim, token, entity.UID)).toEqual(['Warning: disk almost full', null]);
     const children = (
       await call(sim, `/backupSessions/${s.id}/agentManagementSessions`, { token, accept: JSON_ACCEPT })
     ).json;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import { agent, basic, call, logon } from './sim-http.js';
 
@@ -68,19 +69,20 @@ describe('EM simulator logon sessions', () => {
   });
 
   it('expires a session after sessionIdleMs without requests, and each request resets the idle timer', async () => {
-    sim.knobs.sessionIdleMs = 300;
+    const clock = new ManualClock();
+    const timed = await startEmSimulator({ clock, sessionIdleMs: 300 });
     try {
-      const { token } = await logon(sim);
+      const { token } = await logon(timed);
       for (let i = 0; i < 4; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 60));
-        expect((await call(sim, '/tasks', { token })).status).toBe(200);
+        clock.advance(250);
+        expect((await call(timed, '/tasks', { token })).status).toBe(200);
       }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const expired = await call(sim, '/tasks', { token });
+      clock.advance(301);
+      const expired = await call(timed, '/tasks', { token });
       expect(expired.status).toBe(401);
       expect(expired.text).toContain('StatusCode="401"');
     } finally {
-      sim.knobs.sessionIdleMs = 15 * 60 * 1000;
+      await timed.close();
     }
   });
 

@@ -2,9 +2,9 @@
 // 1,000 Tasks' ends over a minute with it).
 
 import { afterAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
-import { waitFor } from '../support/wait-for.js';
 import { agent, call, logon } from './sim-http.js';
 
 describe('EM simulator taskDurationJitterMs', () => {
@@ -27,7 +27,9 @@ describe('EM simulator taskDurationJitterMs', () => {
   it('gives each new Task its own duration from random(): a later Task with less jitter finishes first', async () => {
     // First Task draws 1 (20 + 400 ms), the second draws 0 (20 ms).
     const draws = [1, 0];
+    const clock = new ManualClock();
     const sim = await startEmSimulator({
+      clock,
       taskDurationMs: 20,
       taskDurationJitterMs: 400,
       random: () => draws.shift() ?? 0.5,
@@ -40,13 +42,19 @@ describe('EM simulator taskDurationJitterMs', () => {
     const slow = await toggle(sim, token, SIM_JOB_IDS.serverBackup);
     const fast = await toggle(sim, token, SIM_JOB_IDS.linuxWeb);
 
-    await waitFor(async () => finished.length === 2, { what: 'both Tasks to finish', timeoutMs: 5_000 });
+    clock.advance(20);
+    sim.tick();
+    expect(finished).toEqual([fast]);
+    clock.advance(400);
+    sim.tick();
     expect(finished).toEqual([fast, slow]);
   });
 
   it('is off by default and leaves the random source alone', async () => {
     let draws = 0;
+    const clock = new ManualClock();
     const sim = await startEmSimulator({
+      clock,
       taskDurationMs: 20,
       random: () => {
         draws += 1;
@@ -60,7 +68,9 @@ describe('EM simulator taskDurationJitterMs', () => {
     const { token } = await logon(sim);
 
     const taskId = await toggle(sim, token, SIM_JOB_IDS.serverBackup);
-    await waitFor(async () => finished.includes(taskId), { what: 'the Task to finish', timeoutMs: 5_000 });
+    clock.advance(20);
+    sim.tick();
+    expect(finished).toEqual([taskId]);
     expect(draws).toBe(0);
   });
 });

@@ -1,7 +1,11 @@
-// The AgentBackupJob / Job entity representation, element for element like shared/seeds/001 (JobScheduleOptions, JobInfo).
+// Job entities: AgentBackupJob element for element like shared/seeds/001 (JobScheduleOptions, JobInfo), Job
+// (/jobs: Backup, Replica, BackupCopy, ImmediateBackupCopy) and NASJob (/nas/jobs), each with only the action
+// links EM offers for it (em-api.md §4.1: backup copy has Sync and no Start; Retry only after a Failed run).
 
 import { type El, el, field, link, links } from './em-element.js';
 import type { SimJob } from './inventory-model.js';
+import { jobActionLinks } from './job-actions.js';
+import { jobHref, jobUid } from './representations.js';
 import { SIM_BACKUP_SERVER } from './seed-ids.js';
 
 const WEEK = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -21,34 +25,44 @@ const MONTHS = [
 ];
 const ALL_HOURS = Array.from({ length: 24 }, () => '1').join(',');
 
-/** GET /agents/jobs/{id}?format=Entity (agent jobs) or /jobs/{id}?format=Entity (VM jobs). */
-export function jobEntity(base: string, job: SimJob): El {
-  const agent = job.kind === 'agent';
-  const href = `${base}/${agent ? 'agents/jobs' : 'jobs'}/${job.id}`;
-  const entityName = agent ? 'AgentBackupJob' : 'Job';
-  const linkList: El[] = [
-    link(
-      'Up',
-      `${base}/backupServers/${SIM_BACKUP_SERVER.id}`,
-      'BackupServerReference',
-      SIM_BACKUP_SERVER.name,
-    ),
-    link('Alternate', href, 'JobReference', job.name),
-    link('Down', `${href}/includes`, 'ObjectInJobList'),
-    link('ToggleScheduleEnabled', `${href}?action=toggleScheduleEnabled`),
-    link('Down', `${href}/backupSessions`, 'BackupJobSessionReferenceList'),
-    link('Start', `${href}?action=start`),
-    link('Stop', `${href}?action=stop`),
-    link('Retry', `${href}?action=retry`),
-  ];
+/** GET {jobHref}?format=Entity; `lastResult` (of the newest run) decides whether Retry is offered. */
+export function jobEntity(base: string, job: SimJob, lastResult?: string): El {
+  const href = jobHref(base, job);
+  const up = link(
+    'Up',
+    `${base}/backupServers/${SIM_BACKUP_SERVER.id}`,
+    'BackupServerReference',
+    SIM_BACKUP_SERVER.name,
+  );
+  const actions = jobActionLinks(href, job, lastResult);
+  if (job.kind === 'nas')
+    return nasJobEntity(href, job, [up, link('Alternate', href, 'NasJobReference', job.name), ...actions]);
+  const sessions =
+    job.jobType === 'Replica'
+      ? link('Down', `${href}/replicaSessions`, 'ReplicaJobSessionReferenceList')
+      : link('Down', `${href}/backupSessions`, 'BackupJobSessionReferenceList');
+  // The agent order is the seed's; other jobs list their actions first, as in EM's Job example.
+  const linkList =
+    job.kind === 'agent'
+      ? [
+          up,
+          link('Alternate', href, 'JobReference', job.name),
+          link('Down', `${href}/includes`, 'ObjectInJobList'),
+          ...actions.filter((l) => l.attrs?.Rel === 'ToggleScheduleEnabled'),
+          sessions,
+          ...actions.filter((l) => l.attrs?.Rel !== 'ToggleScheduleEnabled'),
+        ]
+      : [
+          up,
+          link('Alternate', href, 'JobReference', job.name),
+          ...actions,
+          link('Down', `${href}/includes`, 'ObjectInJobList'),
+          sessions,
+        ];
+  const entityName = job.kind === 'agent' ? 'AgentBackupJob' : 'Job';
   return el(
     entityName,
-    {
-      Type: entityName,
-      Href: `${href}?format=Entity`,
-      Name: job.name,
-      UID: `urn:veeam:${entityName}:${job.id}`,
-    },
+    { Type: entityName, Href: `${href}?format=Entity`, Name: job.name, UID: jobUid(job) },
     [
       links(linkList),
       field('JobType', job.jobType),
@@ -61,6 +75,22 @@ export function jobEntity(base: string, job: SimJob): El {
       jobInfo(href, job),
     ],
   );
+}
+
+/** <NASJob Type="NasJob"> as on the docs' GET /nas/jobs/{ID} page (storage options left out). */
+function nasJobEntity(href: string, job: SimJob, linkList: El[]): El {
+  return el('NASJob', { Type: 'NasJob', Href: `${href}?format=Entity`, Name: job.name, UID: jobUid(job) }, [
+    links(linkList),
+    field('Description', job.description),
+    {
+      name: 'Includes',
+      array: true,
+      children: job.machines.map((share) => el('NASObject', undefined, [field('Path', share)])),
+    },
+    field('ScheduleConfigured', job.scheduleConfigured),
+    field('ScheduleEnabled', job.scheduleEnabled),
+    scheduleOptions(job),
+  ]);
 }
 
 function scheduleOptions(job: SimJob): El {
@@ -105,12 +135,13 @@ function weekHours(): El[] {
 }
 
 function jobInfo(href: string, job: SimJob): El {
+  const includeType = job.kind === 'agent' ? 'ObjectInAgentBackupJob' : 'ObjectInJob';
   return el('JobInfo', undefined, [
     {
       name: 'Includes',
       array: true,
       children: job.includes.map((inc) =>
-        el('ObjectInAgentBackupJob', { Type: 'ObjectInAgentBackupJob', Href: `${href}/includes/${inc.id}` }, [
+        el(includeType, { Type: includeType, Href: `${href}/includes/${inc.id}` }, [
           field('ObjectInJobId', inc.id),
           field('Name', inc.name),
           field('DisplayName', inc.name),
