@@ -40,7 +40,7 @@ export interface EmApi {
 
   /** agent-only. GET /agents/jobs/{id}?format=Entity. `id` may be a GUID or a urn:veeam:…:GUID UID. */
   getAgentJob(id: string): Promise<AgentBackupJob>;
-  /** agent-only. One query page of AgentBackupJob: misses agent jobs past the 100th (em-api.md fact 11). */
+  /** agent-only. Every page of /query?type=AgentBackupJob (pageSize 100, em-api.md fact 11). */
   listAgentJobs(): Promise<AgentBackupJob[]>;
   /** agent-only. GET /query?type=AgentBackupJob&format=Entities&filter=Name=="…". */
   findAgentJobsByName(name: string): Promise<AgentBackupJob[]>;

@@ -15,14 +15,15 @@ import { DEFAULT_LOGON_COOLDOWN_MS, LogonCooldown } from './logon-cooldown.js';
 import {
   type EmFormat,
   parseAgentJob,
+  parseAgentJobQueryPage,
   parseError,
   parseJobSessions,
-  parseQueryResult,
   parseTask,
   parseTasks,
   sniffFormat,
 } from './parse.js';
 import { agentJobsByNamePath, queryPath } from './query-filter.js';
+import { readAllPages } from './query-pager.js';
 import type { EmRequester } from './requester.js';
 import {
   deleteFinishedTask,
@@ -253,16 +254,13 @@ export class EmClient implements EmApi {
     return this.read('GET', `/agents/jobs/${guid}?format=Entity`, parseAgentJob);
   }
 
+  /** Every page (em-api.md fact 11), as listJobs does for every kind. */
   async listAgentJobs(): Promise<AgentBackupJob[]> {
-    return this.read('GET', queryPath('AgentBackupJob'), (body, format) =>
-      parseQueryResult(body, format, 'AgentBackupJob'),
-    );
+    return readAllPages(this.requester, queryPath('AgentBackupJob'), parseAgentJobQueryPage);
   }
 
   async findAgentJobsByName(name: string): Promise<AgentBackupJob[]> {
-    return this.read('GET', agentJobsByNamePath(name), (body, format) =>
-      parseQueryResult(body, format, 'AgentBackupJob'),
-    );
+    return readAllPages(this.requester, agentJobsByNamePath(name), parseAgentJobQueryPage);
   }
 
   async toggleSchedule(jobId: string): Promise<Task> {

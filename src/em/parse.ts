@@ -71,6 +71,13 @@ export function parseAgentJob(body: string, format: EmFormat): AgentBackupJob {
   return toAgentJob(readDocument(body, format, 'AgentBackupJob'));
 }
 
+/** One page of `/query?type=AgentBackupJob&format=Entities`, in the agent-only shape. */
+export function parseAgentJobQueryPage(body: string, format: EmFormat): QueryPage<AgentBackupJob> {
+  const what = 'QueryResult of AgentBackupJob';
+  const page = entityPage(readDocument(body, format, what), what);
+  return { ...page, items: page.items.map(toAgentJob) };
+}
+
 /** A plain collection (`{"AgentBackupJobs":[…]}` / `<AgentBackupJobs>`) or a query result holding agent jobs. */
 export function parseAgentJobs(body: string, format: EmFormat): AgentBackupJob[] {
   return findItems(readDocument(body, format, 'AgentBackupJob list'), hasUid).map(toAgentJob);
