@@ -83,11 +83,17 @@ export class EmClient implements EmApi {
     this.http = new HttpTransport(options.config, options.dispatcher);
     this.clock = options.clock ?? systemClock;
     this.logonCooldown = new LogonCooldown(options.logonCooldownMs ?? DEFAULT_LOGON_COOLDOWN_MS, this.clock);
+    const noted = new Set<string>();
     this.requester = {
       logger: this.logger,
       read: (method, path, parse) => this.read(method, path, parse),
       send: async (method, path) => {
         await this.call(method, path);
+      },
+      firstTime: (key) => {
+        if (noted.has(key)) return false;
+        noted.add(key);
+        return true;
       },
     };
     if (options.config.insecureTls) {

@@ -41,7 +41,8 @@ async function queryJobs(em: EmRequester, name: string | undefined): Promise<Job
     } catch (err) {
       // An EM older than v10 has no NasJob/AgentBackupJob query type and answers 400/404: say so, list the rest.
       if (type === 'Job' || !isUnknownTypeAnswer(err)) throw err;
-      em.logger.warn('EM does not know this query type; its jobs are not listed', {
+      const level = em.firstTime(`unknown-query-type:${type}`) ? 'warn' : 'debug';
+      em.logger[level]('EM does not know this query type; its jobs are not listed (logged once at warn)', {
         queryType: type,
         error: err,
       });

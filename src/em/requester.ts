@@ -12,4 +12,6 @@ export interface EmRequester {
   read<T>(method: EmMethod, path: string, parse: (body: string, format: EmFormat) => T): Promise<T>;
   /** Like read, for answers whose body does not matter (DELETE → 204). */
   send(method: EmMethod, path: string): Promise<void>;
+  /** True the first time `key` is seen by this client: for warnings that would otherwise repeat every poll. */
+  firstTime(key: string): boolean;
 }

@@ -85,10 +85,14 @@ export async function queryJobSessions(em: EmRequester, query: SessionQuery): Pr
       const unknownType =
         err instanceof EmError && err.kind === 'http' && (err.status === 400 || err.status === 404);
       if (kind === 'backup' || !unknownType) throw err;
-      em.logger.warn('EM does not know this query type; its sessions are not listed', {
-        queryType: QUERY_TYPE[kind],
-        error: err,
-      });
+      const level = em.firstTime(`unknown-query-type:${QUERY_TYPE[kind]}`) ? 'warn' : 'debug';
+      em.logger[level](
+        'EM does not know this query type; its sessions are not listed (logged once at warn)',
+        {
+          queryType: QUERY_TYPE[kind],
+          error: err,
+        },
+      );
     }
   }
   return all.sort((a, b) => timeOf(a.creationTime) - timeOf(b.creationTime));
