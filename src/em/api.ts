@@ -1,6 +1,19 @@
 // What the rest of the bot may ask of Enterprise Manager. EmClient (em/client.ts) implements it over HTTP.
+//
+// Two generations live side by side while callers move: the agent-only calls the first features were built on
+// (marked "agent-only", to delete once nothing calls them) and the calls for every job kind (em-api.md fact 15).
 
-import type { AgentBackupJob, BackupSession, SessionQuery, Task } from './types.js';
+import type {
+  AgentBackupJob,
+  Job,
+  JobAction,
+  JobKind,
+  JobSession,
+  SessionKind,
+  SessionQuery,
+  Task,
+  TaskSession,
+} from './types.js';
 
 export interface EmApi {
   /** Explicit logon; every other call logs on by itself when it has no session. */
@@ -8,32 +21,62 @@ export interface EmApi {
   /** DELETE /logonSessions/{SessionId}; safe to call when not logged on. */
   logout(): Promise<void>;
 
-  /** GET /agents/jobs/{id}?format=Entity. `id` may be a GUID or a urn:veeam:…:GUID UID. */
-  getAgentJob(id: string): Promise<AgentBackupJob>;
-  /** GET /query?type=AgentBackupJob&format=Entities (all agent jobs, entities). */
-  listAgentJobs(): Promise<AgentBackupJob[]>;
-  /** GET /query?type=AgentBackupJob&format=Entities&filter=Name=="…" (exact name; EM compares case-insensitively). */
-  findAgentJobsByName(name: string): Promise<AgentBackupJob[]>;
+  // --- Jobs of every kind -------------------------------------------------------------------------------------
 
-  /** POST /agents/jobs/{id}?action=toggleScheduleEnabled → the 202 Task. */
+  /** Every job (query types AgentBackupJob, NasJob, Job; every page, pageSize 100), sorted by name. */
+  listJobs(): Promise<Job[]>;
+  /** One job entity; `kind` or the UID's type picks /jobs, /agents/jobs or /nas/jobs, a bare GUID tries each. */
+  getJob(idOrUid: string, kind?: JobKind): Promise<Job>;
+  /** Jobs of every kind named exactly `name` (EM compares case-insensitively). */
+  findJobsByName(name: string): Promise<Job[]>;
+  /**
+   * POST to EM's own link for the action (Rel Start/Stop/Retry/Sync/ToggleScheduleEnabled), on the configured base
+   * URL. EmError 'action-unavailable' when EM offers no such link; 'invalid-link' when the link is not an action on
+   * that job under /api. Backup copy jobs offer sync, not start.
+   */
+  runJobAction(job: Job, action: JobAction): Promise<Task>;
+
+  // --- Agent-only (the lead deletes these once callers use the calls above) ------------------------------------
+
+  /** agent-only. GET /agents/jobs/{id}?format=Entity. `id` may be a GUID or a urn:veeam:…:GUID UID. */
+  getAgentJob(id: string): Promise<AgentBackupJob>;
+  /** agent-only. Every page of /query?type=AgentBackupJob (pageSize 100, em-api.md fact 11). */
+  listAgentJobs(): Promise<AgentBackupJob[]>;
+  /** agent-only. GET /query?type=AgentBackupJob&format=Entities&filter=Name=="…". */
+  findAgentJobsByName(name: string): Promise<AgentBackupJob[]>;
+  /** agent-only. POST /agents/jobs/{id}?action=toggleScheduleEnabled → the 202 Task. */
   toggleSchedule(jobId: string): Promise<Task>;
+  /** agent-only. */
   startJob(jobId: string): Promise<Task>;
+  /** agent-only. */
   stopJob(jobId: string): Promise<Task>;
+  /** agent-only. */
   retryJob(jobId: string): Promise<Task>;
-  /** POST /backupSessions/{id}?action=stop → the 202 Task. */
-  stopSession(sessionId: string): Promise<Task>;
+
+  // --- Sessions -----------------------------------------------------------------------------------------------
+
+  /** A JobSession: POST to its validated Stop link. A bare ID (agent-only callers): /backupSessions/{id}?action=stop. */
+  stopSession(session: JobSession | string): Promise<Task>;
+  /** A Job's sessions, newest first (backupSessions, or ReplicaJobSession for replication); a bare ID is an agent job. */
+  listJobSessions(job: Job | string): Promise<JobSession[]>;
+  /** GET /backupSessions/{id}?format=Entity, or /replicaSessions/{id}?format=Entity when kind is 'replica'. */
+  getSession(sessionId: string, kind?: SessionKind): Promise<JobSession>;
+  /** BackupJobSession and ReplicaJobSession matching the query, every page, oldest first. */
+  querySessions(query: SessionQuery): Promise<JobSession[]>;
+  /** Per-object task sessions; their `reason` says why a Failed/Warning session failed (em-api.md fact 12). */
+  listTaskSessions(session: Pick<JobSession, 'id' | 'kind'>): Promise<TaskSession[]>;
+
+  // --- Tasks --------------------------------------------------------------------------------------------------
 
   /** GET /tasks/{id}; EmError http 404 when this logon session does not know it. */
   getTask(taskId: string): Promise<Task>;
   /** GET /tasks: every Task of the current logon session, in one request. */
   listTasks(): Promise<Task[]>;
-  /** DELETE /tasks/{id} (EM's way to cancel a Task). */
+  /** DELETE /tasks/{id}: on a Running Task this asks EM to stop it (EM's way to cancel a Task). */
   cancelTask(taskId: string): Promise<void>;
-
-  /** GET /agents/jobs/{id}/backupSessions?format=Entity, newest first. */
-  listJobSessions(jobId: string): Promise<BackupSession[]>;
-  /** GET /backupSessions/{id}?format=Entity */
-  getSession(sessionId: string): Promise<BackupSession>;
-  /** GET /query?type=BackupJobSession&format=Entities&filter=… (one request, VM and agent sessions). */
-  querySessions(query: SessionQuery): Promise<BackupSession[]>;
+  /**
+   * DELETE /tasks/{id} only when the Task is Finished, to trim the logon session's ever-growing Task list
+   * (em-api.md fact 14). An unfinished Task is refused ('action-unavailable'), never cancelled by accident.
+   */
+  deleteFinishedTask(task: Task | string): Promise<void>;
 }

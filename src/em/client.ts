@@ -9,21 +9,40 @@ import type { EmApi } from './api.js';
 import { EmError } from './errors.js';
 import { type EmHttpRequest, type EmHttpResponse, HttpTransport } from './http-transport.js';
 import { requireGuid, requireTaskId } from './ids.js';
+import { findJobsByName, getJob, listJobs, listSessionsOfJob, runJobAction, timeOf } from './job-calls.js';
+import { type LogonSession, logonPausedError, requestLogon, SESSION_HEADER } from './logon.js';
 import { DEFAULT_LOGON_COOLDOWN_MS, LogonCooldown } from './logon-cooldown.js';
 import {
   type EmFormat,
   parseAgentJob,
-  parseBackupSession,
-  parseBackupSessions,
+  parseAgentJobQueryPage,
   parseError,
-  parseLogonSession,
-  parseQueryResult,
+  parseJobSessions,
   parseTask,
   parseTasks,
   sniffFormat,
 } from './parse.js';
-import { agentJobsByNamePath, queryPath, sessionQueryPath } from './query-filter.js';
-import type { AgentBackupJob, BackupSession, SessionQuery, Task } from './types.js';
+import { agentJobsByNamePath, queryPath } from './query-filter.js';
+import { readAllPages } from './query-pager.js';
+import type { EmRequester } from './requester.js';
+import {
+  deleteFinishedTask,
+  getJobSession,
+  listTaskSessionsOf,
+  queryJobSessions,
+  stopJobSession,
+} from './session-calls.js';
+import type {
+  AgentBackupJob,
+  Job,
+  JobAction,
+  JobKind,
+  JobSession,
+  SessionKind,
+  SessionQuery,
+  Task,
+  TaskSession,
+} from './types.js';
 
 export interface EmClientOptions {
   config: EmConfig;
@@ -42,18 +61,7 @@ export interface EmClientOptions {
   clock?: Clock;
 }
 
-interface LogonSession {
-  /** The X-RestSvcSessionId response header, sent back as-is (em-api.md fact 1). */
-  token: string;
-  /** The body's SessionId, for DELETE /logonSessions/{id}. */
-  sessionId?: string;
-}
-
-const SESSION_HEADER = 'x-restsvcsessionid';
-const LOGON_PATH = '/sessionMngr/?v=latest';
 const ACCEPT: Record<EmFormat, string> = { json: 'application/json', xml: 'application/xml' };
-
-type JobAction = 'start' | 'stop' | 'retry' | 'toggleScheduleEnabled';
 
 export class EmClient implements EmApi {
   readonly format: EmFormat;
@@ -65,6 +73,8 @@ export class EmClient implements EmApi {
   private pendingLogon?: Promise<LogonSession>;
   private readonly logonCooldown: LogonCooldown;
   private readonly clock: Clock;
+  /** What em/job-calls.ts and em/session-calls.ts may use: logged-on requests, not the session itself. */
+  private readonly requester: EmRequester;
 
   constructor(options: EmClientOptions) {
     this.config = options.config;
@@ -73,6 +83,19 @@ export class EmClient implements EmApi {
     this.http = new HttpTransport(options.config, options.dispatcher);
     this.clock = options.clock ?? systemClock;
     this.logonCooldown = new LogonCooldown(options.logonCooldownMs ?? DEFAULT_LOGON_COOLDOWN_MS, this.clock);
+    const noted = new Set<string>();
+    this.requester = {
+      logger: this.logger,
+      read: (method, path, parse) => this.read(method, path, parse),
+      send: async (method, path) => {
+        await this.call(method, path);
+      },
+      firstTime: (key) => {
+        if (noted.has(key)) return false;
+        noted.add(key);
+        return true;
+      },
+    };
     if (options.config.insecureTls) {
       this.logger.warn(
         `TLS verification is OFF for EM ${options.config.url} (VEEAM_EM_INSECURE_TLS=true): anyone on the path can read the EM password; set VEEAM_EM_CA_FILE instead`,
@@ -121,7 +144,8 @@ export class EmClient implements EmApi {
     if (this.session && this.session.token !== staleToken) return Promise.resolve(this.session);
     if (!this.pendingLogon) {
       const retryAt = this.logonCooldown.activeUntil();
-      if (retryAt !== undefined) return Promise.reject(this.logonPausedError(retryAt));
+      if (retryAt !== undefined)
+        return Promise.reject(logonPausedError(this.config, retryAt, this.clock.now()));
       this.session = undefined;
       this.pendingLogon = this.doLogon().finally(() => {
         this.pendingLogon = undefined;
@@ -135,65 +159,17 @@ export class EmClient implements EmApi {
   }
 
   private async doLogon(): Promise<LogonSession> {
-    const credentials = Buffer.from(`${this.config.username}:${this.config.password}`, 'utf8').toString(
-      'base64',
-    );
-    const req: EmHttpRequest = {
-      method: 'POST',
-      path: LOGON_PATH,
-      headers: { accept: ACCEPT[this.format], authorization: `Basic ${credentials}` },
-    };
-    const what = this.http.describe(req);
-    const res = await this.http.send(req);
-    if (res.status === 401) {
-      // Only a rejection starts the cool-down: unreachable, timeout and 5xx say nothing about the password.
-      const retryAt = this.logonCooldown.start();
-      const emMessage = parseError(res.body)?.message;
-      this.logger.error('EM rejected the logon; no new logon attempt until the cool-down ends', {
-        request: what,
-        status: 401,
-        user: this.config.username,
-        emMessage,
-        nextAttemptAt: new Date(retryAt).toISOString(),
-      });
-      throw new EmError(
-        'auth',
-        `EM rejected the logon for user "${this.config.username}" (401): check VEEAM_EM_USERNAME / VEEAM_EM_PASSWORD and the account's EM role (Portal Administrator to run jobs). ${nextAttemptText(retryAt)}`,
-        { status: 401, request: what, emMessage },
-      );
-    }
-    if (res.status !== 201 && res.status !== 200) throw this.httpError(res, what);
-    const token = res.headers[SESSION_HEADER];
-    if (!token) {
-      throw new EmError('parse', 'EM accepted the logon but sent no X-RestSvcSessionId header.', {
-        status: res.status,
-        request: what,
-      });
-    }
-    let sessionId: string | undefined;
-    try {
-      sessionId = parseLogonSession(res.body, this.bodyFormat(res)).sessionId;
-    } catch {
-      // The token alone is enough to work; without SessionId only the explicit logout is skipped.
-      this.logger.warn('EM logon answer had no readable SessionId; logout will be skipped', {
-        request: what,
-      });
-    }
-    const session: LogonSession = { token, sessionId };
+    const session = await requestLogon({
+      config: this.config,
+      http: this.http,
+      accept: ACCEPT[this.format],
+      logger: this.logger,
+      cooldown: this.logonCooldown,
+      httpError: (res, what) => this.httpError(res, what),
+      bodyFormat: (res) => this.bodyFormat(res),
+    });
     this.session = session;
-    this.logonCooldown.clear();
-    this.logger.info('Logged on to EM', { url: this.config.url, user: this.config.username });
     return session;
-  }
-
-  /** The refusal during the cool-down: same kind as the rejection, logged once there rather than per call. */
-  private logonPausedError(retryAt: number): EmError {
-    const seconds = Math.max(1, Math.ceil((retryAt - this.clock.now()) / 1_000));
-    return new EmError(
-      'auth',
-      `EM rejected the last logon for user "${this.config.username}"; no logon is tried for another ${seconds} s so the account is not locked out. ${nextAttemptText(retryAt)} Meanwhile check VEEAM_EM_USERNAME / VEEAM_EM_PASSWORD and the account's EM role (Portal Administrator to run jobs).`,
-      { status: 401, request: `POST ${LOGON_PATH}` },
-    );
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -284,16 +260,13 @@ export class EmClient implements EmApi {
     return this.read('GET', `/agents/jobs/${guid}?format=Entity`, parseAgentJob);
   }
 
+  /** Every page (em-api.md fact 11), as listJobs does for every kind. */
   async listAgentJobs(): Promise<AgentBackupJob[]> {
-    return this.read('GET', queryPath('AgentBackupJob'), (body, format) =>
-      parseQueryResult(body, format, 'AgentBackupJob'),
-    );
+    return readAllPages(this.requester, queryPath('AgentBackupJob'), parseAgentJobQueryPage);
   }
 
   async findAgentJobsByName(name: string): Promise<AgentBackupJob[]> {
-    return this.read('GET', agentJobsByNamePath(name), (body, format) =>
-      parseQueryResult(body, format, 'AgentBackupJob'),
-    );
+    return readAllPages(this.requester, agentJobsByNamePath(name), parseAgentJobQueryPage);
   }
 
   async toggleSchedule(jobId: string): Promise<Task> {
@@ -318,34 +291,57 @@ export class EmClient implements EmApi {
   }
 
   // -------------------------------------------------------------------------------------------------------------
-  // Sessions
+  // Jobs of every kind (em/job-calls.ts)
 
-  async stopSession(sessionId: string): Promise<Task> {
-    const guid = requireGuid(sessionId, 'backup session ID');
+  listJobs(): Promise<Job[]> {
+    return listJobs(this.requester);
+  }
+
+  getJob(idOrUid: string, kind?: JobKind): Promise<Job> {
+    return getJob(this.requester, idOrUid, kind);
+  }
+
+  findJobsByName(name: string): Promise<Job[]> {
+    return findJobsByName(this.requester, name);
+  }
+
+  runJobAction(job: Job, action: JobAction): Promise<Task> {
+    return runJobAction(this.requester, job, action);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Sessions (em/session-calls.ts)
+
+  /** A JobSession: via its validated Stop link. A bare ID (older callers): POST /backupSessions/{id}?action=stop. */
+  async stopSession(session: JobSession | string): Promise<Task> {
+    if (typeof session !== 'string') return stopJobSession(this.requester, session);
+    const guid = requireGuid(session, 'backup session ID');
     return this.read('POST', `/backupSessions/${guid}?action=stop`, parseTask);
   }
 
-  async listJobSessions(jobId: string): Promise<BackupSession[]> {
-    const guid = requireGuid(jobId, 'job ID');
+  /** A Job of any kind; a bare ID (older callers) is an agent job's ID. Newest first. */
+  async listJobSessions(job: Job | string): Promise<JobSession[]> {
+    if (typeof job !== 'string') return listSessionsOfJob(this.requester, job);
+    const guid = requireGuid(job, 'job ID');
     const sessions = await this.read(
       'GET',
       `/agents/jobs/${guid}/backupSessions?format=Entity`,
-      parseBackupSessions,
+      (body, format) => parseJobSessions(body, format, 'backup'),
     );
-    return sessions.sort((a, b) => timeOf(b) - timeOf(a));
+    return sessions.sort((a, b) => timeOf(b.creationTime) - timeOf(a.creationTime));
   }
 
-  async getSession(sessionId: string): Promise<BackupSession> {
-    const guid = requireGuid(sessionId, 'backup session ID');
-    return this.read('GET', `/backupSessions/${guid}?format=Entity`, parseBackupSession);
+  getSession(sessionId: string, kind?: SessionKind): Promise<JobSession> {
+    return getJobSession(this.requester, sessionId, kind);
   }
 
-  async querySessions(query: SessionQuery): Promise<BackupSession[]> {
-    const sessions = await this.read('GET', sessionQueryPath(query), (body, format) =>
-      parseQueryResult(body, format, 'BackupJobSession'),
-    );
-    // EM sorts already (sortAsc=CreationTime); sorting again keeps the order a promise of ours, not of EM's.
-    return sessions.sort((a, b) => timeOf(a) - timeOf(b));
+  /** BackupJobSession and ReplicaJobSession, every page, oldest first. */
+  querySessions(query: SessionQuery): Promise<JobSession[]> {
+    return queryJobSessions(this.requester, query);
+  }
+
+  listTaskSessions(session: Pick<JobSession, 'id' | 'kind'>): Promise<TaskSession[]> {
+    return listTaskSessionsOf(this.requester, session);
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -364,13 +360,8 @@ export class EmClient implements EmApi {
     const id = requireTaskId(taskId);
     await this.call('DELETE', `/tasks/${id}`);
   }
-}
 
-function nextAttemptText(retryAt: number): string {
-  return `The next logon attempt will be made at ${new Date(retryAt).toISOString()}, on the first call after that.`;
-}
-
-function timeOf(session: BackupSession): number {
-  const ms = Date.parse(session.creationTime);
-  return Number.isNaN(ms) ? 0 : ms;
+  deleteFinishedTask(task: Task | string): Promise<void> {
+    return deleteFinishedTask(this.requester, task);
+  }
 }

@@ -12,7 +12,12 @@ export type EmErrorKind =
   /** EM's body could not be read as the XML/JSON we expect. */
   | 'parse'
   /** An ID that is not a GUID, a urn:veeam:…:GUID UID or a task ID: refused before any request. */
-  | 'invalid-id';
+  | 'invalid-id'
+  /** A link EM gave (action, Stop) that is not under /api or not an action on the same object: refused, not sent. */
+  | 'invalid-link'
+  /** EM offers no link for the action on this object (e.g. no Start on a backup copy job), or the object's state
+   *  forbids it (deleting an unfinished Task): refused before any request. */
+  | 'action-unavailable';
 
 export interface EmErrorInit {
   status?: number;
@@ -41,7 +46,7 @@ export class EmError extends Error {
   }
 
   get code(): string {
-    return `EM_${this.kind.toUpperCase().replace('-', '_')}`;
+    return `EM_${this.kind.toUpperCase().replaceAll('-', '_')}`;
   }
 }
 
@@ -62,7 +67,10 @@ export function describeEmError(err: unknown): string {
     case 'parse':
       return 'Enterprise Manager answered with something the bot could not read. Nothing was assumed; the details are in the bot log.';
     case 'invalid-id':
+    case 'action-unavailable':
       return err.message;
+    case 'invalid-link':
+      return 'Enterprise Manager offered a link the bot does not trust for this action, so nothing was sent. The details are in the bot log.';
     case 'http': {
       const what =
         err.status === 404

@@ -52,6 +52,26 @@ export function agentJobsByNamePath(name: string): string {
   return queryPath('AgentBackupJob', { filter: `Name==${quoteFilterValue(name)}` });
 }
 
-export function sessionQueryPath(query: SessionQuery): string {
-  return queryPath('BackupJobSession', { filter: sessionFilter(query), sortAsc: 'CreationTime' });
+/** Oldest first: sessions EM adds while we page land on the last page instead of shifting the ones we read. */
+export function sessionQueryPath(
+  query: SessionQuery,
+  type: 'BackupJobSession' | 'ReplicaJobSession' = 'BackupJobSession',
+): string {
+  return queryPath(type, { filter: sessionFilter(query), sortAsc: 'CreationTime' });
+}
+
+/** Jobs of one query type, by UID so pages do not overlap; `name` narrows to an exact name. */
+export function jobQueryPath(type: 'Job' | 'AgentBackupJob' | 'NasJob', name?: string): string {
+  return queryPath(type, {
+    filter: name === undefined ? undefined : `Name==${quoteFilterValue(name)}`,
+    sortAsc: 'UID',
+  });
+}
+
+/** A replica job's sessions: there is no /jobs/{id}/replicaSessions, so the query service it is (em-api.md fact 15). */
+export function replicaSessionsOfJobPath(jobUid: string): string {
+  return queryPath('ReplicaJobSession', {
+    filter: `JobUid==${quoteFilterValue(jobUid)}`,
+    sortAsc: 'CreationTime',
+  });
 }

@@ -275,6 +275,7 @@ describe('backup sessions', () => {
   it('reads the recorded JSON entity and the same in XML to the same object', () => {
     const fromJson = parseBackupSession(JSON.stringify(recorded), 'json');
     expect(fromJson).toEqual({
+      kind: 'backup',
       id: SESSION,
       uid: `urn:veeam:BackupJobSession:${SESSION}`,
       name: 'Archived Projects@2020-02-04 08:12:19',
