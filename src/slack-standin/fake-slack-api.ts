@@ -1,9 +1,11 @@
 // A local stand-in for the Slack Web API and response_url endpoints: it keeps channels, threads and ephemerals
-// in memory so the demo can print a transcript and tests can assert on what Slack received.
+// in memory so the demo can print a transcript and tests can assert on what Slack received. It refuses Block Kit
+// as real Slack does (block-kit-rules.ts), so a message Slack would drop fails here too.
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type BlockKitRefusal, refusalFor } from './block-kit-rules.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as Slack receives it
 type Json = any;
@@ -31,6 +33,24 @@ export interface FakeCall {
   args: Record<string, Json>;
 }
 
+/** A call real Slack would have refused (invalid_blocks, msg_too_long), answered here as Slack answers it. */
+export interface FakeRefusal extends BlockKitRefusal {
+  method: string;
+  args: Record<string, Json>;
+}
+
+/** Methods whose blocks, view or text Slack checks; response_url posts are checked too. */
+const CHECKED_METHODS = new Set([
+  'chat.postMessage',
+  'chat.update',
+  'chat.postEphemeral',
+  'chat.scheduleMessage',
+  'views.publish',
+  'views.open',
+  'views.update',
+  'views.push',
+]);
+
 export type FakeFailure = { status: 429; retryAfterSeconds?: number } | { status: 500 } | { error: string };
 
 /** What happened, in order, for the demo's transcript. */
@@ -43,12 +63,19 @@ export interface FakeSlackOptions {
   /** user-group ID → member user IDs, served by usergroups.users.list. */
   usergroups?: Record<string, string[]>;
   botUserId?: string;
+  /**
+   * 'fail-on-close' (default): close() throws when a call was refused and no one took the refusal with
+   * takeRefusals(), so no test or demo run passes while Slack would have dropped one of its messages.
+   */
+  refusals?: 'fail-on-close' | 'record';
 }
 
 export class FakeSlackApi {
   readonly calls: FakeCall[] = [];
   readonly messages: FakeMessage[] = [];
   readonly ephemerals: FakeEphemeral[] = [];
+  /** Every call refused as real Slack would refuse it, in order. */
+  readonly refusals: FakeRefusal[] = [];
   /** 0..1 of chat.postMessage calls answered 429 with Retry-After: 1. */
   rateLimitFraction = 0;
   /** Where apps.connections.open sends a Socket Mode client (a test's WebSocket stand-in). */
@@ -62,6 +89,9 @@ export class FakeSlackApi {
   private readonly listeners = new Set<(event: FakeEvent) => void>();
   private readonly usergroups: Record<string, string[]>;
   private readonly botUserId: string;
+  private readonly failOnRefusal: boolean;
+  /** How many of `refusals` a test has taken (expected); close() complains about the rest. */
+  private refusalsTaken = 0;
   private tsCounter = 0;
   private readonly tsBase = Math.floor(Date.now() / 1000);
   private baseUrl = '';
@@ -69,6 +99,7 @@ export class FakeSlackApi {
   constructor(options: FakeSlackOptions = {}) {
     this.usergroups = options.usergroups ?? {};
     this.botUserId = options.botUserId ?? 'UBOT0001';
+    this.failOnRefusal = (options.refusals ?? 'fail-on-close') === 'fail-on-close';
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         res.writeHead(500, { 'content-type': 'application/json' });
@@ -90,9 +121,26 @@ export class FakeSlackApi {
     return this.url;
   }
 
+  /** Stops the server; then, unless refusals are only recorded, throws if any call was refused unexpectedly. */
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const unexpected = this.refusals.slice(this.refusalsTaken);
+    if (this.failOnRefusal && unexpected.length > 0) {
+      this.refusalsTaken = this.refusals.length;
+      throw new Error(
+        `The Slack stand-in refused ${unexpected.length} call(s) as real Slack would:\n${unexpected
+          .map(describeRefusal)
+          .join('\n')}`,
+      );
+    }
+  }
+
+  /** The refusals since the last take, marked as expected so close() does not fail on them. */
+  takeRefusals(): FakeRefusal[] {
+    const taken = this.refusals.slice(this.refusalsTaken);
+    this.refusalsTaken = this.refusals.length;
+    return taken;
   }
 
   onEvent(listener: (event: FakeEvent) => void): () => void {
@@ -167,7 +215,18 @@ export class FakeSlackApi {
       return sendJson(res, failure.status, { ok: false, error: 'internal_error' });
     }
 
-    sendJson(res, 200, this.answer(method, args));
+    const refusal = CHECKED_METHODS.has(method) ? this.refuse(method, args) : undefined;
+    sendJson(res, 200, refusal ?? this.answer(method, args));
+  }
+
+  /** Records a refusal and returns Slack's answer to it (HTTP 200, ok: false), or undefined when accepted. */
+  private refuse(method: string, args: Record<string, Json>): Record<string, Json> | undefined {
+    const refusal = refusalFor(method, args);
+    if (refusal === undefined) return undefined;
+    this.refusals.push({ method, args, ...refusal });
+    return refusal.errors.length > 0
+      ? { ok: false, error: refusal.error, errors: refusal.errors }
+      : { ok: false, error: refusal.error };
   }
 
   private takeFailure(method: string): FakeFailure | undefined {
@@ -258,6 +317,12 @@ export class FakeSlackApi {
     }
     const body = JSON.parse(raw || '{}') as Json;
     this.calls.push({ method: 'response_url', args: body });
+    // Slack checks a response_url message as it checks chat.postMessage, and answers a refusal with HTTP 200.
+    const refused = this.refuse('response_url', body);
+    if (refused !== undefined) {
+      sendJson(res, 200, refused);
+      return;
+    }
     const original =
       target.messageTs === undefined
         ? undefined
@@ -291,6 +356,12 @@ export class FakeSlackApi {
   }
 }
 
+function describeRefusal(refusal: FakeRefusal): string {
+  const lines =
+    refusal.errors.length > 0 ? refusal.errors : [`text of ${String(refusal.args.text).length} characters`];
+  return `  ${refusal.method}: ${refusal.error}\n${lines.map((line) => `    ${line}`).join('\n')}`;
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -300,12 +371,14 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view']);
+
 /** WebClient sends form bodies with JSON-encoded values for blocks/attachments; some calls send JSON. */
 function parseArgs(raw: string, contentType: string | undefined): Record<string, Json> {
   if (contentType?.includes('application/json')) return raw ? (JSON.parse(raw) as Record<string, Json>) : {};
   const args: Record<string, Json> = {};
   for (const [key, value] of new URLSearchParams(raw)) {
-    args[key] = key === 'blocks' || key === 'attachments' || key === 'metadata' ? safeJson(value) : value;
+    args[key] = JSON_FIELDS.has(key) ? safeJson(value) : value;
   }
   return args;
 }
