@@ -5,7 +5,7 @@ import type { AgentBackupJob, Task } from '../em/types.js';
 import type { Approval } from '../ops/approvals.js';
 import type { ActionTarget } from '../ops/intent.js';
 import { describeAction } from '../watch/watch-messages.js';
-import { ACTION_IDS } from './action-ids.js';
+import { ACTION_IDS, pickJobActionId } from './action-ids.js';
 import {
   actionsBlock,
   type ButtonOptions,
@@ -131,7 +131,13 @@ export function pickJobMessage(jobs: readonly AgentBackupJob[], ref: string): Sl
       ...chunk(shown, ACTIONS_BLOCK_LIMIT).map((group, i) =>
         actionsBlock(
           `pick:${i}`,
-          group.map((job) => button(ACTION_IDS.pickJob, truncate(job.name, BUTTON_TEXT_LIMIT), job.id)),
+          group.map((job, j) =>
+            button(
+              pickJobActionId(i * ACTIONS_BLOCK_LIMIT + j),
+              truncate(job.name, BUTTON_TEXT_LIMIT),
+              job.id,
+            ),
+          ),
         ),
       ),
     ],
