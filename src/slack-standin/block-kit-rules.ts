@@ -51,7 +51,7 @@ export function refusalFor(method: string, args: Obj): BlockKitRefusal | undefin
   if (
     method === 'chat.update' &&
     typeof args.text === 'string' &&
-    slackLength(args.text) > UPDATE_TEXT_LIMIT
+    slackLength(args.text, 'mrkdwn') > UPDATE_TEXT_LIMIT
   ) {
     return { error: 'msg_too_long', errors: [] };
   }

@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type BlockKitRefusal, refusalFor } from './block-kit-rules.js';
+import { type FakeRefusal, RefusalLog } from './refusal-log.js';
+
+export type { FakeRefusal } from './refusal-log.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as Slack receives it
 type Json = any;
@@ -33,24 +35,6 @@ export interface FakeCall {
   args: Record<string, Json>;
 }
 
-/** A call real Slack would have refused (invalid_blocks, msg_too_long), answered here as Slack answers it. */
-export interface FakeRefusal extends BlockKitRefusal {
-  method: string;
-  args: Record<string, Json>;
-}
-
-/** Methods whose blocks, view or text Slack checks; response_url posts are checked too. */
-const CHECKED_METHODS = new Set([
-  'chat.postMessage',
-  'chat.update',
-  'chat.postEphemeral',
-  'chat.scheduleMessage',
-  'views.publish',
-  'views.open',
-  'views.update',
-  'views.push',
-]);
-
 export type FakeFailure = { status: 429; retryAfterSeconds?: number } | { status: 500 } | { error: string };
 
 /** What happened, in order, for the demo's transcript. */
@@ -74,8 +58,6 @@ export class FakeSlackApi {
   readonly calls: FakeCall[] = [];
   readonly messages: FakeMessage[] = [];
   readonly ephemerals: FakeEphemeral[] = [];
-  /** Every call refused as real Slack would refuse it, in order. */
-  readonly refusals: FakeRefusal[] = [];
   /** 0..1 of chat.postMessage calls answered 429 with Retry-After: 1. */
   rateLimitFraction = 0;
   /** Where apps.connections.open sends a Socket Mode client (a test's WebSocket stand-in). */
@@ -90,8 +72,7 @@ export class FakeSlackApi {
   private readonly usergroups: Record<string, string[]>;
   private readonly botUserId: string;
   private readonly failOnRefusal: boolean;
-  /** How many of `refusals` a test has taken (expected); close() complains about the rest. */
-  private refusalsTaken = 0;
+  private readonly refusalLog = new RefusalLog();
   private tsCounter = 0;
   private readonly tsBase = Math.floor(Date.now() / 1000);
   private baseUrl = '';
@@ -125,22 +106,18 @@ export class FakeSlackApi {
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    const unexpected = this.refusals.slice(this.refusalsTaken);
-    if (this.failOnRefusal && unexpected.length > 0) {
-      this.refusalsTaken = this.refusals.length;
-      throw new Error(
-        `The Slack stand-in refused ${unexpected.length} call(s) as real Slack would:\n${unexpected
-          .map(describeRefusal)
-          .join('\n')}`,
-      );
-    }
+    const unexpected = this.refusalLog.unexpected();
+    if (this.failOnRefusal && unexpected !== undefined) throw unexpected;
+  }
+
+  /** Every call refused as real Slack would refuse it, in order. */
+  get refusals(): readonly FakeRefusal[] {
+    return this.refusalLog.all;
   }
 
   /** The refusals since the last take, marked as expected so close() does not fail on them. */
   takeRefusals(): FakeRefusal[] {
-    const taken = this.refusals.slice(this.refusalsTaken);
-    this.refusalsTaken = this.refusals.length;
-    return taken;
+    return this.refusalLog.take();
   }
 
   onEvent(listener: (event: FakeEvent) => void): () => void {
@@ -215,18 +192,7 @@ export class FakeSlackApi {
       return sendJson(res, failure.status, { ok: false, error: 'internal_error' });
     }
 
-    const refusal = CHECKED_METHODS.has(method) ? this.refuse(method, args) : undefined;
-    sendJson(res, 200, refusal ?? this.answer(method, args));
-  }
-
-  /** Records a refusal and returns Slack's answer to it (HTTP 200, ok: false), or undefined when accepted. */
-  private refuse(method: string, args: Record<string, Json>): Record<string, Json> | undefined {
-    const refusal = refusalFor(method, args);
-    if (refusal === undefined) return undefined;
-    this.refusals.push({ method, args, ...refusal });
-    return refusal.errors.length > 0
-      ? { ok: false, error: refusal.error, errors: refusal.errors }
-      : { ok: false, error: refusal.error };
+    sendJson(res, 200, this.refusalLog.check(method, args) ?? this.answer(method, args));
   }
 
   private takeFailure(method: string): FakeFailure | undefined {
@@ -318,7 +284,7 @@ export class FakeSlackApi {
     const body = JSON.parse(raw || '{}') as Json;
     this.calls.push({ method: 'response_url', args: body });
     // Slack checks a response_url message as it checks chat.postMessage, and answers a refusal with HTTP 200.
-    const refused = this.refuse('response_url', body);
+    const refused = this.refusalLog.check('response_url', body);
     if (refused !== undefined) {
       sendJson(res, 200, refused);
       return;
@@ -354,12 +320,6 @@ export class FakeSlackApi {
     }
     res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
   }
-}
-
-function describeRefusal(refusal: FakeRefusal): string {
-  const lines =
-    refusal.errors.length > 0 ? refusal.errors : [`text of ${String(refusal.args.text).length} characters`];
-  return `  ${refusal.method}: ${refusal.error}\n${lines.map((line) => `    ${line}`).join('\n')}`;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
