@@ -23,7 +23,6 @@ const LIMITS = {
   fields: 10,
   contextText: 3000,
   buttonText: 75,
-  buttonValue: 2000,
   confirmTitle: 100,
   confirmText: 300,
   confirmButton: 30,
@@ -69,7 +68,10 @@ export interface ButtonOptions {
   confirm?: types.ConfirmationDialog;
 }
 
-/** A button whose `value` carries an ID (state stays server-side; Slack allows 2,000 characters). */
+/**
+ * A button whose `value` carries an ID (state stays server-side; Slack allows 2,000 characters). The value is
+ * never cut: a cut ID is a wrong one.
+ */
 export function button(
   actionId: string,
   text: string,
@@ -80,7 +82,7 @@ export function button(
     type: 'button',
     action_id: actionId,
     text: plainText(text, LIMITS.buttonText),
-    value: truncate(value, LIMITS.buttonValue),
+    value,
     ...(style === undefined ? {} : { style }),
     ...(confirm === undefined ? {} : { confirm }),
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Approval } from '../../src/ops/approvals.js';
 import { PICK_JOB_ACTION } from '../../src/slack/action-ids.js';
-import type { SlackMessage } from '../../src/slack/block-kit.js';
+import { type SlackMessage, truncate } from '../../src/slack/block-kit.js';
 import {
   actionFailedMessage,
   approvalClosedMessage,
@@ -90,5 +90,11 @@ describe("the bot's Block Kit is accepted by real Slack's rules", () => {
     expect(ids).toHaveLength(20);
     expect(new Set(ids).size).toBe(20);
     expect(ids?.every((id) => PICK_JOB_ACTION.test(String(id)))).toBe(true);
+  });
+
+  it('cuts text without splitting an escape or an emoji, which Slack would count longer', () => {
+    expect(truncate('abc&amp;def', 6)).toBe('abc…');
+    expect(truncate('ab🚀cd', 4)).toBe('ab…');
+    expect(truncate('short', 5)).toBe('short');
   });
 });
