@@ -1,9 +1,13 @@
 // A local stand-in for the Slack Web API and response_url endpoints: it keeps channels, threads and ephemerals
-// in memory so the demo can print a transcript and tests can assert on what Slack received.
+// in memory so the demo can print a transcript and tests can assert on what Slack received. It refuses Block Kit
+// as real Slack does (block-kit-rules.ts), so a message Slack would drop fails here too.
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type FakeRefusal, RefusalLog } from './refusal-log.js';
+
+export type { FakeRefusal } from './refusal-log.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as Slack receives it
 type Json = any;
@@ -43,6 +47,11 @@ export interface FakeSlackOptions {
   /** user-group ID → member user IDs, served by usergroups.users.list. */
   usergroups?: Record<string, string[]>;
   botUserId?: string;
+  /**
+   * 'fail-on-close' (default): close() throws when a call was refused and no one took the refusal with
+   * takeRefusals(), so no test or demo run passes while Slack would have dropped one of its messages.
+   */
+  refusals?: 'fail-on-close' | 'record';
 }
 
 export class FakeSlackApi {
@@ -62,6 +71,8 @@ export class FakeSlackApi {
   private readonly listeners = new Set<(event: FakeEvent) => void>();
   private readonly usergroups: Record<string, string[]>;
   private readonly botUserId: string;
+  private readonly failOnRefusal: boolean;
+  private readonly refusalLog = new RefusalLog();
   private tsCounter = 0;
   private readonly tsBase = Math.floor(Date.now() / 1000);
   private baseUrl = '';
@@ -69,6 +80,7 @@ export class FakeSlackApi {
   constructor(options: FakeSlackOptions = {}) {
     this.usergroups = options.usergroups ?? {};
     this.botUserId = options.botUserId ?? 'UBOT0001';
+    this.failOnRefusal = (options.refusals ?? 'fail-on-close') === 'fail-on-close';
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         res.writeHead(500, { 'content-type': 'application/json' });
@@ -90,9 +102,22 @@ export class FakeSlackApi {
     return this.url;
   }
 
+  /** Stops the server; then, unless refusals are only recorded, throws if any call was refused unexpectedly. */
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const unexpected = this.refusalLog.unexpected();
+    if (this.failOnRefusal && unexpected !== undefined) throw unexpected;
+  }
+
+  /** Every call refused as real Slack would refuse it, in order. */
+  get refusals(): readonly FakeRefusal[] {
+    return this.refusalLog.all;
+  }
+
+  /** The refusals since the last take, marked as expected so close() does not fail on them. */
+  takeRefusals(): FakeRefusal[] {
+    return this.refusalLog.take();
   }
 
   onEvent(listener: (event: FakeEvent) => void): () => void {
@@ -167,7 +192,7 @@ export class FakeSlackApi {
       return sendJson(res, failure.status, { ok: false, error: 'internal_error' });
     }
 
-    sendJson(res, 200, this.answer(method, args));
+    sendJson(res, 200, this.refusalLog.check(method, args) ?? this.answer(method, args));
   }
 
   private takeFailure(method: string): FakeFailure | undefined {
@@ -258,6 +283,12 @@ export class FakeSlackApi {
     }
     const body = JSON.parse(raw || '{}') as Json;
     this.calls.push({ method: 'response_url', args: body });
+    // Slack checks a response_url message as it checks chat.postMessage, and answers a refusal with HTTP 200.
+    const refused = this.refusalLog.check('response_url', body);
+    if (refused !== undefined) {
+      sendJson(res, 200, refused);
+      return;
+    }
     const original =
       target.messageTs === undefined
         ? undefined
@@ -300,12 +331,14 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view']);
+
 /** WebClient sends form bodies with JSON-encoded values for blocks/attachments; some calls send JSON. */
 function parseArgs(raw: string, contentType: string | undefined): Record<string, Json> {
   if (contentType?.includes('application/json')) return raw ? (JSON.parse(raw) as Record<string, Json>) : {};
   const args: Record<string, Json> = {};
   for (const [key, value] of new URLSearchParams(raw)) {
-    args[key] = key === 'blocks' || key === 'attachments' || key === 'metadata' ? safeJson(value) : value;
+    args[key] = JSON_FIELDS.has(key) ? safeJson(value) : value;
   }
   return args;
 }

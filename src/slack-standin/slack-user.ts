@@ -73,7 +73,10 @@ export class SlackUserAgent {
   }
 }
 
-/** The button with this action_id in a message's blocks (actions blocks and section accessories). */
+/**
+ * The button with this action_id in a message's blocks (actions blocks and section accessories). Buttons numbered
+ * to keep action_ids unique within a block (`pick_job:3`) are found by their base (`pick_job`).
+ */
 export function findButton(
   message: { blocks?: unknown[] } | undefined,
   actionId: string,
@@ -85,9 +88,11 @@ export function findButton(
       ...(block.accessory ? [block.accessory as Record<string, unknown>] : []),
     ];
     for (const element of elements) {
-      if (element.action_id === actionId && (value === undefined || element.value === value)) {
+      const id = String(element.action_id);
+      const kindMatches = id === actionId || id.startsWith(`${actionId}:`);
+      if (kindMatches && (value === undefined || element.value === value)) {
         return {
-          actionId,
+          actionId: id,
           value: String(element.value ?? ''),
           blockId: block.block_id as string | undefined,
         };

@@ -13,3 +13,12 @@ export const ACTION_IDS = {
   taskCancel: 'task_cancel',
   sessionStop: 'session_stop',
 } as const;
+
+/**
+ * Slack refuses a message whose actions block repeats an action_id ("action_id already exists"), so the pick list
+ * numbers its buttons `pick_job:<n>` and one listener takes them all.
+ */
+export function pickJobActionId(index: number): string {
+  return `${ACTION_IDS.pickJob}:${index}`;
+}
+export const PICK_JOB_ACTION = new RegExp(`^${ACTION_IDS.pickJob}:\\d+$`);

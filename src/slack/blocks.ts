@@ -4,7 +4,7 @@ import type { types } from '@slack/bolt';
 import type { AgentBackupJob, Task } from '../em/types.js';
 import type { Approval } from '../ops/approvals.js';
 import type { ActionTarget } from '../ops/intent.js';
-import { ACTION_IDS } from './action-ids.js';
+import { ACTION_IDS, pickJobActionId } from './action-ids.js';
 import {
   actionsBlock,
   type ButtonOptions,
@@ -12,10 +12,9 @@ import {
   confirmDialog,
   context,
   fieldsSection,
-  SECTION_TEXT_LIMIT,
   type SlackMessage,
   section,
-  truncate,
+  slackMessage,
 } from './block-kit.js';
 import { formatUtc } from './format-utc.js';
 import { describeAction } from './messages/task.js';
@@ -23,14 +22,13 @@ import { escapeMrkdwn, userMention } from './mrkdwn.js';
 
 export const JOB_LIST_LIMIT = 20;
 
-/** Slack's limits on a button's text and on the elements of one actions block. */
-const BUTTON_TEXT_LIMIT = 75;
+/** Slack's limit on the elements of one actions block. */
 const ACTIONS_BLOCK_LIMIT = 25;
 
 type Button = types.Button;
 
 export function plainMessage(text: string): SlackMessage {
-  return { text, blocks: [cappedSection(text)] };
+  return slackMessage(text, [section(text)]);
 }
 
 export function jobListMessage(jobs: readonly AgentBackupJob[], filter: string): SlackMessage {
@@ -47,7 +45,7 @@ export function jobListMessage(jobs: readonly AgentBackupJob[], filter: string):
     : `Agent backup jobs (${jobs.length}):`;
   const lines = shown.map(jobLine);
   const blocks: types.KnownBlock[] = [
-    cappedSection(`*${heading}*`),
+    section(`*${heading}*`),
     ...shown.map((job, i) =>
       section(lines[i] ?? escapeMrkdwn(job.name), button(ACTION_IDS.jobDetails, 'Details', job.id)),
     ),
@@ -59,7 +57,7 @@ export function jobListMessage(jobs: readonly AgentBackupJob[], filter: string):
     blocks.push(context(hint));
     text += `\n${hint}`;
   }
-  return { text, blocks };
+  return slackMessage(text, blocks);
 }
 
 function jobLine(job: AgentBackupJob): string {
@@ -107,35 +105,27 @@ export function jobCardMessage(job: AgentBackupJob): SlackMessage {
           `Enable the schedule of *${name}*?`,
         ),
   ];
-  return {
-    text: lines.join('\n'),
-    blocks: [
-      cappedSection(lines[0] ?? name),
-      fieldsSection(fields),
-      cappedSection(`*Schedule details:* ${summary}\n*Included:* ${includes}`),
-      context(`ID \`${job.id}\` · UID \`${job.uid}\``),
-      actionsBlock(`job:${job.id}`, buttons),
-    ],
-  };
+  return slackMessage(lines.join('\n'), [
+    section(lines[0] ?? name),
+    fieldsSection(fields),
+    section(`*Schedule details:* ${summary}\n*Included:* ${includes}`),
+    context(`ID \`${job.id}\` · UID \`${job.uid}\``),
+    actionsBlock(`job:${job.id}`, buttons),
+  ]);
 }
 
 export function pickJobMessage(jobs: readonly AgentBackupJob[], ref: string): SlackMessage {
   const shown = jobs.slice(0, JOB_LIST_LIMIT);
   const text = `"${escapeMrkdwn(ref)}" matches ${jobs.length} jobs; pick one:\n${shown.map((j) => `• ${escapeMrkdwn(j.name)}`).join('\n')}`;
-  return {
-    text,
-    blocks: [
-      cappedSection(
-        `"${escapeMrkdwn(ref)}" matches ${jobs.length} jobs; pick one (or type more of the name):`,
+  return slackMessage(text, [
+    section(`"${escapeMrkdwn(ref)}" matches ${jobs.length} jobs; pick one (or type more of the name):`),
+    ...chunk(shown, ACTIONS_BLOCK_LIMIT).map((group, i) =>
+      actionsBlock(
+        `pick:${i}`,
+        group.map((job, j) => button(pickJobActionId(i * ACTIONS_BLOCK_LIMIT + j), job.name, job.id)),
       ),
-      ...chunk(shown, ACTIONS_BLOCK_LIMIT).map((group, i) =>
-        actionsBlock(
-          `pick:${i}`,
-          group.map((job) => button(ACTION_IDS.pickJob, truncate(job.name, BUTTON_TEXT_LIMIT), job.id)),
-        ),
-      ),
-    ],
-  };
+    ),
+  ]);
 }
 
 export function jobNotFoundMessage(ref: string, closest: readonly string[]): SlackMessage {
@@ -151,7 +141,7 @@ export function taskMessage(task: Task): SlackMessage {
     ? `${task.result.success ? 'succeeded' : 'failed'}${task.result.message ? `: ${escapeMrkdwn(task.result.message)}` : ''}`
     : 'no result yet';
   const text = `EM task ${task.id} (${escapeMrkdwn(task.operation || 'unknown operation')}): ${escapeMrkdwn(task.state)}, ${result}.`;
-  const blocks: types.KnownBlock[] = [cappedSection(text)];
+  const blocks: types.KnownBlock[] = [section(text)];
   if (task.state !== 'Finished') {
     blocks.push(
       actionsBlock(`task:${task.id}`, [
@@ -167,7 +157,7 @@ export function taskMessage(task: Task): SlackMessage {
       ]),
     );
   }
-  return { text, blocks };
+  return slackMessage(text, blocks);
 }
 
 /** The pending parent message of a direct action, before EM has answered. */
@@ -196,24 +186,21 @@ export function actionNotNeededMessage(text: string): SlackMessage {
 export function approvalRequestMessage(approval: Approval): SlackMessage {
   const what = describeAction(approval.action, approval.target);
   const text = `:raised_hand: ${userMention(approval.requestedBy)} asks to ${what}. An approver other than the requester must decide (expires ${formatUtc(approval.expiresAt, 'minutes')}).`;
-  return {
-    text,
-    blocks: [
-      cappedSection(text),
-      actionsBlock(`approval:${approval.id}`, [
-        button(ACTION_IDS.approve, 'Approve', approval.id, {
-          style: 'primary',
-          confirm: confirmDialog({
-            title: 'Approve?',
-            text: `Approve: ${what}, asked by ${userMention(approval.requestedBy)}?`,
-            confirm: 'Approve',
-            deny: 'Cancel',
-          }),
+  return slackMessage(text, [
+    section(text),
+    actionsBlock(`approval:${approval.id}`, [
+      button(ACTION_IDS.approve, 'Approve', approval.id, {
+        style: 'primary',
+        confirm: confirmDialog({
+          title: 'Approve?',
+          text: `Approve: ${what}, asked by ${userMention(approval.requestedBy)}?`,
+          confirm: 'Approve',
+          deny: 'Cancel',
         }),
-        button(ACTION_IDS.deny, 'Deny', approval.id, { style: 'danger' }),
-      ]),
-    ],
-  };
+      }),
+      button(ACTION_IDS.deny, 'Deny', approval.id, { style: 'danger' }),
+    ]),
+  ]);
 }
 
 /** The request after a decision or expiry: the same words, who decided and when, and no buttons. */
@@ -247,10 +234,7 @@ export function approvalOutcome(approval: Approval): string {
 
 /** Appends a context line (e.g. who approved) to a message, in blocks and in the text fallback. */
 export function withContext(message: SlackMessage, line: string): SlackMessage {
-  return {
-    text: `${message.text}\n${line}`,
-    blocks: [...message.blocks, context(line)],
-  };
+  return slackMessage(`${message.text}\n${line}`, [...message.blocks, context(line)]);
 }
 
 function platformName(platform: string): string {
@@ -278,14 +262,6 @@ function describeRetention(job: AgentBackupJob): string {
 /** EM leaves NextRun out (or empty) when the job has no schedule to run by. */
 function formatNextRun(iso: string | undefined): string {
   return iso ? formatUtc(iso, 'minutes') : 'not scheduled';
-}
-
-/**
- * These messages quote job names, EM text and user input of any length: cut them to what Slack accepts rather than
- * have the post rejected.
- */
-function cappedSection(text: string): types.SectionBlock {
-  return section(truncate(text, SECTION_TEXT_LIMIT));
 }
 
 /** A job button that asks `question` first; its dialog is titled "<label>?" and goes ahead with "<label>". */

@@ -1,7 +1,7 @@
 // Button listeners, one per action_id; the IDs come from action-ids.ts so blocks and handlers cannot drift apart.
 
 import type { App } from '@slack/bolt';
-import { ACTION_IDS } from '../../action-ids.js';
+import { ACTION_IDS, PICK_JOB_ACTION } from '../../action-ids.js';
 import type { SlackDeps } from '../../deps.js';
 import { approvalButton } from './approval-buttons.js';
 import { jobActionButton } from './job-action-button.js';
@@ -11,7 +11,7 @@ import { taskCancelButton } from './task-cancel-button.js';
 
 export function register(app: App, deps: SlackDeps): void {
   app.action(ACTION_IDS.jobDetails, jobDetails(deps, 'details'));
-  app.action(ACTION_IDS.pickJob, jobDetails(deps, 'pick job'));
+  app.action(PICK_JOB_ACTION, jobDetails(deps, 'pick job'));
   app.action(ACTION_IDS.jobStart, jobActionButton(deps, 'start'));
   app.action(ACTION_IDS.jobStop, jobActionButton(deps, 'stop'));
   app.action(ACTION_IDS.jobRetry, jobActionButton(deps, 'retry'));
