@@ -1,6 +1,16 @@
 // The bot's durable memory (watches, the monitor's seen set): one JSON file, written atomically.
 
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import type { Logger } from '../log/logger.js';
 
 /** Each part of the bot owns one section; the store never interprets them. */
@@ -77,22 +87,35 @@ export class StateStore {
       this.timer = undefined;
     }
     if (!this.dirty) return;
-    const tmp = `${this.path}.tmp-${process.pid}`;
+    // A random name opened exclusively ('wx'): nobody can plant a file or a symlink there for us to write through.
+    const tmp = `${this.path}.tmp-${randomUUID()}`;
+    let created = false;
     try {
-      const fd = openSync(tmp, 'w', 0o600);
+      const fd = openSync(tmp, 'wx', 0o600);
+      created = true;
       try {
-        writeSync(fd, JSON.stringify(this.doc));
+        writeFileSync(fd, JSON.stringify(this.doc));
         fsyncSync(fd);
       } finally {
         closeSync(fd);
       }
       renameSync(tmp, this.path);
+      created = false;
       this.dirty = false;
     } catch (err) {
+      if (created) unlinkQuietly(tmp);
       this.logger.error('could not save the state file; will retry on the next change', {
         path: this.path,
         error: (err as Error).message,
       });
     }
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone, or the directory went away: nothing left to clean.
   }
 }
