@@ -23,6 +23,23 @@ export function decodeSlackEntities(text: string): string {
   );
 }
 
+/**
+ * Slack's length limits of text objects, counted after escaping; one character over and Slack refuses the whole
+ * message with invalid_blocks (slack-notes.md "Slack limits"). `fallbackText` keeps a message's `text` (also what
+ * is sent alone when the blocks are refused) under chat.update's 4,000 (msg_too_long).
+ */
+export const TEXT_LIMITS = {
+  section: 3_000,
+  field: 2_000,
+  context: 2_000,
+  header: 150,
+  button: 75,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
+  fallbackText: 3_000,
+} as const;
+
 const ELLIPSIS = '…';
 
 /**
