@@ -57,7 +57,10 @@ export function createBot({ config, em, logger, clock = systemClock, slackRetryC
       ? undefined
       : new IncidentMonitor({
           em,
-          publisher: createSlackIncidentPublisher(createChannelPoster(app.client)),
+          publisher: createSlackIncidentPublisher(
+            createChannelPoster(app.client),
+            logger.child({ component: 'monitor' }),
+          ),
           store,
           logger: logger.child({ component: 'monitor' }),
           clock,

@@ -3,7 +3,6 @@
 
 import type { SlackMessage } from '../../../src/slack/block-kit.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON walked generically
 type Json = any;
 
 function over(problems: string[], where: string, text: unknown, max: number): void {
