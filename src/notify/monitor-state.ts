@@ -195,7 +195,8 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 function pick<T>(value: unknown, valid: (entry: unknown) => entry is T): Record<string, T> {
   const out: Record<string, T> = {};
   if (!isRecord(value)) return out;
-  for (const [key, entry] of Object.entries(value)) if (!UNSAFE_KEYS.has(key) && valid(entry)) out[key] = entry;
+  for (const [key, entry] of Object.entries(value))
+    if (!UNSAFE_KEYS.has(key) && valid(entry)) out[key] = entry;
   return out;
 }
 
