@@ -84,6 +84,19 @@ describe('when Slack will never take the post', () => {
     expect(saved.lastPollMs).toBeGreaterThanOrEqual(dropped.endTime as number);
   });
 
+  it('posts a card per job when the storm summary can never be posted, instead of holding them all back', async () => {
+    const { monitor } = kit.startMonitor();
+    const ids = Array.from({ length: 7 }, (_, i) => kit.sim.addAgentJob({ name: `Branch ${i}` }).id);
+    const t = Date.now();
+    for (const [i, id] of ids.entries()) kit.failure(id, `Repository offline (job ${i})`, t + i);
+    kit.slack.failNext('chat.postMessage', { error: 'msg_too_long' });
+    await monitor.pollOnce();
+    expect(logged('Slack will never take this incident message')).toEqual([
+      expect.objectContaining({ kind: 'storm-opened', slackError: 'msg_too_long' }),
+    ]);
+    expect(posts()).toHaveLength(7);
+  });
+
   it('still tries again on the next poll after a refusal a retry can fix', async () => {
     const { monitor } = kit.startMonitor();
     kit.slack.failNext('chat.postMessage', { error: 'internal_error' });
