@@ -74,7 +74,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       ? undefined
       : new IncidentMonitor({
           em,
-          publisher: createSlackIncidentPublisher(poster),
+          publisher: createSlackIncidentPublisher(poster, logger.child({ component: 'monitor' })),
           store,
           logger: logger.child({ component: 'monitor' }),
           clock,
