@@ -40,12 +40,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     destination(options),
   );
-  const base = options.base ?? {};
-  return wrap(Object.keys(base).length > 0 ? root.child(redact(base) as Record<string, unknown>) : root);
+  return wrap(root, redact(options.base ?? {}) as Record<string, unknown>);
 }
 
-/** Our call shape (message first, then fields) over pino's (fields first); redact() runs on both. */
-function wrap(log: pino.Logger): Logger {
+/**
+ * Our call shape (message first, then fields) over pino's (fields first); redact() runs on both. Children are made
+ * from the root with the merged bindings: pino's child of a child would write a repeated key (component) twice.
+ */
+function wrap(root: pino.Logger, bindings: Record<string, unknown>): Logger {
+  const log = Object.keys(bindings).length > 0 ? root.child(bindings) : root;
   const at =
     (level: LogLevel) =>
     (msg: string, fields?: Record<string, unknown>): void => {
@@ -57,7 +60,7 @@ function wrap(log: pino.Logger): Logger {
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-    child: (fields) => wrap(log.child(redact(fields) as Record<string, unknown>)),
+    child: (fields) => wrap(root, { ...bindings, ...(redact(fields) as Record<string, unknown>) }),
   };
 }
 
