@@ -1,9 +1,12 @@
 // The container image's steps, outside a container: build with dev dependencies, install only production ones
 // beside dist/, then run `node dist/main.js` against the EM simulator and the Slack stand-in and use it as Slack
-// and a load balancer would: a signed `/veeam jobs`, /healthz, /readyz, the HEALTHCHECK script, SIGTERM.
+// and a load balancer would, in HTTP mode and in Socket Mode: commands, /healthz, /readyz, the HEALTHCHECK script,
+// SIGTERM.
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -11,11 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import { FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
 import { SlackUserAgent } from '../../src/slack-standin/slack-user.js';
+import { FakeSocketModeServer } from '../support/fake-socket-mode.js';
 import { waitFor } from '../support/wait-for.js';
 
 const REPO = process.cwd();
 const SIGNING_SECRET = 'prod-build-signing-secret';
 const BOT_TOKEN = 'xoxb-prod-build-token';
+const APP_TOKEN = 'xapp-1-prod-build-app-token';
 const EM = { username: 'svc-chatops', password: 'Prod-Build-Pa55' };
 const dispatcher = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
 
@@ -69,15 +74,21 @@ function installProductionDependencies(dir: string): typeof installedBy {
   return 'copied production packages';
 }
 
-function startBuiltBot(dir: string): ChildProcess {
+interface BuiltBot {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/** `node dist/main.js` in the staged directory; `mode` holds the Slack transport's variables. */
+function startBuiltBot(dir: string, mode: Record<string, string>): BuiltBot {
+  stderr = '';
   const started = spawn(process.execPath, ['dist/main.js'], {
     cwd: dir,
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
       SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      PORT: '0',
+      ...mode,
       SLACK_API_URL: slack.url,
       VEEAM_EM_URL: sim.url,
       VEEAM_EM_USERNAME: EM.username,
@@ -90,7 +101,43 @@ function startBuiltBot(dir: string): ChildProcess {
   started.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  return started;
+  child = started;
+  return { child: started, exited: new Promise((resolve) => started.on('exit', (code) => resolve(code))) };
+}
+
+function runHealthcheckScript(env: Record<string, string>): number | null {
+  return spawnSync(process.execPath, ['dist/health/healthcheck.js'], {
+    cwd: app,
+    env: { PATH: process.env.PATH, ...env },
+    timeout: 10_000,
+  }).status;
+}
+
+async function waitUntilReady(base: string): Promise<{ status: number; body: string }> {
+  return waitFor(
+    async () => {
+      const res = await get(`${base}/readyz`);
+      return res.status === 200 ? res : undefined;
+    },
+    { what: '/readyz to answer 200 after the first readiness check' },
+  );
+}
+
+/** SIGTERM: exit 0; every line was one JSON object, and no secret reached any of them. */
+async function stopAndCheckLog(bot: BuiltBot, secrets: string[]): Promise<void> {
+  bot.child.kill('SIGTERM');
+  expect(await bot.exited).toBe(0);
+  expect(logLines().length).toBeGreaterThan(3);
+  for (const secret of secrets) expect(stderr).not.toContain(secret);
+}
+
+/** A port free a moment ago, for HEALTH_PORT (0 there means off, so the bot cannot pick one itself). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 function logLines(): Record<string, unknown>[] {
@@ -123,13 +170,12 @@ afterAll(async () => {
 });
 
 describe('the production build (node dist/main.js with production dependencies only)', () => {
-  it('answers a signed /veeam jobs, /healthz, /readyz and the HEALTHCHECK script, and stops on SIGTERM', async () => {
+  it('HTTP mode: answers a signed /veeam jobs, /healthz, /readyz and the HEALTHCHECK script; stops on SIGTERM', async () => {
     process.stdout.write(`production dependencies: ${installedBy}\n`);
     expect(existsSync(join(app, 'node_modules', 'vitest'))).toBe(false);
     expect(existsSync(join(app, 'node_modules', 'tsx'))).toBe(false);
 
-    child = startBuiltBot(app);
-    const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)));
+    const bot = startBuiltBot(app, { SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0' });
     const port = await waitFor(
       () => logLines().find((l) => l.msg === 'bot started')?.port as number | undefined,
       {
@@ -147,28 +193,35 @@ describe('the production build (node dist/main.js with production dependencies o
     expect(answer.via).toBe('response_url');
 
     expect(await get(`${base}/healthz`)).toMatchObject({ status: 200 });
-    const ready = await waitFor(
-      async () => {
-        const res = await get(`${base}/readyz`);
-        return res.status === 200 ? res : undefined;
-      },
-      { what: '/readyz to answer 200 after the first readiness check' },
-    );
-    expect(JSON.parse(ready.body)).toMatchObject({ status: 'ready' });
+    expect(JSON.parse((await waitUntilReady(base)).body)).toMatchObject({ status: 'ready' });
+    expect(runHealthcheckScript({ PORT: String(port) })).toBe(0);
 
-    const healthcheck = spawnSync(process.execPath, ['dist/health/healthcheck.js'], {
-      cwd: app,
-      env: { PATH: process.env.PATH, PORT: String(port) },
-      timeout: 10_000,
-    });
-    expect(healthcheck.status).toBe(0);
+    await stopAndCheckLog(bot, [BOT_TOKEN, SIGNING_SECRET, EM.password]);
+    // With nothing listening the script reports unhealthy.
+    expect(runHealthcheckScript({ PORT: String(port) })).toBe(1);
+  }, 60_000);
 
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    // Every line is one JSON object, and no secret reached any of them.
-    expect(logLines().length).toBeGreaterThan(3);
-    for (const secret of [BOT_TOKEN, SIGNING_SECRET, EM.password]) {
-      expect(stderr).not.toContain(secret);
+  it('Socket Mode: connects out, serves /healthz and /readyz on HEALTH_PORT, and the HEALTHCHECK script finds them', async () => {
+    const socket = await FakeSocketModeServer.start();
+    slack.socketModeUrl = socket.url;
+    try {
+      const healthPort = await freePort();
+      const bot = startBuiltBot(app, { SLACK_APP_TOKEN: APP_TOKEN, HEALTH_PORT: String(healthPort) });
+      await waitFor(() => socket.connected, { timeoutMs: 20_000, what: 'the built bot to open Socket Mode' });
+      await waitFor(
+        () => logLines().find((l) => l.msg === 'health endpoints listening' && l.port === healthPort),
+        {
+          what: 'the health server on HEALTH_PORT',
+        },
+      );
+      const base = `http://127.0.0.1:${healthPort}`;
+      expect(await get(`${base}/healthz`)).toMatchObject({ status: 200 });
+      expect(JSON.parse((await waitUntilReady(base)).body)).toMatchObject({ status: 'ready' });
+      expect(runHealthcheckScript({ SLACK_APP_TOKEN: 'set', HEALTH_PORT: String(healthPort) })).toBe(0);
+
+      await stopAndCheckLog(bot, [BOT_TOKEN, APP_TOKEN, EM.password]);
+    } finally {
+      await socket.close();
     }
   }, 60_000);
 });
