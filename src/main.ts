@@ -76,17 +76,28 @@ function buildReadiness(config: Config, em: EmClient, logger: Logger): Readiness
   });
 }
 
-/** A bad variable stops the service before anything connects, with every problem named. */
+/** A bad variable stops the service before anything connects, with every problem named at once. */
 function readConfigOrExit(): ServiceConfig {
-  try {
-    return { config: loadConfig(), logFormat: readLogFormat(), healthPort: readHealthPort() };
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee .env.example and the README's configuration table.\n`);
-      process.exit(2);
+  const problems: string[] = [];
+  const read = <T>(reader: () => T): T | undefined => {
+    try {
+      return reader();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
     }
-    throw error;
+  };
+  const config = read(() => loadConfig());
+  const logFormat = read(() => readLogFormat());
+  const healthPort = read(() => readHealthPort());
+  if (config === undefined || logFormat === undefined || healthPort === undefined) {
+    process.stderr.write(
+      `${new ConfigError(problems).message}\nSee .env.example and the README's configuration table.\n`,
+    );
+    process.exit(2);
   }
+  return { config, logFormat, healthPort };
 }
 
 /**
