@@ -1,6 +1,8 @@
 // `node dist/health/healthcheck.js`: the container's HEALTHCHECK (node:20-slim has no curl). Exit 0 when /healthz
 // answers 200 on the port main.ts serves it on: PORT in HTTP mode, HEALTH_PORT in Socket Mode.
 
+// The same settings main.ts reads: the environment, or .env / DOTENV_CONFIG_PATH.
+import 'dotenv/config';
 import { request } from 'node:http';
 import { DEFAULT_HEALTH_PORT } from './health-port.js';
 
