@@ -65,6 +65,7 @@ export interface TimedCommandResult {
   blocks: number;
   /** The longest text of one block (Slack refuses a section over 3,000 characters). */
   longestBlockChars: number;
+  /** The distinct labels of its buttons. */
   buttonLabels: string[];
   textStart: string;
   /** Messages the stand-in refused as real Slack would (too many blocks, too long a section…). */
