@@ -1,9 +1,8 @@
 // Slack messages of the incident monitor: pure functions of session records and incident counts, no I/O.
 //
-// VM jobs (JobType Backup) get the same incident facts but NO buttons: every job button of this bot (Retry,
-// Job details, Disable schedule) acts on /agents/jobs/{id} (em/api.ts), which does not know VM jobs; a context line
-// says so instead. A long-running VM session still gets a Stop button: it stops the session (/backupSessions/{id}),
-// which EM offers for VM and agent sessions alike.
+// Every job kind gets the same card and buttons (Retry only when EM offered it on the job; Job details; Disable
+// schedule): the buttons carry the bare job GUID, which the handlers look up in every job collection. A long-running
+// agent run stops by its job (Stop job); any other run by its session GUID (Stop session), backup or replica alike.
 
 import type { types } from '@slack/bolt';
 import type { IncidentCard, SessionRecord } from '../../notify/monitor-state.js';
@@ -17,16 +16,30 @@ import {
   fieldsSection,
   type SlackMessage,
   section,
-  truncate,
+  slackMessage,
 } from '../block-kit.js';
 import { formatUtc } from '../format-utc.js';
 import { escapeMrkdwn, mentionFor } from '../mrkdwn.js';
+import { reasonMrkdwn, reasonOneLine } from './incident-reasons.js';
 
-/** Slack caps a section's text at 3,000 characters; EM failure messages can carry whole stack traces. */
-const MAX_REASON_CHARS = 1_500;
+/** What the card calls a job of each JobType EM gives (em-api.md fact 15); an unknown one is named as EM names it. */
+const KIND_LABELS: Record<string, string> = {
+  AgentBackup: 'Agent backup job',
+  Backup: 'VM backup job',
+  Replica: 'Replication job',
+  BackupCopy: 'Backup copy job',
+  ImmediateBackupCopy: 'Backup copy job (immediate)',
+  NasBackup: 'File share backup job',
+};
 
-export function isVmJob(jobType: string): boolean {
-  return jobType === 'Backup';
+export function jobKindLabel(jobType: string): string {
+  if (Object.hasOwn(KIND_LABELS, jobType)) return KIND_LABELS[jobType] as string;
+  return jobType === '' ? 'Job' : `Job (${jobType})`;
+}
+
+/** "Backup" for every kind but replication, whose runs replicate. */
+function runNoun(jobType: string): string {
+  return jobType === 'Replica' ? 'Replication' : 'Backup';
 }
 
 export function sessionDuration(session: SessionRecord, nowMs?: number): string {
@@ -36,16 +49,6 @@ export function sessionDuration(session: SessionRecord, nowMs?: number): string 
   return formatDurationFixed(end - start);
 }
 
-export function failureReason(session: SessionRecord): string {
-  const reason = session.failureMessage?.trim();
-  if (!reason) return 'EM gave no failure message.';
-  return truncate(reason, MAX_REASON_CHARS);
-}
-
-function jobKind(jobType: string): string {
-  return isVmJob(jobType) ? 'VM backup job' : 'Agent backup job';
-}
-
 function sessionFields(session: SessionRecord): types.KnownBlock {
   return fieldsSection([
     `*Job*\n${escapeMrkdwn(session.jobName)}`,
@@ -53,12 +56,12 @@ function sessionFields(session: SessionRecord): types.KnownBlock {
     `*Started*\n${formatUtc(session.creationTime)}`,
     `*Ended*\n${session.endTime ? formatUtc(session.endTime) : 'not yet'}`,
     `*Duration*\n${sessionDuration(session)}`,
-    `*Kind*\n${jobKind(session.jobType)}`,
+    `*Kind*\n${escapeMrkdwn(jobKindLabel(session.jobType))}`,
   ]);
 }
 
 function reasonBlock(session: SessionRecord): types.KnownBlock {
-  return section(`*Reason (from EM)*\n${escapeMrkdwn(failureReason(session))}`);
+  return section(reasonMrkdwn(session));
 }
 
 /** "failed 3 times since …", "failed once, 1 warning since …". */
@@ -71,25 +74,30 @@ export function incidentTally(card: Pick<IncidentCard, 'failures' | 'warnings' |
 
 function headline(card: IncidentCard): string {
   const name = `*${escapeMrkdwn(card.jobName)}*`;
+  const run = runNoun(card.jobType);
   return card.failures > 0
-    ? `:red_circle: Backup failed: ${name}`
-    : `:warning: Backup finished with warnings: ${name}`;
+    ? `:red_circle: ${run} failed: ${name}`
+    : `:warning: ${run} finished with warnings: ${name}`;
 }
 
-/** The incident's buttons; their value is the job GUID (contracts: job buttons carry the job GUID). */
+/**
+ * The incident's buttons; their value is the bare job GUID (contracts: job buttons carry the job GUID). Retry only
+ * when EM offered it (a state file from before every job kind has no flag: those were agent cards, always Retry).
+ */
 function incidentActions(card: IncidentCard): types.KnownBlock {
   const name = escapeMrkdwn(card.jobName);
-  return actionsBlock(`incident:${card.jobId}`, [
-    // Same rule as the job card: every button that changes something asks first.
-    button(ACTION_IDS.jobRetry, 'Retry', card.jobId, {
-      style: 'primary',
-      confirm: confirmDialog({
-        title: 'Retry the job?',
-        text: `Retry *${name}* now?`,
-        confirm: 'Retry',
-        deny: 'Not now',
-      }),
+  // Same rule as the job card: every button that changes something asks first.
+  const retry = button(ACTION_IDS.jobRetry, 'Retry', card.jobId, {
+    style: 'primary',
+    confirm: confirmDialog({
+      title: 'Retry the job?',
+      text: `Retry *${name}* now?`,
+      confirm: 'Retry',
+      deny: 'Not now',
     }),
+  });
+  return actionsBlock(`incident:${card.jobId}`, [
+    ...(card.retryOffered === false ? [] : [retry]),
     button(ACTION_IDS.jobDetails, 'Job details', card.jobId),
     button(ACTION_IDS.jobDisable, 'Disable schedule', card.jobId, {
       style: 'danger',
@@ -110,23 +118,20 @@ function incidentActions(card: IncidentCard): types.KnownBlock {
 export function incidentMessage(card: IncidentCard, mention?: string): SlackMessage {
   const ping = mention !== undefined && card.failures > 0 ? ` ${mentionFor(mention)}` : '';
   const title = `${headline(card)}${ping}`;
-  const reason = failureReason(card.latest);
   const blocks: types.KnownBlock[] = [section(title), sessionFields(card.latest), reasonBlock(card.latest)];
   if (card.failures + card.warnings > 1)
     blocks.push(context(`:repeat: ${incidentTally(card)}. Details of each run are in the thread.`));
-  if (isVmJob(card.jobType)) {
-    blocks.push(
-      context("VM job: the bot's buttons act on agent jobs only; retry or change it in the Veeam console."),
-    );
-  } else {
-    blocks.push(incidentActions(card));
+  if (card.retryOffered === false && card.failures > 0) {
+    blocks.push(context('EM offers no retry of this job right now, so there is no Retry button.'));
   }
+  blocks.push(incidentActions(card));
   const verb = card.failures > 0 ? 'failed' : 'finished with warnings';
   const tally = card.failures + card.warnings > 1 ? ` (${incidentTally(card)})` : '';
-  return {
-    text: `Backup ${verb}: ${escapeMrkdwn(card.jobName)}${tally}: ${escapeMrkdwn(reason)}${ping}`,
+  const reason = escapeMrkdwn(reasonOneLine(card.latest));
+  return slackMessage(
+    `${runNoun(card.jobType)} ${verb}: ${escapeMrkdwn(card.jobName)}${tally}: ${reason}${ping}`,
     blocks,
-  };
+  );
 }
 
 /** A further problem run of a job whose incident is open: a reply in the incident's thread. */
@@ -137,10 +142,11 @@ export function incidentFollowUp(card: IncidentCard, session: SessionRecord, men
   const line = failed
     ? `:red_circle: Failed again (${incidentTally(card)}).${ping}`
     : `:warning: Finished with warnings again (${incidentTally(card)}).`;
-  return {
-    text: `${line} ${escapeMrkdwn(failureReason(session))}`,
-    blocks: [section(line), sessionFields(session), reasonBlock(session)],
-  };
+  return slackMessage(`${line} ${escapeMrkdwn(reasonOneLine(session))}`, [
+    section(line),
+    sessionFields(session),
+    reasonBlock(session),
+  ]);
 }
 
 /** The thread reply when the first successful run after an incident arrives. */
@@ -163,20 +169,24 @@ export function resolvedMessage(card: IncidentCard, success: SessionRecord): Sla
   };
 }
 
-/** Stop button of a long-running session: VM sessions stop by session GUID, agent jobs by job GUID. */
+/**
+ * Stop button of a long-running session: an agent run stops by its job GUID (Stop job, as before); every other run
+ * by its session GUID (Stop session), which the handler finds among backup and replica sessions alike.
+ */
 function stopButton(session: SessionRecord): types.KnownBlock {
-  const vm = isVmJob(session.jobType);
+  const bySession = session.jobType !== 'AgentBackup';
   const name = escapeMrkdwn(session.jobName);
+  const run = runNoun(session.jobType).toLowerCase();
   return actionsBlock(`long-running:${session.id}`, [
     button(
-      vm ? ACTION_IDS.sessionStop : ACTION_IDS.jobStop,
-      vm ? 'Stop session' : 'Stop job',
-      vm ? session.id : session.jobId,
+      bySession ? ACTION_IDS.sessionStop : ACTION_IDS.jobStop,
+      bySession ? 'Stop session' : 'Stop job',
+      bySession ? session.id : session.jobId,
       {
         style: 'danger',
         confirm: confirmDialog({
-          title: vm ? 'Stop this session?' : 'Stop this job?',
-          text: `Stop the running backup of *${name}*? The run ends unfinished.`,
+          title: bySession ? 'Stop this session?' : 'Stop this job?',
+          text: `Stop the running ${run} of *${name}*? The run ends unfinished.`,
           confirm: 'Stop',
           deny: 'Let it run',
         }),
@@ -206,12 +216,12 @@ export function longRunningEndedMessage(session: SessionRecord): SlackMessage {
 
 /** Posted once when EM failed several polls in a row; `description` comes from describeEmError. */
 export function emDownMessage(description: string, sinceMs: number, failedPolls: number): SlackMessage {
-  const line = `:rotating_light: The incident monitor cannot reach Enterprise Manager (${failedPolls} polls in a row since ${formatUtc(sinceMs)}). ${escapeMrkdwn(description)}\nFailed backups are not being reported meanwhile; they will be checked as soon as EM answers again.`;
+  const line = `:rotating_light: The incident monitor cannot reach Enterprise Manager (${failedPolls} polls in a row since ${formatUtc(sinceMs)}). ${escapeMrkdwn(description)}\nFailed jobs are not being reported meanwhile; they will be checked as soon as EM answers again.`;
   return { text: line, blocks: [section(line)] };
 }
 
 /** Posted once when EM answers again after an emDownMessage. */
 export function emBackMessage(sinceMs: number, nowMs: number): SlackMessage {
-  const line = `:large_green_circle: Enterprise Manager answers again (it was unreachable for ${formatDurationFixed(nowMs - sinceMs)}, since ${formatUtc(sinceMs)}). Backups that ended meanwhile are being checked now.`;
+  const line = `:large_green_circle: Enterprise Manager answers again (it was unreachable for ${formatDurationFixed(nowMs - sinceMs)}, since ${formatUtc(sinceMs)}). Runs that ended meanwhile are being checked now.`;
   return { text: line, blocks: [section(line)] };
 }
