@@ -168,6 +168,7 @@ export class IncidentMonitor {
     this.finishPoll(state, now, resumeFromMs, runningIds);
     this.deps.logger.debug('incident poll done', {
       ended: sessions.ended.length,
+      endedReplica: sessions.ended.filter((s) => s.kind === 'replica').length,
       new: fresh,
       running: sessions.running?.length,
       openIncidents: Object.keys(this.state?.incidents ?? {}).length,

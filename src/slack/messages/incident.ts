@@ -17,6 +17,7 @@ import {
   type SlackMessage,
   section,
   slackMessage,
+  truncate,
 } from '../block-kit.js';
 import { formatUtc } from '../format-utc.js';
 import { escapeMrkdwn, mentionFor } from '../mrkdwn.js';
@@ -35,6 +36,13 @@ const KIND_LABELS: Record<string, string> = {
 export function jobKindLabel(jobType: string): string {
   if (Object.hasOwn(KIND_LABELS, jobType)) return KIND_LABELS[jobType] as string;
   return jobType === '' ? 'Job' : `Job (${jobType})`;
+}
+
+/** The reason in a text fallback: short, so that a mention after it is never cut off. */
+const MAX_FALLBACK_REASON_CHARS = 300;
+
+function fallbackReason(session: SessionRecord): string {
+  return truncate(escapeMrkdwn(reasonOneLine(session)), MAX_FALLBACK_REASON_CHARS);
 }
 
 /** "Backup" for every kind but replication, whose runs replicate. */
@@ -127,7 +135,7 @@ export function incidentMessage(card: IncidentCard, mention?: string): SlackMess
   blocks.push(incidentActions(card));
   const verb = card.failures > 0 ? 'failed' : 'finished with warnings';
   const tally = card.failures + card.warnings > 1 ? ` (${incidentTally(card)})` : '';
-  const reason = escapeMrkdwn(reasonOneLine(card.latest));
+  const reason = fallbackReason(card.latest);
   return slackMessage(
     `${runNoun(card.jobType)} ${verb}: ${escapeMrkdwn(card.jobName)}${tally}: ${reason}${ping}`,
     blocks,
@@ -142,7 +150,7 @@ export function incidentFollowUp(card: IncidentCard, session: SessionRecord, men
   const line = failed
     ? `:red_circle: Failed again (${incidentTally(card)}).${ping}`
     : `:warning: Finished with warnings again (${incidentTally(card)}).`;
-  return slackMessage(`${line} ${escapeMrkdwn(reasonOneLine(session))}`, [
+  return slackMessage(`${line} ${fallbackReason(session)}`, [
     section(line),
     sessionFields(session),
     reasonBlock(session),

@@ -166,6 +166,8 @@ describe('reasons from task sessions (EM left FailureMessage empty)', () => {
     expect(text).not.toMatch(/&[a-z]*…/);
     for (const block of post.blocks) expect(JSON.stringify(block).length).toBeLessThan(3_000);
     expect(post.text.length).toBeLessThanOrEqual(4_000);
+    // The mention still ends the text fallback.
+    expect(incidentMessage(card({ latest }), 'SONCALL1').text.endsWith('<!subteam^SONCALL1>')).toBe(true);
   });
 
   it('says when the reason could not be read, and when no object failed', () => {
