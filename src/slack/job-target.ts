@@ -3,6 +3,7 @@
 import { isEmError } from '../em/errors.js';
 import type { Job } from '../em/types.js';
 import { findJob } from '../ops/find-job.js';
+import { findSession } from '../ops/find-session.js';
 import type { ActionTarget } from '../ops/intent.js';
 import { jobNotFoundMessage, pickJobMessage } from './blocks.js';
 import type { SlackDeps } from './deps.js';
@@ -28,7 +29,7 @@ export async function sessionTarget(
 ): Promise<ActionTarget | undefined> {
   try {
     // A bare GUID: EM's backup sessions, then its replica sessions.
-    const session = await deps.em.getSession(sessionId);
+    const session = await findSession(deps.em, sessionId);
     return {
       kind: 'session',
       sessionId: session.id || sessionId,
