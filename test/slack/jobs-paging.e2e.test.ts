@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { ACTION_IDS } from '../../src/slack/action-ids.js';
-import type { FakeMessage } from '../../src/slack-standin/fake-slack-api.js';
 import { type Harness, startHarness, USERS } from '../support/harness.js';
 import { buttonOf, ephemeralAfter, findButton } from './e2e-helpers.js';
 
@@ -15,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-function detailIds(message: FakeMessage): string[] {
+function detailIds(message: { blocks?: unknown[] }): string[] {
   return (message.blocks as Array<{ accessory?: { action_id: string; value: string } }>)
     .map((b) => b.accessory)
     .filter((a) => a?.action_id === ACTION_IDS.jobDetails)
