@@ -68,7 +68,7 @@ export async function notOffered(origin: Origin, action: ActionName, job: Job): 
   const emAction = jobActionFor(action, job);
   if (emAction === undefined || offers(job, emAction)) return false;
   const what =
-    action === 'enable' || action === 'disable' || action === 'toggle' ? 'a schedule change' : action;
+    action === 'enable' || action === 'disable' || action === 'toggle' ? 'schedule toggle' : action;
   const hint =
     action === 'retry'
       ? ' EM offers Retry only after a failed run.'
