@@ -19,23 +19,51 @@ export interface JobOverviewQuery {
   filter: string;
   /** Only jobs whose last result is Failed. */
   failedOnly: boolean;
+  /**
+   * Reuse what EM said for this client within this many ms (paging through a list just shown); absent: read
+   * afresh, as a typed command always does.
+   */
+  reuseWithinMs?: number;
 }
+
+interface Snapshot {
+  at: number;
+  jobs: Job[];
+  last: Map<string, JobSession>;
+}
+
+/** The last full read per EM client: Next/Previous on a big estate need not re-read every page of it. */
+const snapshots = new WeakMap<EmApi, Snapshot>();
 
 /**
  * Two reads whatever the estate's size: every job (all pages) and the sessions that ended recently (all pages),
- * never one request per job. Rows keep listJobs' order (by name).
+ * never one request per job; none when a recent read may be reused. Rows keep listJobs' order (by name).
  */
 export async function jobOverview(em: EmApi, now: number, query: JobOverviewQuery): Promise<JobRow[]> {
-  const [jobs, sessions] = await Promise.all([
-    em.listJobs(),
-    em.querySessions({ endedSince: new Date(now - LAST_RESULT_DAYS * DAY_MS) }),
-  ]);
-  const last = newestByJob(sessions);
+  const { jobs, last } = await readEstate(em, now, query.reuseWithinMs);
   const filter = query.filter.toLowerCase();
   return jobs
     .filter((job) => job.name.toLowerCase().includes(filter))
     .map((job) => ({ job, last: last.get(job.id) }))
     .filter((row) => !query.failedOnly || row.last?.result === 'Failed');
+}
+
+async function readEstate(em: EmApi, now: number, reuseWithinMs: number | undefined): Promise<Snapshot> {
+  const cached = snapshots.get(em);
+  if (
+    reuseWithinMs !== undefined &&
+    cached !== undefined &&
+    now - cached.at >= 0 &&
+    now - cached.at < reuseWithinMs
+  )
+    return cached;
+  const [jobs, sessions] = await Promise.all([
+    em.listJobs(),
+    em.querySessions({ endedSince: new Date(now - LAST_RESULT_DAYS * DAY_MS) }),
+  ]);
+  const snapshot = { at: now, jobs, last: newestByJob(sessions) };
+  snapshots.set(em, snapshot);
+  return snapshot;
 }
 
 /** Per job GUID, its newest ended session; per-machine AgentManagement children are their parent's business. */
