@@ -96,7 +96,7 @@ describe('parseCommand', () => {
 
   it('reads &, < and > as typed: Slack sends them as &amp;, &lt; and &gt;', () => {
     expect(intentOf('job R&amp;D Backup')).toEqual({ kind: 'job', ref: 'R&D Backup' });
-    expect(intentOf('jobs &lt;prod&gt;')).toEqual({ kind: 'jobs', filter: '<prod>' });
+    expect(intentOf('jobs &lt;prod&gt;')).toEqual({ kind: 'jobs', filter: '<prod>', failedOnly: false });
     // A typed "&lt;" arrives as "&amp;lt;" and stays "&lt;" (decoded once, not twice).
     expect(intentOf('start "a &amp;lt; b"')).toEqual({
       kind: 'job-action',
