@@ -3,7 +3,7 @@
 
 import net from 'node:net';
 
-export interface AckAnswer {
+interface AckAnswer {
   ms: number;
   status: number;
 }

@@ -15,13 +15,13 @@ const AGENT_JOBS = [
   { jobId: SIM_JOB_IDS.workstations, jobName: 'Workstations Weekly' },
 ] as const;
 
-export interface WatchedTask {
+interface WatchedTask {
   taskId: string;
   channel: string;
   threadTs: string;
 }
 
-export interface WatchedTasksOptions {
+interface WatchedTasksOptions {
   count: number;
   channels: number;
   /** Requests in flight at once while creating. */
@@ -30,7 +30,7 @@ export interface WatchedTasksOptions {
   threadSeconds: number;
 }
 
-export interface WatchedTasks {
+interface WatchedTasks {
   tasks: WatchedTask[];
   /** Time spent inside watcher.watch() calls, all together (the EM POSTs excluded). */
   watchCallsMs: number;

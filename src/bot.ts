@@ -33,7 +33,7 @@ const SCHEDULE_SETTLE_MS = 30_000;
 /** How often pending approvals are checked for expiry. */
 const APPROVAL_SWEEP_MS = 1_000;
 
-export interface BotDeps {
+interface BotDeps {
   em: EmApi;
   /** The durable state (watches, the monitor's memory): read when the bot is built, saved when it stops. */
   store: StateStore;

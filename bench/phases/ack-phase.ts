@@ -15,14 +15,14 @@ export interface AckSettings {
   answerWaitMs: number;
 }
 
-export interface AckBurst {
+interface AckBurst {
   ackLatencyMs: LatencySummary;
   httpStatuses: Record<string, number>;
   /** Commands answered through response_url (after EM's answer) within answerWaitMs. */
   answeredViaResponseUrl: number;
 }
 
-export interface AckResultSummary {
+interface AckResultSummary {
   command: string;
   emLatencyMs: number;
   /** One command at a time: the ack's own cost, with EM at emLatencyMs. */

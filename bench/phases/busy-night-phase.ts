@@ -34,7 +34,7 @@ export interface BusyNightSettings {
   settleMs: number;
 }
 
-export interface BusyNightResult {
+interface BusyNightResult {
   jobs: number;
   sessions: number;
   failures: number;

@@ -17,7 +17,7 @@ export interface GrowthSettings {
   createConcurrency: number;
 }
 
-export interface GrowthStep {
+interface GrowthStep {
   watches: number;
   createSec: number;
   windowSec: number;

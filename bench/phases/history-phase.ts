@@ -24,7 +24,7 @@ export interface HistorySettings {
   maxCpuRatio: number;
 }
 
-export interface HistoryWindow {
+interface HistoryWindow {
   cpuSecondsPerMin: number;
   emRequestsPerSec: number;
   emByRoute: Record<string, number>;
@@ -34,7 +34,7 @@ export interface HistoryWindow {
   tasksListed: number;
 }
 
-export interface HistoryResult {
+interface HistoryResult {
   fresh: HistoryWindow;
   afterHistory: HistoryWindow;
   historyTasks: number;

@@ -15,7 +15,7 @@ export interface JobsListSettings {
   targetFirstPageMs: number;
 }
 
-export interface JobsListResult extends TimedCommandResult {
+interface JobsListResult extends TimedCommandResult {
   command: string;
   jobs: number;
   emLatencyMs: number;

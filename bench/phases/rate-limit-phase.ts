@@ -18,7 +18,7 @@ export interface RateLimitSettings {
   quietMs: number;
 }
 
-export interface RateLimitResult {
+interface RateLimitResult {
   tasks: number;
   rateLimitFraction: number;
   answered429: number;

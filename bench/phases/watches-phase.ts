@@ -19,7 +19,7 @@ export interface WatchesSettings {
   settleMs: number;
 }
 
-export interface WatchesResult {
+interface WatchesResult {
   tasks: number;
   channels: number;
   pollIntervalMs: number;

@@ -19,7 +19,7 @@ import { FakeSlackApi } from '../slack-standin/fake-slack-api.js';
 import { SlackUserAgent } from '../slack-standin/slack-user.js';
 import { StateStore } from '../state/state-store.js';
 
-export interface LocalStackOptions {
+interface LocalStackOptions {
   logger: Logger;
   /** Variables on top of the stack's own (Slack and EM endpoints, credentials, state file). undefined removes one. */
   env?: Record<string, string | undefined>;

@@ -42,7 +42,7 @@ export function startDemoStack(logger: Logger): Promise<LocalStack> {
 }
 
 /** A step that needs a branch this tree lacks and fell short: played, reported, not fatal (pending-branches.ts). */
-export interface PendingStep {
+interface PendingStep {
   step: string;
   needs: KindsBranch;
   error: string;
@@ -52,7 +52,7 @@ export interface PendingStep {
 const PENDING_WAIT_MS = 3_000;
 
 /** What EM records on the failed VM's task session (its session's FailureMessage stays null). */
-export const VM_FAILURE_REASON =
+const VM_FAILURE_REASON =
   'Error: Failed to create VM snapshot. There is not enough space on the datastore "ds-prod-02".';
 
 export class DemoScenario {

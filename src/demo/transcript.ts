@@ -4,7 +4,7 @@ import type { FakeEphemeral, FakeEvent, FakeMessage } from '../slack-standin/fak
 
 type Block = Record<string, unknown>;
 
-export interface RenderedButton {
+interface RenderedButton {
   label: string;
   actionId: string;
   value: string;
@@ -14,7 +14,7 @@ export interface RenderedButton {
 }
 
 /** The readable lines of a message: section/context texts (or the fallback text) and its buttons. */
-export function renderBlocks(
+function renderBlocks(
   text: string,
   blocks: unknown[] | undefined,
 ): { lines: string[]; buttons: RenderedButton[] } {

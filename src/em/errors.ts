@@ -19,7 +19,7 @@ export type EmErrorKind =
    *  forbids it (deleting an unfinished Task): refused before any request. */
   | 'action-unavailable';
 
-export interface EmErrorInit {
+interface EmErrorInit {
   status?: number;
   emMessage?: string;
   /** Method and path (never the session id or credentials), for logs. */

@@ -15,7 +15,7 @@ export interface LogonSession {
   sessionId?: string;
 }
 
-export interface LogonDeps {
+interface LogonDeps {
   config: EmConfig;
   http: HttpTransport;
   accept: string;
@@ -27,7 +27,7 @@ export interface LogonDeps {
 }
 
 export const SESSION_HEADER = 'x-restsvcsessionid';
-export const LOGON_PATH = '/sessionMngr/?v=latest';
+const LOGON_PATH = '/sessionMngr/?v=latest';
 
 export async function requestLogon(deps: LogonDeps): Promise<LogonSession> {
   const { config, http, logger } = deps;

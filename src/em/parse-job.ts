@@ -167,7 +167,7 @@ function findKey(node: Raw, key: string, depth = 0): unknown {
   return undefined;
 }
 
-export function toSchedule(value: unknown): ScheduleOptionsSummary {
+function toSchedule(value: unknown): ScheduleOptionsSummary {
   const options = obj(value);
   // EM spells it "Standart"; accept the corrected spelling and a flat shape too.
   const standard = obj(options.Standart ?? options.Standard ?? options);

@@ -16,7 +16,7 @@ import {
 } from './parse-raw.js';
 import type { EntityRef, PagingInfo } from './types.js';
 
-export interface RawPage {
+interface RawPage {
   items: Raw[];
   paging?: PagingInfo;
   wrapper?: string;

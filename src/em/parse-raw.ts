@@ -174,7 +174,7 @@ export function obj(value: unknown): Raw {
   return isObject(value) ? value : {};
 }
 
-export function asArray(value: unknown): unknown[] {
+function asArray(value: unknown): unknown[] {
   if (value === undefined || value === null || value === '') return [];
   return Array.isArray(value) ? value : [value];
 }

@@ -36,13 +36,13 @@ import type {
 export { type EmFormat, idFromUid, sniffFormat } from './parse-raw.js';
 
 /** The logon answer's body: SessionId is what DELETE /logonSessions/{id} takes (em-api.md §2.2, §2.4). */
-export interface LogonSessionInfo {
+interface LogonSessionInfo {
   sessionId?: string;
   userName?: string;
 }
 
 /** EM's Error body (em-api.md §6); every field optional because EM fills them unevenly. */
-export interface EmErrorBody {
+interface EmErrorBody {
   message?: string;
   statusCode?: number;
   status?: string;
@@ -127,7 +127,7 @@ export function parseRefQueryPage(body: string, format: EmFormat): QueryPage<Ent
   return { ...page, items: page.items.map(toEntityRef) };
 }
 
-export type QueryEntityType = 'AgentBackupJob' | 'BackupJobSession';
+type QueryEntityType = 'AgentBackupJob' | 'BackupJobSession';
 
 /** GET /query?…&format=Entities → the entities of one page (em-api.md §5: `Entities.<X>.<X>` or `<Entities><Xs><X>`). */
 export function parseQueryResult(body: string, format: EmFormat, type: 'AgentBackupJob'): AgentBackupJob[];

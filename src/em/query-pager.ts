@@ -7,11 +7,11 @@ import type { EmRequester } from './requester.js';
 import type { QueryPage } from './types.js';
 
 /** Recorded real EM answers come 100 a page whatever the docs say; we ask for exactly that, explicitly. */
-export const QUERY_PAGE_SIZE = 100;
+const QUERY_PAGE_SIZE = 100;
 /** Tries per page: a page that still fails after these is an error for the whole read, never a gap. */
-export const PAGE_ATTEMPTS = 3;
+const PAGE_ATTEMPTS = 3;
 /** 100,000 items: a PagingInfo that keeps growing cannot keep us reading forever. */
-export const MAX_PAGES = 1_000;
+const MAX_PAGES = 1_000;
 
 type PageParser<T> = (body: string, format: EmFormat) => QueryPage<T>;
 

@@ -4,7 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { EmHttpRequest } from './http-transport.js';
 import type { EmFormat } from './parse.js';
 
-export type EmMethod = EmHttpRequest['method'];
+type EmMethod = EmHttpRequest['method'];
 
 export interface EmRequester {
   readonly logger: Logger;

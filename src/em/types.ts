@@ -61,7 +61,7 @@ export interface AgentBackupJob {
 }
 
 /** Task states: Running and OperationFinished are not final; unknown strings are possible (em-api.md fact 5). */
-export type TaskState = 'Running' | 'OperationFinished' | 'Finished' | (string & {});
+type TaskState = 'Running' | 'OperationFinished' | 'Finished' | (string & {});
 
 export interface Task {
   /** e.g. "task-1" */
@@ -74,14 +74,7 @@ export interface Task {
   links: Link[];
 }
 
-export type SessionState =
-  | 'Starting'
-  | 'Stopping'
-  | 'Working'
-  | 'Pausing'
-  | 'Resuming'
-  | 'Stopped'
-  | (string & {});
+type SessionState = 'Starting' | 'Stopping' | 'Working' | 'Pausing' | 'Resuming' | 'Stopped' | (string & {});
 export type SessionResult = 'Success' | 'Warning' | 'Failed' | 'None' | (string & {});
 
 /** A backup job session (GET /backupSessions/{ID}?format=Entity), VM or agent. */

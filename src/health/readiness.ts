@@ -11,7 +11,7 @@ export interface ReadinessProbe {
   explain(error: unknown): string;
 }
 
-export type PartStatus = 'up' | 'down' | 'unknown';
+type PartStatus = 'up' | 'down' | 'unknown';
 
 export interface ReadinessReport {
   ready: boolean;
@@ -20,7 +20,7 @@ export interface ReadinessReport {
   parts: Record<string, { status: PartStatus; reason?: string }>;
 }
 
-export interface ReadinessOptions {
+interface ReadinessOptions {
   probes: readonly ReadinessProbe[];
   logger: Logger;
   /** How often the timer checks (default 30 s). */

@@ -16,7 +16,7 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-export interface LoggerOptions {
+interface LoggerOptions {
   level?: LogLevel;
   /** json (default): one object a line for log shippers; pretty: one readable line for a terminal. */
   format?: LogFormat;

@@ -11,7 +11,7 @@ export const OUTAGE_POLLS = 3;
 /** How EM answered one poll's query. */
 export type PollOutcome = { answered: true } | { answered: false; error: unknown };
 
-export interface OutageStep {
+interface OutageStep {
   /** For the log: nothing changed, EM answered but not usefully, EM is unreachable, or EM is back. */
   change: 'none' | 'query-failed' | 'unreachable' | 'back';
   /** The outage record after this poll, once `post` (if any) went out. */
@@ -46,7 +46,7 @@ export function stepEmOutage(outage: EmOutage | undefined, outcome: PollOutcome,
 }
 
 /** EM down or refusing us, as opposed to EM answering something odd: unreachable, timeout, auth, HTTP 5xx. */
-export function isOutage(error: unknown): boolean {
+function isOutage(error: unknown): boolean {
   if (!isEmError(error)) return false;
   if (error.kind === 'unreachable' || error.kind === 'timeout' || error.kind === 'auth') return true;
   return error.kind === 'http' && (error.status ?? 0) >= 500;

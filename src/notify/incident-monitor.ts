@@ -25,7 +25,7 @@ import {
 } from './query-monitored-sessions.js';
 import { endMs } from './session-record.js';
 
-export interface IncidentMonitorDeps {
+interface IncidentMonitorDeps {
   em: EmApi;
   /** Shows what happened (the bot passes a Slack publisher); a rejected post is tried again on the next poll. */
   publisher: IncidentPublisher;

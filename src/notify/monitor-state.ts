@@ -62,7 +62,7 @@ export interface OpenIncident extends IncidentCard {
 }
 
 /** A "still running" post, kept so that it can be updated (Stop button removed) when the session ends. */
-export interface LongRunningPost {
+interface LongRunningPost {
   channel: string;
   ts: string;
   announcedAtMs: number;
@@ -265,7 +265,7 @@ export function readMonitorState(raw: unknown): MonitorState | undefined {
   };
 }
 
-export interface PruneLimits {
+interface PruneLimits {
   /** Seen entries of sessions that ended before this are dropped... */
   seenBeforeMs: number;
   /** ...unless the next query window still reaches back to them (after a long EM outage it does). */

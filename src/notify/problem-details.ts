@@ -10,7 +10,7 @@ import type { FailedObject, TaskReasons } from './monitor-state.js';
 import { jobKindOf } from './query-monitored-sessions.js';
 
 /** Objects kept per run: the card shows these and counts the rest ("and N more"). */
-export const MAX_KEPT_OBJECTS = 5;
+const MAX_KEPT_OBJECTS = 5;
 /** A bound on what the state file keeps of one reason (the card cuts far shorter, after escaping). */
 const MAX_KEPT_REASON_CHARS = 2_000;
 /** EM reads in flight at once: a busy night's hundreds of failures, without a burst EM would feel. */

@@ -6,9 +6,9 @@ import type { Clock } from '../clock.js';
 import type { ActionName } from './action-name.js';
 import type { ActionTarget } from './intent.js';
 
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
+type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
 
-export interface ApprovalRequest {
+interface ApprovalRequest {
   action: ActionName;
   target: ActionTarget;
   requestedBy: string;

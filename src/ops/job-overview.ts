@@ -14,7 +14,7 @@ export interface JobRow {
   last?: JobSession;
 }
 
-export interface JobOverviewQuery {
+interface JobOverviewQuery {
   /** Case-insensitive text the job name must contain ('' for all). */
   filter: string;
   /** Only jobs whose last result is Failed. */

@@ -4,10 +4,10 @@ import NodeCache from 'node-cache';
 import type { PolicyConfig } from '../config.js';
 import type { ActionName } from './action-name.js';
 
-export type Decision = { ok: true } | { ok: false; reason: string };
+type Decision = { ok: true } | { ok: false; reason: string };
 
 /** Members of a Slack user group (usergroups.users.list); throws when Slack cannot tell. */
-export type GroupMemberLookup = (groupId: string) => Promise<string[]>;
+type GroupMemberLookup = (groupId: string) => Promise<string[]>;
 
 const GROUP_CACHE_SECONDS = 300;
 

@@ -2,7 +2,7 @@
 
 import type { Clock } from '../clock.js';
 
-export interface RecentAction {
+interface RecentAction {
   user: string;
   at: number;
 }

@@ -27,7 +27,7 @@ export function resolveJob(jobs: readonly Job[], text: string): JobResolution {
 }
 
 /** Up to `limit` names nearest to the text by edit distance, only those that are plausibly a typo of it. */
-export function closestNames(jobs: readonly Job[], lowerText: string, limit = 3): string[] {
+function closestNames(jobs: readonly Job[], lowerText: string, limit = 3): string[] {
   return jobs
     .map((j) => ({ name: j.name, distance: editDistance(j.name.toLowerCase(), lowerText) }))
     .filter((c) => c.distance <= Math.max(3, Math.ceil(c.name.length / 2)))

@@ -9,7 +9,7 @@ import type { Logger } from '../log/logger.js';
 import type { JobLocks } from './job-locks.js';
 import { readJob } from './perform-action.js';
 
-export type ScheduleChange =
+type ScheduleChange =
   | { kind: 'already'; job: Job }
   /** `job` is as read before the toggle. */
   | { kind: 'toggled'; job: Job; task: Task }
@@ -19,7 +19,7 @@ export type ScheduleChange =
    */
   | { kind: 'busy'; taskId?: string };
 
-export interface ScheduleSwitchOptions {
+interface ScheduleSwitchOptions {
   em: EmApi;
   locks: JobLocks;
   logger: Logger;

@@ -11,7 +11,7 @@ export interface LogonSession {
   lastSeen: number;
 }
 
-export interface LogonSessionsDeps {
+interface LogonSessionsDeps {
   now: () => number;
   idleMs: () => number;
   /** A session ended (logout, idle expiry, expireAll): its Tasks go too. */

@@ -50,7 +50,7 @@ export function multiAcceptError(): Answer {
 }
 
 /** The body text, or undefined for a bodiless answer. */
-export function answerText(answer: Answer, json: boolean): string | undefined {
+function answerText(answer: Answer, json: boolean): string | undefined {
   if (answer.rawBody) return answer.rawBody(json);
   if (!answer.body) return undefined;
   return json ? renderJson(answer.body) : renderXml(answer.body);

@@ -2,7 +2,7 @@
 // task sessions carrying the reason (real EM leaves the session's FailureMessage null: em-api.md fact 12).
 
 import { randomUUID } from 'node:crypto';
-import type { JobType, SessionResult, SimJob, SimSession, SimTaskSession } from './inventory-model.js';
+import type { SessionResult, SimJob, SimSession, SimTaskSession } from './inventory-model.js';
 import type { SimScheduler } from './scheduler.js';
 import { seededJobs } from './seed-jobs.js';
 import type { SimKnobs, SimOutcome, SimSessionInit } from './types.js';
@@ -10,18 +10,18 @@ import type { SimKnobs, SimOutcome, SimSessionInit } from './types.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** What a Failed run says (the first is the one the brief and docs quote). */
-export const FAILURE_MESSAGES = [
+const FAILURE_MESSAGES = [
   'Error: Agent failed to process method {Backup.Disk}: The network path was not found.',
   'Error: Failed to connect to the backup repository: the connection attempt timed out.',
   'Error: Failed to create VSS snapshot: The writer experienced a transient error.',
 ];
-export const WARNING_MESSAGES = [
+const WARNING_MESSAGES = [
   'Warning: Changed block tracking is not available, the whole volume was read.',
   'Warning: Failed to truncate Microsoft SQL Server transaction logs.',
 ];
 export const STOPPED_BY_USER = 'Stopped by user';
 
-export interface InventoryDeps {
+interface InventoryDeps {
   knobs: SimKnobs;
   random: () => number;
   scheduler: SimScheduler;
@@ -226,6 +226,3 @@ export class Inventory {
 export function timestamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
-
-/** Jobs under /jobs, by the JobType EM gives them. */
-export const VM_JOB_TYPES: JobType[] = ['Backup', 'Replica', 'BackupCopy', 'ImmediateBackupCopy'];

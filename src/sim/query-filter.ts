@@ -2,9 +2,9 @@
 // (AND binds tighter, as in FIQL which EM's syntax follows), parentheses; double-quoted values with doubled
 // inner quotes; unquoted values lose their spaces; field names are case-insensitive.
 
-export type FilterOp = '==' | '!=' | '>' | '<' | '>=' | '<=';
+type FilterOp = '==' | '!=' | '>' | '<' | '>=' | '<=';
 
-export type FilterNode =
+type FilterNode =
   | { kind: 'and' | 'or'; items: FilterNode[] }
   | { kind: 'cmp'; field: string; op: FilterOp; value: string };
 
@@ -106,7 +106,7 @@ class Parser {
 }
 
 /** How one queryable field reads and compares. */
-export type FieldSpec<T> =
+type FieldSpec<T> =
   | { kind: 'text'; get: (item: T) => string | undefined }
   | { kind: 'bool'; get: (item: T) => boolean }
   | { kind: 'date'; get: (item: T) => number | undefined }

@@ -16,7 +16,7 @@ import {
 } from './query-filter.js';
 
 /** Real EM's page size when the request has none (fact 11). */
-export const DEFAULT_QUERY_PAGE_SIZE = 100;
+const DEFAULT_QUERY_PAGE_SIZE = 100;
 
 /** The keys of a recorded JSON `Entities`, in order (fact 13). */
 export const RECORDED_ENTITIES_KEYS = [

@@ -19,7 +19,7 @@ import type { SimTask } from './task-book.js';
 
 export { QueryError } from './query-result.js';
 
-export interface QueryContext {
+interface QueryContext {
   base: string;
   inventory: Inventory;
   /** This logon session's Tasks (type=Task). */

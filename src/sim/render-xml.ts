@@ -52,6 +52,6 @@ const XML_ESCAPES: Record<string, string> = {
   "'": '&apos;',
 };
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (ch) => XML_ESCAPES[ch] as string) : text;
 }

@@ -28,7 +28,7 @@ function serverLink(base: string): El {
   );
 }
 
-export function sessionHref(base: string, session: SimSession): string {
+function sessionHref(base: string, session: SimSession): string {
   return `${base}/${kindOf(session).path}/${session.id}`;
 }
 
@@ -46,7 +46,7 @@ export function sessionRefEl(base: string, session: SimSession, elementName: 'En
   );
 }
 
-export interface SessionEntityOptions {
+interface SessionEntityOptions {
   progress: number;
   /** Put the reason in FailureMessage (real EM: null, em-api.md fact 12). */
   failureMessage: boolean;

@@ -24,7 +24,7 @@ export interface SimTask {
   cache?: { state: string; xml?: string; json?: string };
 }
 
-export interface TaskBookDeps {
+interface TaskBookDeps {
   scheduler: SimScheduler;
   durationMs: () => number;
   /** Called when a Task becomes Finished (not for forgotten Tasks). */

@@ -32,7 +32,7 @@ type TextKind = 'plain_text' | 'any';
  * Characters as Slack counts them: code points after escaping. Slack escapes `&`, `<` and `>` in plain_text
  * (`&` counts 5); in mrkdwn `<…>` is markup, but a bare `&` is still stored as `&amp;`.
  */
-export function slackLength(text: string, type: 'plain_text' | 'mrkdwn' | 'raw' = 'raw'): number {
+function slackLength(text: string, type: 'plain_text' | 'mrkdwn' | 'raw' = 'raw'): number {
   let length = [...text].length;
   if (type === 'raw') return length;
   length += 4 * (text.match(/&(?!(?:amp|lt|gt);)/g)?.length ?? 0);
@@ -68,7 +68,7 @@ function asRefusal(errors: string[]): BlockKitRefusal | undefined {
 }
 
 /** Every fault in a message's or view's blocks, `[]` when Slack would accept them. */
-export function checkBlocks(blocks: readonly unknown[], max: number, at: string): string[] {
+function checkBlocks(blocks: readonly unknown[], max: number, at: string): string[] {
   const faults = new Faults();
   if (blocks.length > max) faults.add(at, `no more than ${max} items allowed`);
   const blockIds = new Set<string>();
@@ -88,7 +88,7 @@ export function checkBlocks(blocks: readonly unknown[], max: number, at: string)
 }
 
 /** A Home tab or modal as views.publish/open/update receive it. */
-export function checkView(view: unknown, at: string): string[] {
+function checkView(view: unknown, at: string): string[] {
   const faults = new Faults();
   if (!isObj(view)) return [`must be an object [json-pointer:${at}]`];
   const keys = VIEW_KEYS[String(view.type)];

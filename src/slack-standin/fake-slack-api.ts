@@ -35,7 +35,7 @@ export interface FakeCall {
   args: Record<string, Json>;
 }
 
-export type FakeFailure = { status: 429; retryAfterSeconds?: number } | { status: 500 } | { error: string };
+type FakeFailure = { status: 429; retryAfterSeconds?: number } | { status: 500 } | { error: string };
 
 /** What happened, in order, for the demo's transcript. */
 export type FakeEvent =
@@ -43,7 +43,7 @@ export type FakeEvent =
   | { kind: 'update'; message: FakeMessage }
   | { kind: 'ephemeral'; ephemeral: FakeEphemeral };
 
-export interface FakeSlackOptions {
+interface FakeSlackOptions {
   /** user-group ID → member user IDs, served by usergroups.users.list. */
   usergroups?: Record<string, string[]>;
   botUserId?: string;

@@ -15,7 +15,7 @@ export function signSlackRequest(
   };
 }
 
-export interface SlashCommandInit {
+interface SlashCommandInit {
   command?: string;
   text: string;
   userId: string;
@@ -44,7 +44,7 @@ export function slashCommandBody(init: SlashCommandInit): string {
   }).toString();
 }
 
-export interface BlockActionInit {
+interface BlockActionInit {
   userId: string;
   channelId: string;
   responseUrl: string;

@@ -25,7 +25,7 @@ import { ACTION_VERBS, describeAction } from './messages/task.js';
 import { escapeMrkdwn, userMention } from './mrkdwn.js';
 import type { Origin } from './origin.js';
 
-export interface ActionRequest {
+interface ActionRequest {
   action: ActionName;
   target: ActionTarget;
 }
@@ -160,7 +160,7 @@ async function requestApproval(deps: SlackDeps, origin: Origin, request: ActionR
   return true;
 }
 
-export interface Execution extends ActionRequest {
+interface Execution extends ActionRequest {
   requestedBy: string;
   approvedBy?: string;
   channel: string;
@@ -177,7 +177,7 @@ export interface Execution extends ActionRequest {
  * 'sent': EM answered 202 (or may have: a failure after it); 'not-sent': nothing reached EM as an order (no
  * channel to post in, EM refused or unreachable, already in state, busy).
  */
-export type ExecutionResult = 'sent' | 'not-sent';
+type ExecutionResult = 'sent' | 'not-sent';
 
 type AuditBase = { user: string; channel: string; action: string; target: string; approver?: string };
 type Parent = { ts: string; threadTs: string };

@@ -6,7 +6,7 @@ import type { SlackConfig } from '../config.js';
 import type { Logger } from '../log/logger.js';
 import { toSlackLogger } from './web-client.js';
 
-export interface SlackAppOptions {
+interface SlackAppOptions {
   config: SlackConfig;
   logger: Logger;
   /** HTTP mode: extra routes served beside /slack/events (the health endpoints). */

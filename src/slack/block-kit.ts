@@ -9,10 +9,10 @@ export interface SlackMessage {
 }
 
 /** Slack rejects a section whose text is longer than this. */
-export const SECTION_TEXT_LIMIT = 3000;
+const SECTION_TEXT_LIMIT = 3000;
 
 /** chat.update refuses a longer `text` fallback (msg_too_long); chat.postMessage would cut it. */
-export const MESSAGE_TEXT_LIMIT = 4000;
+const MESSAGE_TEXT_LIMIT = 4000;
 
 /**
  * Slack refuses (invalid_blocks) anything past these, counted after escaping: python-slack-sdk `*_max_length`
@@ -88,7 +88,7 @@ export function button(
   };
 }
 
-export interface ConfirmDialogText {
+interface ConfirmDialogText {
   title: string;
   /** mrkdwn */
   text: string;

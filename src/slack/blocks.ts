@@ -18,7 +18,7 @@ import { formatUtc } from './format-utc.js';
 import { describeAction } from './messages/task.js';
 import { escapeMrkdwn, userMention } from './mrkdwn.js';
 
-export const JOB_LIST_LIMIT = 20;
+const JOB_LIST_LIMIT = 20;
 
 /** Slack's limit on the elements of one actions block. */
 const ACTIONS_BLOCK_LIMIT = 25;

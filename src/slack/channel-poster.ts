@@ -6,7 +6,7 @@ import type { SlackMessage } from './block-kit.js';
 import { slackErrorCode } from './describe-slack-error.js';
 
 /** How a caller should treat a failed post: try again later, give up, or resend the text alone. */
-export type PostFailure = 'retry' | 'permanent' | 'blocks-refused';
+type PostFailure = 'retry' | 'permanent' | 'blocks-refused';
 
 /** Slack errors that no retry will fix: the post is dropped (and logged) rather than retried forever. */
 const PERMANENT_SLACK_ERRORS = new Set([
@@ -24,7 +24,7 @@ const PERMANENT_SLACK_ERRORS = new Set([
 ]);
 const BLOCK_ERRORS = new Set(['invalid_blocks', 'invalid_blocks_format']);
 
-export interface PostOptions {
+interface PostOptions {
   threadTs?: string;
   /** Send `message.text` alone (after Slack refused the blocks). */
   textOnly?: boolean;

@@ -76,7 +76,7 @@ export function userMention(userId: string): string {
 }
 
 /** `<!subteam^S…>`: Slack shows the group's handle and notifies its members. */
-export function groupMention(groupId: string): string {
+function groupMention(groupId: string): string {
   return `<!subteam^${groupId}>`;
 }
 

@@ -5,10 +5,10 @@ import { type Intent, JOB_ACTIONS, type JobActionName } from '../ops/intent.js';
 import { HELP_TEXT, USAGE } from './command-help.js';
 import { decodeSlackEntities, escapeMrkdwn } from './mrkdwn.js';
 
-export type ParseResult = { ok: true; intent: Intent } | { ok: false; error: string };
+type ParseResult = { ok: true; intent: Intent } | { ok: false; error: string };
 
 /** Longer than any job name, ID or filter anyone types; longer text is refused before it is looked at. */
-export const MAX_COMMAND_LENGTH = 300;
+const MAX_COMMAND_LENGTH = 300;
 const MAX_JOB_REF_LENGTH = 128;
 
 /** What the user typed, echoed in a private answer: escaped (no mention or link renders) and short. */

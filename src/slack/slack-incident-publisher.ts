@@ -84,7 +84,7 @@ function slackErrorDetails(error: unknown): unknown {
   return data?.errors ?? data?.response_metadata?.messages;
 }
 
-export function renderIncidentPost(event: IncidentPost): SlackMessage {
+function renderIncidentPost(event: IncidentPost): SlackMessage {
   switch (event.kind) {
     case 'incident-opened':
       return incidentMessage(event.card, event.mention);
@@ -103,7 +103,7 @@ export function renderIncidentPost(event: IncidentPost): SlackMessage {
   }
 }
 
-export function renderIncidentUpdate(event: IncidentUpdate): SlackMessage {
+function renderIncidentUpdate(event: IncidentUpdate): SlackMessage {
   switch (event.kind) {
     case 'incident-changed':
       return incidentMessage(event.card, event.mention);

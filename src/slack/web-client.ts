@@ -4,7 +4,7 @@ import { LogLevel, type RetryOptions, type Logger as SlackLogger, WebClient } fr
 import type { SlackConfig } from '../config.js';
 import type { Logger } from '../log/logger.js';
 
-export interface SlackWebClientOptions {
+interface SlackWebClientOptions {
   /** Retries (429 honours Retry-After; 5xx and network errors back off). Default: Slack's ~30 min. */
   retryConfig?: RetryOptions;
 }

@@ -13,7 +13,7 @@ export interface StateDocument extends StateSections {
 
 const SECTION_KEYS = ['watches', 'monitor'] as const satisfies readonly (keyof StateSections)[];
 
-export type DocumentReading =
+type DocumentReading =
   /** `dropped`: sections that were there but not JSON objects (left out of `doc`). */
   { ok: true; doc: StateDocument; dropped: (keyof StateSections)[] } | { ok: false; reason: string };
 

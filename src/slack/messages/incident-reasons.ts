@@ -7,14 +7,13 @@ import { escapeMrkdwn } from '../mrkdwn.js';
 /** Slack caps a section's text at 3,000 characters; EM failure messages can carry whole stack traces. */
 const MAX_REASON_CHARS = 1_500;
 /** Objects listed by name; the rest are counted. */
-export const MAX_LISTED_OBJECTS = 5;
+const MAX_LISTED_OBJECTS = 5;
 /** Per object, after escaping: five of these and their names stay far inside one 3,000-character section. */
 const MAX_OBJECT_REASON_CHARS = 400;
 const MAX_OBJECT_NAME_CHARS = 80;
 
-export const NO_MESSAGE = 'EM gave no failure message.';
-export const UNREADABLE =
-  'The reason could not be read: EM did not answer for the task sessions of this run.';
+const NO_MESSAGE = 'EM gave no failure message.';
+const UNREADABLE = 'The reason could not be read: EM did not answer for the task sessions of this run.';
 
 /** The reason as mrkdwn (already escaped), for a section of its own. */
 export function reasonMrkdwn(session: SessionRecord): string {

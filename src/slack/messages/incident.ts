@@ -31,7 +31,7 @@ const KIND_LABELS: Record<string, string> = {
   NasBackup: 'File share backup job',
 };
 
-export function jobKindLabel(jobType: string): string {
+function jobKindLabel(jobType: string): string {
   if (Object.hasOwn(KIND_LABELS, jobType)) return KIND_LABELS[jobType] as string;
   return jobType === '' ? 'Job' : `Job (${jobType})`;
 }
@@ -69,7 +69,7 @@ function runNoun(jobType: string): string {
   return jobType === 'Replica' ? 'Replication' : 'Backup';
 }
 
-export function sessionDuration(session: SessionRecord, nowMs?: number): string {
+function sessionDuration(session: SessionRecord, nowMs?: number): string {
   const start = Date.parse(session.creationTime);
   const end = session.endTime !== undefined ? Date.parse(session.endTime) : nowMs;
   if (Number.isNaN(start) || end === undefined || Number.isNaN(end)) return 'unknown';
@@ -92,7 +92,7 @@ function reasonBlock(session: SessionRecord): types.KnownBlock {
 }
 
 /** "failed 3 times since …", "failed once, 1 warning since …". */
-export function incidentTally(card: Pick<IncidentCard, 'failures' | 'warnings' | 'openedAt'>): string {
+function incidentTally(card: Pick<IncidentCard, 'failures' | 'warnings' | 'openedAt'>): string {
   const parts: string[] = [];
   if (card.failures > 0) parts.push(card.failures === 1 ? 'failed once' : `failed ${card.failures} times`);
   if (card.warnings > 0) parts.push(card.warnings === 1 ? '1 warning' : `${card.warnings} warnings`);

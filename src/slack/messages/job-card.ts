@@ -26,7 +26,7 @@ import {
 import { escapeMrkdwn } from '../mrkdwn.js';
 
 /** How many of the job's newest sessions the card lists. */
-export const CARD_SESSIONS = 3;
+const CARD_SESSIONS = 3;
 
 /** `sessions`: newest first; undefined when EM could not give them (the card says so rather than "none"). */
 export function jobCardMessage(job: Job, sessions: readonly JobSession[] | undefined = []): SlackMessage {

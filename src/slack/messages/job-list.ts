@@ -9,7 +9,7 @@ import { encodeJobListView, type JobListView } from '../jobs-page-value.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
 
 /** Jobs a page: one section each plus heading, hint and buttons stays far below Slack's 50 blocks. */
-export const JOBS_PAGE_SIZE = 20;
+const JOBS_PAGE_SIZE = 20;
 
 export function jobListMessage(rows: readonly JobRow[], view: JobListView): SlackMessage {
   if (rows.length === 0) return emptyListMessage(view);

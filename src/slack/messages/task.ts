@@ -100,7 +100,7 @@ function jobName(spec: WatchSpec): string | undefined {
 }
 
 /** How to look it up by hand: the job card when we know the job, and the Task. */
-export function lookupHint(spec: WatchSpec): string {
+function lookupHint(spec: WatchSpec): string {
   const name = jobName(spec);
   const task = `\`/veeam task ${spec.taskId}\``;
   return name === undefined ? task : `\`/veeam job ${escapeMrkdwn(name)}\` or ${task}`;

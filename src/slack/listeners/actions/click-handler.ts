@@ -6,7 +6,7 @@ import { type ClickBody, clickOrigin, type Origin } from '../../origin.js';
 import { afterAck } from '../after-ack.js';
 import { answerFailure } from '../answer-failure.js';
 
-export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 export interface Click {
   /** The button's value: a job/session GUID, task ID or approval ID (never trusted until validated). */
