@@ -70,13 +70,16 @@ export class StateStore {
     }
   }
 
-  /** Write, fsync, rename: a crash leaves either the old file or the new one, never half of one. */
-  flush(): void {
+  /**
+   * Write, fsync, rename: a crash leaves either the old file or the new one, never half of one. True when the file
+   * holds everything written so far (false: the write failed and was logged; the next change retries).
+   */
+  flush(): boolean {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (!this.dirty) return;
+    if (!this.dirty) return true;
     const tmp = `${this.path}.tmp-${process.pid}`;
     try {
       const fd = openSync(tmp, 'w', 0o600);
@@ -88,11 +91,13 @@ export class StateStore {
       }
       renameSync(tmp, this.path);
       this.dirty = false;
+      return true;
     } catch (err) {
       this.logger.error('could not save the state file; will retry on the next change', {
         path: this.path,
         error: (err as Error).message,
       });
+      return false;
     }
   }
 }
