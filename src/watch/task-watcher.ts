@@ -25,6 +25,7 @@ import { type BackoffPolicy, backoffPolicy } from './poll-backoff.js';
 import { RoundTimer } from './round-timer.js';
 import { TaskCancel } from './task-cancel.js';
 import type { TaskCancelRefused } from './task-cancel-refused.js';
+import { TaskCleanup } from './task-cleanup.js';
 import { type SharedReads, TaskPoller } from './task-poller.js';
 import type { TaskWatchSink, WatchOptions, WatchSpec } from './types.js';
 import type { WatchPublisher } from './watch-publisher.js';
@@ -56,6 +57,11 @@ export interface TaskWatcherTuning {
   sessionAppearMs?: number;
   /** A forgotten toggle's job not yet in the wanted state is re-read this long before reporting (default 60 s). */
   resolveGraceMs?: number;
+  /**
+   * A Finished Task no watch waits on is deleted once GET /tasks has shown it this long (default 2 min: an action
+   * just sent may not be handed to watch() yet). The first list after start() deletes them at once.
+   */
+  sweepGraceMs?: number;
   /** stop() waits at most this long for work in flight (default 5 s). */
   stopWaitMs?: number;
   /** Jitter source (tests, the bench). */
@@ -98,6 +104,10 @@ export class TaskWatcher implements TaskWatchSink {
   private readonly outbox: Outbox;
   private readonly poller: TaskPoller;
   private readonly canceller: TaskCancel;
+  private readonly cleanup: TaskCleanup;
+  private readonly sweepGraceMs: number;
+  /** The first GET /tasks after start() sweeps every Finished Task nobody waits on (a restart leaves none). */
+  private sweepPending = false;
   private running = false;
 
   constructor(deps: TaskWatcherDeps) {
@@ -108,6 +118,7 @@ export class TaskWatcher implements TaskWatchSink {
     this.config = deps.config;
     this.policy = backoffPolicy(deps.config.pollIntervalMs);
     this.stopWaitMs = tuning.stopWaitMs ?? 5_000;
+    this.sweepGraceMs = tuning.sweepGraceMs ?? 120_000;
     this.steps = {
       sessionSkewMs: tuning.sessionSkewMs ?? 120_000,
       sessionAppearMs: tuning.sessionAppearMs ?? 300_000,
@@ -142,14 +153,24 @@ export class TaskWatcher implements TaskWatchSink {
       onDrained: (r) => this.remove(r),
       isLive: (r) => this.watches.has(r.key),
     });
+    this.cleanup = new TaskCleanup({ ...common, waitingTaskIds: () => this.waitingTaskIds() });
     this.poller = new TaskPoller({
       ...common,
       policy: this.policy,
       stepContext: () => ({ ...this.steps, now: this.clock.now() }),
       apply: (r, reports) => this.apply(r, reports),
+      taskRecorded: (task) => this.cleanup.recorded(task),
+      onList: (list, waiting) => {
+        this.cleanup.sweep(list, waiting, this.sweepPending ? 0 : this.sweepGraceMs);
+        this.sweepPending = false;
+      },
     });
     const parts = { watches: this.watches, poller: this.poller, outbox: this.outbox, timer: this.timer };
-    this.canceller = new TaskCancel({ ...common, ...parts });
+    this.canceller = new TaskCancel({
+      ...common,
+      ...parts,
+      afterSave: () => this.deleteRecordedTasks(),
+    });
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -172,6 +193,9 @@ export class TaskWatcher implements TaskWatchSink {
     if (droppedPosts > 0) this.logger.warn('dropped unreadable saved Slack posts', { droppedPosts });
     if (records.length > 0) this.logger.info('resumed saved watches', { count: records.length });
     this.running = true;
+    // One GET /tasks soon, watches or not: Finished Tasks an earlier run recorded but did not delete go now.
+    this.sweepPending = true;
+    this.cadence.dueBy(now);
     this.saver.open();
     this.outbox.start();
     this.timer.start();
@@ -302,12 +326,26 @@ export class TaskWatcher implements TaskWatchSink {
       this.outbox.markPending(r);
     }
     this.timer.wakeBy(next);
-    if (!waitingOnTasks) this.cadence.stop();
+    if (!waitingOnTasks && !this.sweepPending) this.cadence.stop();
     else if (listDue) work.push(this.poller.pollTasks(taskWatches, now));
     await Promise.all(work);
-    // Phase changes are on disk before their Slack posts are attempted.
+    // Phase changes are on disk before their Slack posts are attempted, and before their Tasks are deleted.
     this.saver.saveNow();
     this.outbox.flushPending();
+    await this.cleanup.flush();
+  }
+
+  /** Deletes the Finished Tasks whose results are saved (outside a round: after a cancel found one Finished). */
+  private deleteRecordedTasks(): void {
+    if (!this.running) return;
+    this.cleanup.flush().catch((error: unknown) => this.logger.error('task cleanup failed', { error }));
+  }
+
+  /** The Task IDs live watches wait on: one pass over the watches, once per cleanup that has work. */
+  private waitingTaskIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const r of this.watches.values()) if (r.phase === 'task') ids.add(r.spec.taskId);
+    return ids;
   }
 
   /** One live watch in a round: its timeout, or the read it is due for. The next moment it needs attention. */
