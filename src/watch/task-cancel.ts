@@ -30,7 +30,7 @@ export interface TaskCancelDeps {
   clock: Clock;
   logger: Logger;
   /** After a save that recorded a Finished Task: delete it (task-cleanup.ts). */
-  afterSave(): void;
+  afterSave(): unknown;
 }
 
 export class TaskCancel {

@@ -98,6 +98,11 @@ export class TaskCleanup {
     await Promise.all(due.map((p) => this.delete(p, waiting)));
   }
 
+  /** flush() without waiting for it (errors are logged). */
+  flushSoon(): void {
+    this.flush().catch((error: unknown) => this.deps.logger.error('task cleanup failed', { error }));
+  }
+
   private async delete(p: Pending, waiting: ReadonlySet<string>): Promise<void> {
     const { calls, clock, counters, em, logger } = this.deps;
     const id = p.task.id;

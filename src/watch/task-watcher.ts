@@ -1,8 +1,9 @@
-// Watches EM Tasks (and the backup sessions they start) until they end, and hands each outcome to the publisher,
-// which posts it in the Slack thread. This is the coordinator: one timer (round-timer.ts) runs rounds over every
-// watch; task-poller.ts reads EM, watch-steps.ts decides what happened, outbox.ts delivers, task-cancel.ts cancels,
-// watch-saver.ts keeps the state file. Each post is saved before it is sent and removed only after Slack said ok,
-// so a restart loses no result (em-api.md facts 4–7, §3, §4.4).
+// Watches EM Tasks (and the job sessions they start, backup or replication) until they end, and hands each outcome
+// to the publisher, which posts it in the Slack thread. This is the coordinator: one timer (round-timer.ts) runs
+// rounds over every watch; task-poller.ts reads EM, watch-steps.ts decides what happened, outbox.ts delivers,
+// task-cancel.ts cancels, watch-saver.ts keeps the state file, task-cleanup.ts deletes Finished Tasks once their
+// result is saved. Each post is saved before it is sent and removed only after Slack said ok, so a restart loses
+// no result (em-api.md facts 4–7, 14, §3, §4.4).
 //
 // Delivery is at least once, not exactly once. A post can be repeated in two narrow windows: the process dies
 // after Slack accepted a post but before the store's next write (at most its 200 ms flush delay) records that
@@ -57,10 +58,7 @@ export interface TaskWatcherTuning {
   sessionAppearMs?: number;
   /** A forgotten toggle's job not yet in the wanted state is re-read this long before reporting (default 60 s). */
   resolveGraceMs?: number;
-  /**
-   * A Finished Task no watch waits on is deleted once GET /tasks has shown it this long (default 2 min: an action
-   * just sent may not be handed to watch() yet). The first list after start() deletes them at once.
-   */
+  /** A Finished Task no watch waits on is swept after lists showed it this long (default 2 min; 0 at start). */
   sweepGraceMs?: number;
   /** stop() waits at most this long for work in flight (default 5 s). */
   stopWaitMs?: number;
@@ -153,7 +151,7 @@ export class TaskWatcher implements TaskWatchSink {
       onDrained: (r) => this.remove(r),
       isLive: (r) => this.watches.has(r.key),
     });
-    this.cleanup = new TaskCleanup({ ...common, waitingTaskIds: () => this.waitingTaskIds() });
+    this.cleanup = new TaskCleanup({ ...common, waitingTaskIds: () => this.watches.waitingTaskIds() });
     this.poller = new TaskPoller({
       ...common,
       policy: this.policy,
@@ -169,7 +167,8 @@ export class TaskWatcher implements TaskWatchSink {
     this.canceller = new TaskCancel({
       ...common,
       ...parts,
-      afterSave: () => this.deleteRecordedTasks(),
+      // Outside a round: a cancel found the Task Finished and saved its result.
+      afterSave: () => this.running && this.cleanup.flushSoon(),
     });
   }
 
@@ -333,19 +332,6 @@ export class TaskWatcher implements TaskWatchSink {
     this.saver.saveNow();
     this.outbox.flushPending();
     await this.cleanup.flush();
-  }
-
-  /** Deletes the Finished Tasks whose results are saved (outside a round: after a cancel found one Finished). */
-  private deleteRecordedTasks(): void {
-    if (!this.running) return;
-    this.cleanup.flush().catch((error: unknown) => this.logger.error('task cleanup failed', { error }));
-  }
-
-  /** The Task IDs live watches wait on: one pass over the watches, once per cleanup that has work. */
-  private waitingTaskIds(): Set<string> {
-    const ids = new Set<string>();
-    for (const r of this.watches.values()) if (r.phase === 'task') ids.add(r.spec.taskId);
-    return ids;
   }
 
   /** One live watch in a round: its timeout, or the read it is due for. The next moment it needs attention. */
