@@ -1,7 +1,7 @@
 // Test kit for the watcher: the real EM simulator and EmClient over HTTP, the fake Slack Web API behind a real
 // WebClient, a state file in a temp dir, and a TaskWatcher built exactly as the bot builds it.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogLevel, WebClient } from '@slack/web-api';
@@ -21,6 +21,7 @@ import { type FakeMessage, FakeSlackApi } from '../../src/slack-standin/fake-sla
 import { StateStore } from '../../src/state/state-store.js';
 import { TaskWatcher, type TaskWatcherTuning } from '../../src/watch/task-watcher.js';
 import type { WatchSpec, WatchTarget } from '../../src/watch/types.js';
+import type { WatchRecord } from '../../src/watch/watch-record.js';
 import { waitFor } from '../support/wait-for.js';
 
 export const CHANNEL = 'COPS1';
@@ -189,6 +190,20 @@ export class WatchKit {
     if (target.kind !== 'job') throw new Error(`${action} needs a job`);
     const job = await this.em.getJob(target.jobId, target.jobKind);
     return this.em.runJobAction(job, emActionFor(action, job));
+  }
+
+  /** The watches in the state file as the watcher last wrote it. */
+  savedWatches(): WatchRecord[] {
+    return JSON.parse(readFileSync(this.stateFile, 'utf8')).watches.watches;
+  }
+
+  /** The state file's directory goes away: every write fails (as a full or lost disk would) until repaired. */
+  breakStateFile(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  repairStateFile(): void {
+    mkdirSync(this.dir, { recursive: true });
   }
 
   warnings(): Record<string, unknown>[] {
