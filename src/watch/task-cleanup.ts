@@ -70,8 +70,10 @@ export class TaskCleanup {
    * A GET /tasks answered: a Finished Task no live watch waits on is deleted once lists have shown it for
    * `graceMs` (an action just sent may not be handed to the watcher yet; 0 at start: nobody else is sending yet).
    */
-  sweep(list: readonly Task[], waiting: ReadonlySet<string>, graceMs: number): void {
+  sweep(list: readonly Task[], waitedOn: ReadonlySet<string>, graceMs: number): void {
     const now = this.deps.clock.now();
+    // Also the watches registered while the list was on its way: their Tasks are theirs to record.
+    const waiting = new Set([...waitedOn, ...this.deps.waitingTaskIds()]);
     const listed = new Set<string>();
     for (const task of list) {
       if (task.state !== 'Finished' || waiting.has(task.id) || this.pending.has(task.id)) continue;
