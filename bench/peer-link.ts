@@ -2,9 +2,12 @@
 
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { JobType } from '../src/sim/inventory-model.js';
+import type { SimJobView, SimSessionInit } from '../src/sim/types.js';
 import type {
   AckRequest,
   AckResult,
+  ChannelMessage,
   PeerEnvelope,
   PeerEvents,
   PeerKnobs,
@@ -12,6 +15,8 @@ import type {
   PeerRequest,
   PeerStarted,
   PeerStats,
+  TimedCommandRequest,
+  TimedCommandResult,
 } from './peer-messages.js';
 
 export class PeerLink {
@@ -70,6 +75,22 @@ export class PeerLink {
 
   responseUrlCount(): Promise<number> {
     return this.call({ op: 'responseUrlCount' }) as Promise<number>;
+  }
+
+  ensureJobs(total: number, kinds: JobType[]): Promise<SimJobView[]> {
+    return this.call({ op: 'ensureJobs', total, kinds }) as Promise<SimJobView[]>;
+  }
+
+  addSessions(sessions: SimSessionInit[]): Promise<string[]> {
+    return this.call({ op: 'addSessions', sessions }) as Promise<string[]>;
+  }
+
+  timeCommand(request: TimedCommandRequest): Promise<TimedCommandResult> {
+    return this.call({ op: 'timeCommand', request }) as Promise<TimedCommandResult>;
+  }
+
+  channelMessages(channel: string): Promise<ChannelMessage[]> {
+    return this.call({ op: 'channelMessages', channel }) as Promise<ChannelMessage[]>;
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 // The IPC protocol between the benchmark (the bot's process) and its peers process (EM simulator + fake Slack).
 
-import type { SimKnobs } from '../src/sim/types.js';
+import type { JobType } from '../src/sim/inventory-model.js';
+import type { SimKnobs, SimSessionInit } from '../src/sim/types.js';
 
 /** Knob changes the parent may ask for at run time. */
 export interface PeerKnobs
@@ -45,6 +46,39 @@ export interface AckResult {
   statuses: Record<string, number>;
 }
 
+/** One slash command timed from its send to the bot's first answer on its response_url. */
+export interface TimedCommandRequest {
+  eventsUrl: string;
+  signingSecret: string;
+  text: string;
+  user: string;
+  /** A channel only this command uses, so its answer is told apart from others. */
+  channel: string;
+  waitMs: number;
+}
+
+export interface TimedCommandResult {
+  httpStatus: number;
+  ackMs: number;
+  /** From the send to the first response_url answer; null when none came within waitMs. */
+  firstAnswerMs: number | null;
+  blocks: number;
+  /** The longest text of one block (Slack refuses a section over 3,000 characters). */
+  longestBlockChars: number;
+  /** The distinct labels of its buttons. */
+  buttonLabels: string[];
+  textStart: string;
+  /** Messages the stand-in refused as real Slack would (too many blocks, too long a section…). */
+  refusals: number;
+}
+
+/** A message of one channel as the stand-in keeps it, its text read from blocks and fallback together. */
+export interface ChannelMessage {
+  ts: string;
+  threadTs?: string;
+  text: string;
+}
+
 export type PeerRequest =
   | { op: 'start'; sim: { backupDurationMs: number; taskDurationMs: number } }
   | { op: 'knobs'; knobs: PeerKnobs }
@@ -58,6 +92,12 @@ export type PeerRequest =
   | { op: 'trackTaskLists'; on: boolean }
   /** response_url answers received so far. */
   | { op: 'responseUrlCount' }
+  /** Adds jobs (kinds round-robin) until `total` were added by this op; answers every job it added so far. */
+  | { op: 'ensureJobs'; total: number; kinds: JobType[] }
+  /** Injects sessions as given (finished ones with their end times); answers their IDs in order. */
+  | { op: 'addSessions'; sessions: SimSessionInit[] }
+  | { op: 'timeCommand'; request: TimedCommandRequest }
+  | { op: 'channelMessages'; channel: string }
   | { op: 'stop' };
 
 export interface PeerStarted {

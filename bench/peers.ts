@@ -1,9 +1,12 @@
 // The benchmark's peers process: the EM simulator and the fake Slack Web API, driven over IPC by bench/main.ts,
 // so the CPU and memory the benchmark reads in its own process are the bot's alone.
 
+import type { JobType } from '../src/sim/inventory-model.js';
 import { type EmSimulator, startEmSimulator } from '../src/sim/simulator.js';
+import type { SimJobView } from '../src/sim/types.js';
 import { FakeSlackApi } from '../src/slack-standin/fake-slack-api.js';
 import { signSlackRequest, slashCommandBody } from '../src/slack-standin/signed-request.js';
+import { messageText } from '../src/slack-standin/slack-user.js';
 import { AckClient } from './ack-client.js';
 import type {
   AckRequest,
@@ -15,6 +18,7 @@ import type {
   PeerStarted,
   PeerStats,
 } from './peer-messages.js';
+import { timeCommand } from './timed-command.js';
 
 let sim: EmSimulator | undefined;
 let slack: FakeSlackApi | undefined;
@@ -23,6 +27,8 @@ let listTracker: NodeJS.Timeout | undefined;
 /** Web API calls by method, 429s included; and the chat.postMessage calls answered ok. */
 const callCounts: Record<string, number> = {};
 let okPosts = 0;
+/** Jobs the benchmark added beyond the seed (ensureJobs adds only what is missing, so phases can share them). */
+const addedJobs: SimJobView[] = [];
 /** Slack's side of the ack benchmark: many sockets at once; kept alive between bursts, closed at stop. */
 const slackUser = new AckClient();
 
@@ -68,6 +74,16 @@ async function handle(req: PeerRequest): Promise<unknown> {
     case 'responseUrlCount':
       tallyCalls();
       return callCounts.response_url ?? 0;
+    case 'ensureJobs':
+      return ensureJobs(req.total, req.kinds);
+    case 'addSessions':
+      return req.sessions.map((init) => requireSim().addSession(init).id);
+    case 'timeCommand':
+      return timeCommand(requireSlack(), slackUser, req.request);
+    case 'channelMessages':
+      return requireSlack()
+        .messages.filter((m) => m.channel === req.channel)
+        .map((m) => ({ ts: m.ts, threadTs: m.threadTs, text: messageText(m) }));
     case 'stop':
       trackTaskLists(false);
       await slack?.close();
@@ -76,6 +92,16 @@ async function handle(req: PeerRequest): Promise<unknown> {
       setImmediate(() => process.exit(0));
       return null;
   }
+}
+
+/** Job i is of kind kinds[i % n] and named "Night 0001 Backup"…: no name is a substring of another. */
+function ensureJobs(total: number, kinds: JobType[]): SimJobView[] {
+  const sim = requireSim();
+  for (let i = addedJobs.length; i < total; i += 1) {
+    const jobType = kinds[i % kinds.length] as JobType;
+    addedJobs.push(sim.addJob({ name: `Night ${String(i + 1).padStart(4, '0')} ${jobType}`, jobType }));
+  }
+  return addedJobs.slice(0, total);
 }
 
 /** Moves the fake's call log into running counts by method (the log itself would grow all run long). */

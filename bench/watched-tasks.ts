@@ -2,6 +2,7 @@
 // bot's watcher with a thread of its own, a bounded number of requests at a time.
 
 import { performance } from 'node:perf_hooks';
+import type { Job } from '../src/em/types.js';
 import { SIM_JOB_IDS } from '../src/sim/seed-ids.js';
 import type { BenchBot } from './bench-bot.js';
 
@@ -40,6 +41,9 @@ export async function createWatchedTasks(
   options: WatchedTasksOptions,
 ): Promise<WatchedTasks> {
   const out: WatchedTask[] = new Array(options.count);
+  // Each job entity once: its ToggleScheduleEnabled link is where every toggle goes (em.runJobAction).
+  const entities = new Map<string, Job>();
+  for (const job of AGENT_JOBS) entities.set(job.jobId, await target.em.getJob(job.jobId, 'agent'));
   let watchCallsMs = 0;
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -51,7 +55,7 @@ export async function createWatchedTasks(
       // A made-up parent thread per Task: the fake Slack accepts any thread_ts.
       const threadTs = `${options.threadSeconds + Math.floor(i / 1_000_000)}.${String(i % 1_000_000).padStart(6, '0')}`;
       const requestedAt = Date.now();
-      const task = await target.em.toggleSchedule(job.jobId);
+      const task = await target.em.runJobAction(entities.get(job.jobId) as Job, 'toggleScheduleEnabled');
       const before = performance.now();
       target.bot.watcher.watch({
         taskId: task.id,

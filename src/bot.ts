@@ -1,7 +1,7 @@
 // Builds the whole bot from its parts, so main.ts, the demo and the tests assemble the very same thing.
 
 import type { AddressInfo } from 'node:net';
-import type { App } from '@slack/bolt';
+import type { App, CustomRoute } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -43,6 +43,8 @@ export interface BotDeps {
   logger: Logger;
   /** HTTP mode: the interface to listen on (default all). */
   host?: string;
+  /** HTTP mode: routes served beside /slack/events on the same port (main.ts: /healthz, /readyz). */
+  customRoutes?: CustomRoute[];
 }
 
 export interface Bot {
@@ -74,14 +76,14 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       ? undefined
       : new IncidentMonitor({
           em,
-          publisher: createSlackIncidentPublisher(poster),
+          publisher: createSlackIncidentPublisher(poster, logger.child({ component: 'monitor' })),
           store,
           logger: logger.child({ component: 'monitor' }),
           clock,
           config: config.notify,
         });
   const slackDeps = buildSlackDeps(config, deps, watcher);
-  const app = buildSlackApp(config, slackDeps, logger);
+  const app = buildSlackApp(config, slackDeps, logger, deps.customRoutes);
   const sweep = approvalSweep(slackDeps);
 
   let started = false;
@@ -119,8 +121,13 @@ export function createBot(config: Config, deps: BotDeps): Bot {
 }
 
 /** The Bolt App with every listener registered on the shared deps. */
-function buildSlackApp(config: Config, slackDeps: SlackDeps, logger: Logger): App {
-  const app = createSlackApp({ config: config.slack, logger });
+function buildSlackApp(
+  config: Config,
+  slackDeps: SlackDeps,
+  logger: Logger,
+  customRoutes?: CustomRoute[],
+): App {
+  const app = createSlackApp({ config: config.slack, logger, customRoutes });
   registerListeners(app, slackDeps);
   app.error(async (error) => {
     // The last net: listeners answer users themselves; this only keeps a trace of what escaped them.

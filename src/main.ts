@@ -6,6 +6,12 @@ import { systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { EmClient } from './em/client.js';
 import { isEmError } from './em/errors.js';
+import { readHealthPort } from './health/health-port.js';
+import { healthRoutes } from './health/health-routes.js';
+import { type HealthServer, startHealthServer } from './health/health-server.js';
+import { Readiness } from './health/readiness.js';
+import { emProbe, slackProbe, stateProbe } from './health/readiness-probes.js';
+import { type LogFormat, readLogFormat } from './log/log-format.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { createSlackWebClient } from './slack/web-client.js';
 import { StateStore } from './state/state-store.js';
@@ -15,9 +21,24 @@ const SHUTDOWN_LIMIT_MS = 10_000;
 /** Logging out is a courtesy to EM (its sessions idle out anyway): it must not hold the exit. */
 const LOGOUT_LIMIT_MS = 3_000;
 
+interface ServiceConfig {
+  config: Config;
+  logFormat: LogFormat;
+  /** Socket Mode only (HTTP mode serves health on PORT); 0: off. */
+  healthPort: number;
+}
+
+/** What runs and what main() stops on a signal. */
+interface Running {
+  bot: Bot;
+  em: EmClient;
+  readiness: Readiness;
+  health?: HealthServer;
+}
+
 async function main(): Promise<void> {
-  const config = readConfigOrExit();
-  const logger = createLogger({ level: config.logLevel });
+  const { config, logFormat, healthPort } = readConfigOrExit();
+  const logger = createLogger({ level: config.logLevel, format: logFormat });
   if (config.em.url.startsWith('http://')) {
     logger.warn(
       'VEEAM_EM_URL uses plain http://: the EM password and session travel unencrypted. Use https:// outside the simulator.',
@@ -25,28 +46,58 @@ async function main(): Promise<void> {
   }
   const em = new EmClient({ config: config.em, logger: logger.child({ component: 'em' }) });
   await logOnOrExit(em, logger);
+  const readiness = buildReadiness(config, em, logger);
+  const routes = healthRoutes(readiness);
+  const socketMode = config.slack.appToken !== undefined;
   const bot = createBot(config, {
     em,
     store: new StateStore(config.watch.stateFile, logger.child({ component: 'state' })),
     clock: systemClock,
     slack: createSlackWebClient(config.slack, logger),
     logger,
+    customRoutes: socketMode ? undefined : routes,
   });
-  stopOnSignals(bot, em, logger);
+  const health = socketMode && healthPort !== 0 ? await startHealthServer(routes, healthPort) : undefined;
+  stopOnSignals({ bot, em, readiness, health }, logger);
   await bot.start();
+  readiness.start();
+  if (health) logger.info('health endpoints listening', { port: health.port });
 }
 
-/** A bad variable stops the service before anything connects, with every problem named. */
-function readConfigOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee .env.example and the README's configuration table.\n`);
-      process.exit(2);
+/**
+ * EmClient keeps no "last logon worked" signal of its own, so readiness asks EM itself on a timer, on the bot's
+ * session. Slack's probe gets its own client without retries: the bot's retries for ~30 min, far past a check.
+ */
+function buildReadiness(config: Config, em: EmClient, logger: Logger): Readiness {
+  const probeClient = createSlackWebClient(config.slack, logger, { retryConfig: { retries: 0 } });
+  return new Readiness({
+    probes: [emProbe(em), slackProbe(probeClient), stateProbe(config.watch.stateFile)],
+    logger: logger.child({ component: 'readiness' }),
+  });
+}
+
+/** A bad variable stops the service before anything connects, with every problem named at once. */
+function readConfigOrExit(): ServiceConfig {
+  const problems: string[] = [];
+  const read = <T>(reader: () => T): T | undefined => {
+    try {
+      return reader();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
     }
-    throw error;
+  };
+  const config = read(() => loadConfig());
+  const logFormat = read(() => readLogFormat());
+  const healthPort = read(() => readHealthPort());
+  if (config === undefined || logFormat === undefined || healthPort === undefined) {
+    process.stderr.write(
+      `${new ConfigError(problems).message}\nSee .env.example and the README's configuration table.\n`,
+    );
+    process.exit(2);
   }
+  return { config, logFormat, healthPort };
 }
 
 /**
@@ -65,7 +116,7 @@ async function logOnOrExit(em: EmClient, logger: Logger): Promise<void> {
   }
 }
 
-function stopOnSignals(bot: Bot, em: EmClient, logger: Logger): void {
+function stopOnSignals({ bot, em, readiness, health }: Running, logger: Logger): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -76,7 +127,8 @@ function stopOnSignals(bot: Bot, em: EmClient, logger: Logger): void {
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS);
     deadline.unref();
-    await bot.stop();
+    readiness.stop();
+    await Promise.all([bot.stop(), health?.close()]);
     await Promise.race([em.close(), new Promise((resolve) => setTimeout(resolve, LOGOUT_LIMIT_MS).unref())]);
     logger.info('stopped');
     process.exit(0);

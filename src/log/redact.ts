@@ -9,6 +9,33 @@ const SECRET_VALUES: RegExp[] = [
   /(X-RestSvcSessionId["'=:\s]+)[A-Za-z0-9+/=]+/gi,
 ];
 
+/**
+ * Where secrets sit in what we log, for pino's own redaction: a second net behind redact(), which already masks
+ * by key at any depth. Covers the config (EM password, Slack tokens, signing secret), the EM logon session and
+ * request/response headers (Authorization, X-RestSvcSessionId, cookies) at the top level and one or two levels down.
+ */
+const SECRET_FIELDS = [
+  'password',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'token',
+  'authorization',
+  'logonSessionId',
+  'logonSession',
+  'restSvcSessionId',
+  'cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["set-cookie"]',
+  'headers["x-restsvcsessionid"]',
+];
+export const REDACT_PATHS: readonly string[] = SECRET_FIELDS.flatMap((field) => [
+  field,
+  `*.${field}`,
+  `*.*.${field}`,
+]);
+
 /** Returns a copy of `value` with secret-looking keys masked and token-shaped substrings replaced. */
 export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactString(value);

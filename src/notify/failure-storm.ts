@@ -2,7 +2,7 @@
 // into its thread instead of one top-level post each (and a burst of 429s). Decides, joins and updates storms.
 
 import type { BackupSession } from '../em/types.js';
-import { updateBestEffort } from './incident-publisher.js';
+import { isDroppedForGood, updateBestEffort } from './incident-publisher.js';
 import type { MonitorParts, PollContext } from './monitor-parts.js';
 import type { IncidentCard, MonitorState, Storm, StormJob } from './monitor-state.js';
 import { endMs } from './session-record.js';
@@ -96,6 +96,8 @@ export async function prepareStorm(
     const event = { kind: 'storm-opened', storm, mention: parts.config.incidentMention } as const;
     storm.ts = await parts.publisher.post(parts.channel, event);
   } catch (error) {
+    // Never postable: each job gets its own card instead (held back, they would pin the query window).
+    if (isDroppedForGood(error)) return;
     parts.logger.warn('could not post a failure storm summary to Slack; tried again on the next poll', {
       jobs: problems.length,
       error,

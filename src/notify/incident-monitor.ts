@@ -104,7 +104,8 @@ export class IncidentMonitor {
   private ensureState(): MonitorState {
     if (this.state !== undefined) return this.state;
     const raw = this.deps.store.read('monitor');
-    const saved = readMonitorState(raw);
+    // restore(): should reading ever throw, the section is dropped and kept aside; the monitor still starts.
+    const saved = this.deps.store.restore('monitor', readMonitorState, undefined);
     if (saved !== undefined) {
       this.state = saved;
       this.deps.logger.info('incident monitor resumed saved state', {

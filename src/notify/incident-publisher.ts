@@ -33,9 +33,25 @@ export type IncidentUpdate =
   | { kind: 'long-running-ended'; session: SessionRecord };
 
 export interface IncidentPublisher {
-  /** Resolves with the new message's ts; rejects when it could not be posted (the monitor tries again later). */
+  /**
+   * Resolves with the new message's ts. Rejects with DroppedForGood when no retry can ever post it (the channel is
+   * gone, the bot is not in it): the monitor logs and moves on. Any other rejection: the monitor tries again later.
+   */
   post(channel: string, event: IncidentPost, threadTs?: string): Promise<string>;
   update(channel: string, ts: string, event: IncidentUpdate): Promise<void>;
+}
+
+/** The publisher's word that an event can never be shown: retrying it would only hold later events back. */
+export class DroppedForGood extends Error {
+  readonly code = 'dropped-for-good';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DroppedForGood';
+  }
+}
+
+export function isDroppedForGood(error: unknown): error is DroppedForGood {
+  return error instanceof DroppedForGood;
 }
 
 /** An update that fails leaves a stale message, which is logged but not retried. */

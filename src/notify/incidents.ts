@@ -3,7 +3,7 @@
 
 import type { BackupSession } from '../em/types.js';
 import { isProblem, joinStorm, reasonFirstLine, stormListing } from './failure-storm.js';
-import { updateBestEffort } from './incident-publisher.js';
+import { isDroppedForGood, updateBestEffort } from './incident-publisher.js';
 import { endLongRunning } from './long-running.js';
 import type { MonitorParts, PollContext } from './monitor-parts.js';
 import type { IncidentCard, MonitorState, OpenIncident } from './monitor-state.js';
@@ -35,6 +35,11 @@ export async function handleEnded(
         await resolveIncident(parts, state, ctx, session, ended);
       }
     } catch (error) {
+      // Slack will never take it (the publisher logged why): holding it back would pin the query window for days.
+      if (isDroppedForGood(error)) {
+        state.seen[session.id] = ended;
+        return true;
+      }
       parts.logger.warn('could not post a backup session to Slack; it is tried again on the next poll', {
         sessionId: session.id,
         jobId: session.jobId,

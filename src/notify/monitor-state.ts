@@ -124,8 +124,20 @@ function isSessionRecord(value: unknown): value is SessionRecord {
     typeof value.jobName === 'string' &&
     typeof value.jobType === 'string' &&
     typeof value.result === 'string' &&
-    typeof value.creationTime === 'string'
+    typeof value.creationTime === 'string' &&
+    optional(value.failureMessage, isString) &&
+    optional(value.endTime, isString) &&
+    optional(value.progress, isFiniteNumber)
   );
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+/** Absent, or of the right type: what an optional field of a saved record may be. */
+function optional(value: unknown, valid: (value: unknown) => boolean): boolean {
+  return value === undefined || valid(value);
 }
 
 function isOpenIncident(value: unknown): value is OpenIncident {
@@ -177,10 +189,14 @@ function isLongRunningPost(value: unknown): value is LongRunningPost {
   );
 }
 
+/** Keys that would change the record's prototype rather than add an entry (JSON.parse keeps "__proto__" as a key). */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function pick<T>(value: unknown, valid: (entry: unknown) => entry is T): Record<string, T> {
   const out: Record<string, T> = {};
   if (!isRecord(value)) return out;
-  for (const [key, entry] of Object.entries(value)) if (valid(entry)) out[key] = entry;
+  for (const [key, entry] of Object.entries(value))
+    if (!UNSAFE_KEYS.has(key) && valid(entry)) out[key] = entry;
   return out;
 }
 

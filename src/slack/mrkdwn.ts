@@ -1,11 +1,73 @@
-// Slack mrkdwn text: escaping Slack's control characters, and the mention syntax for users and user groups.
+// Slack mrkdwn text: escaping Slack's control characters, capping text to Slack's limits without breaking an
+// escape or a mention, and the mention syntax for users and user groups.
 
 /**
  * Slack mrkdwn treats &, < and > as control characters; job names and EM messages must not inject links or
  * mentions, so they are escaped. Everything else is shown verbatim (em-api.md fact 10).
+ *
+ * With `maxChars`, the escaped text is then cut to that many characters: Slack counts its limits after escaping
+ * (`&amp;` is 5), so escaping after a cut can push a text past the limit and Slack refuses the whole message.
  */
-export function escapeMrkdwn(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+export function escapeMrkdwn(text: string, maxChars?: number): string {
+  const escaped = text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return maxChars === undefined ? escaped : capMrkdwn(escaped, maxChars);
+}
+
+/**
+ * Slack sends `&`, `<` and `>` typed by a user (slash-command text) as `&amp;`, `&lt;` and `&gt;`; this gives back
+ * what was typed. One pass, so `&amp;lt;` (a typed `&lt;`) stays `&lt;`.
+ */
+export function decodeSlackEntities(text: string): string {
+  return text.replace(/&(amp|lt|gt);/g, (_, name: string) =>
+    name === 'amp' ? '&' : name === 'lt' ? '<' : '>',
+  );
+}
+
+/**
+ * Slack's length limits of text objects, counted after escaping; one character over and Slack refuses the whole
+ * message with invalid_blocks (slack-notes.md "Slack limits"). `fallbackText` keeps a message's `text` (also what
+ * is sent alone when the blocks are refused) under chat.update's 4,000 (msg_too_long).
+ */
+export const TEXT_LIMITS = {
+  section: 3_000,
+  field: 2_000,
+  context: 2_000,
+  header: 150,
+  button: 75,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
+  fallbackText: 3_000,
+} as const;
+
+const ELLIPSIS = '…';
+
+/**
+ * Cuts mrkdwn that is already escaped (or built from escaped parts) to at most `maxChars`, ending in an ellipsis.
+ * Never cuts inside an entity (`&amp;`), a mention or link (`<@U…>`), or a surrogate pair: it cuts before them.
+ */
+export function capMrkdwn(mrkdwn: string, maxChars: number): string {
+  if (mrkdwn.length <= maxChars) return mrkdwn;
+  let end = Math.max(0, maxChars - ELLIPSIS.length);
+  const head = mrkdwn.slice(0, end);
+  const openEntity = head.lastIndexOf('&');
+  if (openEntity !== -1 && !head.includes(';', openEntity)) end = openEntity;
+  const openAngle = head.lastIndexOf('<');
+  if (openAngle !== -1 && !head.includes('>', openAngle)) end = Math.min(end, openAngle);
+  if (end > 0 && isHighSurrogate(mrkdwn.charCodeAt(end - 1))) end -= 1;
+  return `${mrkdwn.slice(0, end)}${ELLIPSIS}`;
+}
+
+/** Cuts plain_text (button labels, headers, confirm titles) to at most `maxChars`, ending in an ellipsis. */
+export function capPlainText(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  let end = Math.max(0, maxChars - ELLIPSIS.length);
+  if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
+  return `${text.slice(0, end)}${ELLIPSIS}`;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /** `<@U…>`: Slack shows the user's name and notifies them. */

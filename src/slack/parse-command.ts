@@ -3,6 +3,7 @@
 import { guidFrom, isTaskId } from '../em/ids.js';
 import { type Intent, JOB_ACTIONS, type JobActionName } from '../ops/intent.js';
 import { HELP_TEXT, USAGE } from './command-help.js';
+import { decodeSlackEntities, escapeMrkdwn } from './mrkdwn.js';
 
 export type ParseResult = { ok: true; intent: Intent } | { ok: false; error: string };
 
@@ -10,7 +11,13 @@ export type ParseResult = { ok: true; intent: Intent } | { ok: false; error: str
 export const MAX_COMMAND_LENGTH = 300;
 const MAX_JOB_REF_LENGTH = 128;
 
-export function parseCommand(raw: string): ParseResult {
+/** What the user typed, echoed in a private answer: escaped (no mention or link renders) and short. */
+const MAX_ECHO_CHARS = 40;
+
+/** `slackText` is the command text as Slack sends it: `&`, `<` and `>` typed by the user arrive as entities. */
+export function parseCommand(slackText: string): ParseResult {
+  // Slack escapes what the user typed; decoded, `R&D Backup` matches the job EM calls by that name.
+  const raw = decodeSlackEntities(slackText);
   if (raw.length > MAX_COMMAND_LENGTH) {
     return fail(
       `That command is ${raw.length} characters long; the longest accepted is ${MAX_COMMAND_LENGTH}.`,
@@ -43,7 +50,7 @@ export function parseCommand(raw: string): ParseResult {
       const sessionId = guidFrom(arg);
       if (sessionId === undefined) {
         return fail(
-          `"${shorten(arg)}" is not a session ID (a GUID like a6deb158-b26c-4140-8b26-5a3cc344e8ec).`,
+          `"${echo(arg)}" is not a session ID (a GUID like a6deb158-b26c-4140-8b26-5a3cc344e8ec).`,
           USAGE.sessionStop,
         );
       }
@@ -52,7 +59,7 @@ export function parseCommand(raw: string): ParseResult {
     case 'task': {
       const arg = unquote(rest);
       if (!arg) return fail('Which task? Give the EM task ID.', USAGE.task);
-      if (!isTaskId(arg)) return fail(`"${shorten(arg)}" is not an EM task ID (like task-12).`, USAGE.task);
+      if (!isTaskId(arg)) return fail(`"${echo(arg)}" is not an EM task ID (like task-12).`, USAGE.task);
       return { ok: true, intent: { kind: 'task', taskId: arg.trim() } };
     }
     default: {
@@ -63,7 +70,7 @@ export function parseCommand(raw: string): ParseResult {
           action: action as JobActionName,
           ref,
         }));
-      return fail(`I don't know \`${shorten(verb)}\`.`, HELP_TEXT);
+      return fail(`I don't know \`${echo(verb)}\`.`, HELP_TEXT);
     }
   }
 }
@@ -101,8 +108,8 @@ function unquote(text: string): string | undefined {
   return undefined;
 }
 
-function shorten(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+function echo(text: string): string {
+  return escapeMrkdwn(text, MAX_ECHO_CHARS);
 }
 
 function fail(problem: string, usage: string): ParseResult {

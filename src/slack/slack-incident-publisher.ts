@@ -1,9 +1,17 @@
 // The incident monitor's publisher for Slack: renders its neutral events (messages/incident.ts, messages/storm.ts)
-// and sends them through the one ChannelPoster. A failed post rejects, so the monitor keeps the event for later.
+// and sends them through the one ChannelPoster. When Slack refuses the blocks, the text goes alone: an incident is
+// never lost to a layout Slack did not take. A post that can be retried rejects, so the monitor keeps it for later.
 
-import type { IncidentPost, IncidentPublisher, IncidentUpdate } from '../notify/incident-publisher.js';
+import type { Logger } from '../log/logger.js';
+import {
+  DroppedForGood,
+  type IncidentPost,
+  type IncidentPublisher,
+  type IncidentUpdate,
+} from '../notify/incident-publisher.js';
 import type { SlackMessage } from './block-kit.js';
-import type { ChannelPoster } from './channel-poster.js';
+import { type ChannelPoster, classifyPostFailure } from './channel-poster.js';
+import { slackErrorCode } from './describe-slack-error.js';
 import {
   emBackMessage,
   emDownMessage,
@@ -16,11 +24,64 @@ import {
 } from './messages/incident.js';
 import { stormSummaryMessage } from './messages/storm.js';
 
-export function createSlackIncidentPublisher(poster: ChannelPoster): IncidentPublisher {
+export function createSlackIncidentPublisher(poster: ChannelPoster, logger: Logger): IncidentPublisher {
   return {
-    post: (channel, event, threadTs) => poster.post(channel, renderIncidentPost(event), { threadTs }),
-    update: (channel, ts, event) => poster.update(channel, ts, renderIncidentUpdate(event)),
+    async post(channel, event, threadTs) {
+      const message = renderIncidentPost(event);
+      const send = (textOnly: boolean) => poster.post(channel, message, { threadTs, textOnly });
+      return sendOrFallBack(send, logger, { what: 'post', kind: event.kind, channel, threadTs });
+    },
+    async update(channel, ts, event) {
+      const message = renderIncidentUpdate(event);
+      const send = (textOnly: boolean) => poster.update(channel, ts, message, { textOnly });
+      await sendOrFallBack(send, logger, { what: 'update', kind: event.kind, channel, ts });
+    },
   };
+}
+
+/**
+ * Sends the message; when Slack refuses its blocks (invalid_blocks), sends its text alone and logs why. A refusal
+ * no retry fixes becomes DroppedForGood (logged here); anything else rejects as it came, to be tried again.
+ */
+async function sendOrFallBack<T>(
+  send: (textOnly: boolean) => Promise<T>,
+  logger: Logger,
+  context: Record<string, unknown>,
+): Promise<T> {
+  try {
+    return await send(false);
+  } catch (error) {
+    const failure = classifyPostFailure(error);
+    if (failure === 'retry') throw error;
+    if (failure === 'permanent') throw dropped(error, logger, context);
+    logger.error('Slack refused the blocks of an incident message (a bot bug); sending its text alone', {
+      ...context,
+      slackError: slackErrorCode(error),
+      slackErrors: slackErrorDetails(error),
+    });
+  }
+  try {
+    return await send(true);
+  } catch (error) {
+    if (classifyPostFailure(error) === 'retry') throw error;
+    // Slack refused the text alone too: the same text will never pass.
+    throw dropped(error, logger, context);
+  }
+}
+
+function dropped(error: unknown, logger: Logger, context: Record<string, unknown>): DroppedForGood {
+  const code = slackErrorCode(error) ?? 'unknown';
+  logger.error('Slack will never take this incident message; it is dropped', {
+    ...context,
+    slackError: code,
+  });
+  return new DroppedForGood(`Slack refused the incident message for good (${code})`, { cause: error });
+}
+
+/** Slack's own list of what it disliked in the blocks (response_metadata.messages), for the log. */
+function slackErrorDetails(error: unknown): unknown {
+  const data = (error as { data?: { errors?: unknown; response_metadata?: { messages?: unknown } } }).data;
+  return data?.errors ?? data?.response_metadata?.messages;
 }
 
 export function renderIncidentPost(event: IncidentPost): SlackMessage {

@@ -178,7 +178,12 @@ export class TaskWatcher implements TaskWatchSink {
   /** Resumes every saved watch (a restarted process posts every result) and starts the loop. */
   start(): void {
     if (this.running) return;
-    const { records, skipped, droppedPosts } = restoreWatches(this.store.read('watches'));
+    // A section whose restore throws is dropped (and the file copied aside) by the store: the bot always starts.
+    const { records, skipped, droppedPosts } = this.store.restore('watches', restoreWatches, {
+      records: [],
+      skipped: 0,
+      droppedPosts: 0,
+    });
     const now = this.clock.now();
     for (const r of records) {
       if (this.watches.has(r.key)) continue;

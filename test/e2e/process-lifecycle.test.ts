@@ -61,7 +61,7 @@ async function startBotProcess(): Promise<RunningBot> {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const port = await waitFor(
     () => {
-      const started = /"msg":"bot started".*"port":(\d+)/.exec(stderr);
+      const started = /"port":(\d+)[^\n]*"msg":"bot started"/.exec(stderr);
       return started ? Number(started[1]) : undefined;
     },
     { timeoutMs: 15_000, what: 'the bot process to start' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryLogger } from '../../src/log/logger.js';
+import { createLogger, createMemoryLogger } from '../../src/log/logger.js';
 
 describe('logger', () => {
   it('writes one JSON object per line with level, message and fields', () => {
@@ -8,6 +8,14 @@ describe('logger', () => {
     logger.debug('not shown at info');
     expect(logger.lines).toHaveLength(1);
     expect(logger.lines[0]).toMatchObject({ level: 'info', msg: 'logged on', component: 'em', user: 'svc' });
+  });
+
+  it('writes a key bound by a child of a child once, with the innermost value', () => {
+    const out: string[] = [];
+    const logger = createLogger({ write: (line) => out.push(line) });
+    logger.child({ component: 'em' }).child({ component: 'em-client' }).info('Logged on to EM');
+    expect(out[0]?.match(/"component"/g)).toHaveLength(1);
+    expect(JSON.parse(out[0] ?? '')).toMatchObject({ component: 'em-client' });
   });
 
   it('never writes passwords, tokens, Authorization headers or EM session ids', () => {

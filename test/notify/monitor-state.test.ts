@@ -63,6 +63,38 @@ describe('readMonitorState', () => {
     expect(read?.longRunning).toEqual({});
     expect(read?.announceAfterMs).toBe(NOW);
   });
+
+  it("drops a saved incident whose run's optional fields have the wrong type (they would break its messages)", () => {
+    const good = {
+      ...savedIncident({ creationTime: '2026-01-09T10:00:00Z', openedAt: '2026-01-09T10:10:00Z', ts: '1.1' }),
+      lastProblemEndMs: NOW,
+    };
+    const withLatest = (latest: Record<string, unknown>) => ({
+      ...good,
+      latest: { ...good.latest, ...latest },
+    });
+    const read = readMonitorState({
+      version: 1,
+      lastPollMs: NOW,
+      incidents: {
+        good,
+        reasonObject: withLatest({ failureMessage: { text: 'x' } }),
+        endNumber: withLatest({ endTime: 5 }),
+        progressText: withLatest({ progress: '<!channel>' }),
+      },
+    });
+    expect(Object.keys(read?.incidents ?? {})).toEqual(['good']);
+  });
+
+  it('never lets a saved key change the prototype of what it restores', () => {
+    const read = readMonitorState(
+      JSON.parse(
+        `{"version":1,"lastPollMs":${NOW},"seen":{"__proto__":1,"s":2},"longRunning":{"__proto__":{"channel":"C","ts":"1","announcedAtMs":1}}}`,
+      ),
+    );
+    expect(read?.seen).toEqual({ s: 2 });
+    expect(Object.getPrototypeOf(read?.longRunning)).toBe(Object.prototype);
+  });
 });
 
 describe('pruneMonitorState', () => {

@@ -69,7 +69,7 @@ export class NotifyKit {
     store.load();
     const monitor = new IncidentMonitor({
       em: this.em,
-      publisher: createSlackIncidentPublisher(createChannelPoster(this.web)),
+      publisher: createSlackIncidentPublisher(createChannelPoster(this.web), this.logger),
       store,
       logger: this.logger,
       clock: systemClock,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMrkdwn, mentionFor } from '../../src/slack/mrkdwn.js';
+import {
+  capMrkdwn,
+  capPlainText,
+  decodeSlackEntities,
+  escapeMrkdwn,
+  mentionFor,
+} from '../../src/slack/mrkdwn.js';
 
 describe('mrkdwn', () => {
   it('mentions users as <@U…> and user groups as <!subteam^S…>', () => {
@@ -14,5 +20,34 @@ describe('mrkdwn', () => {
 
   it('escapes only what Slack needs escaped', () => {
     expect(escapeMrkdwn('a < b && c > "d"')).toBe('a &lt; b &amp;&amp; c &gt; "d"');
+  });
+});
+
+describe('capping mrkdwn to Slack limits', () => {
+  it('escapes first, then cuts: the result fits although escaping lengthened it', () => {
+    const capped = escapeMrkdwn('<'.repeat(3_000), 3_000);
+    expect(capped.length).toBeLessThanOrEqual(3_000);
+    expect(capped).toMatch(/^(&lt;)+…$/);
+  });
+
+  it('never cuts inside an entity, a mention or a surrogate pair', () => {
+    for (let max = 2; max <= 12; max += 1) {
+      const capped = escapeMrkdwn('a&b&c&d', max);
+      expect(capped.length).toBeLessThanOrEqual(max);
+      // Every & left starts a whole entity.
+      expect(capped).not.toMatch(/&(?!(amp|lt|gt);)/);
+    }
+    expect(capMrkdwn('ping <!subteam^S123> now', 12)).toBe('ping …');
+    expect(capMrkdwn('😀😀😀', 4)).toBe('😀…');
+  });
+
+  it('leaves text within the limit as it is', () => {
+    expect(escapeMrkdwn('R&D', 7)).toBe('R&amp;D');
+    expect(capPlainText('Retry', 75)).toBe('Retry');
+    expect(capPlainText('x'.repeat(80), 75)).toHaveLength(75);
+  });
+
+  it('decodes what Slack escaped in typed text, once', () => {
+    expect(decodeSlackEntities('R&amp;D &lt;x&gt; &amp;lt;')).toBe('R&D <x> &lt;');
   });
 });

@@ -86,4 +86,33 @@ describe('parseCommand', () => {
     expect(error).toContain('4004 characters');
     expect(error.length).toBeLessThan(2000);
   });
+
+  it('reads &, < and > as typed: Slack sends them as &amp;, &lt; and &gt;', () => {
+    expect(intentOf('job R&amp;D Backup')).toEqual({ kind: 'job', ref: 'R&D Backup' });
+    expect(intentOf('jobs &lt;prod&gt;')).toEqual({ kind: 'jobs', filter: '<prod>' });
+    // A typed "&lt;" arrives as "&amp;lt;" and stays "&lt;" (decoded once, not twice).
+    expect(intentOf('start "a &amp;lt; b"')).toEqual({
+      kind: 'job-action',
+      action: 'start',
+      ref: 'a &lt; b',
+    });
+  });
+
+  it('echoes unknown verbs, task IDs and session IDs escaped, so no mention or link renders', () => {
+    const verb = errorOf('&lt;!channel&gt; now');
+    expect(verb).toContain('`&lt;!channel&gt;`');
+    expect(verb).not.toContain('<!channel>');
+    expect(errorOf('task &lt;https://evil.example|task-1&gt;')).toContain(
+      '"&lt;https://evil.example|task-1&gt;"',
+    );
+    expect(errorOf('session stop &lt;@U123&gt;')).toContain('"&lt;@U123&gt;"');
+    expect(errorOf('session stop &lt;@U123&gt;')).not.toMatch(/<[@!]/);
+  });
+
+  it('cuts a long echo after escaping and never inside an entity', () => {
+    const error = errorOf(`task ${'&amp;'.repeat(30)}`);
+    const echoed = /"([^"]*)"/.exec(error)?.[1] ?? '';
+    expect(echoed.length).toBeLessThanOrEqual(40);
+    expect(echoed).toMatch(/^(&amp;)+…$/);
+  });
 });

@@ -9,21 +9,43 @@ import type { types } from '@slack/bolt';
 import type { IncidentCard, SessionRecord } from '../../notify/monitor-state.js';
 import { formatDurationFixed } from '../../watch/format-duration.js';
 import { ACTION_IDS } from '../action-ids.js';
-import {
-  actionsBlock,
-  button,
-  confirmDialog,
-  context,
-  fieldsSection,
-  type SlackMessage,
-  section,
-  truncate,
-} from '../block-kit.js';
+import type { SlackMessage } from '../block-kit.js';
 import { formatUtc } from '../format-utc.js';
 import { escapeMrkdwn, mentionFor } from '../mrkdwn.js';
+import {
+  type CappedButton,
+  cappedActions,
+  cappedContext,
+  cappedFallback,
+  cappedFields,
+  cappedSection,
+} from './capped-blocks.js';
 
-/** Slack caps a section's text at 3,000 characters; EM failure messages can carry whole stack traces. */
-const MAX_REASON_CHARS = 1_500;
+// EM text is escaped, then cut (Slack counts after escaping): these caps leave room in every text object for the
+// words around them; the capped-blocks primitives still cap each whole text object to Slack's limit.
+/** A job name as shown (escaped): fits a confirm dialog's 300 characters with its sentence. */
+const MAX_NAME_CHARS = 200;
+/** EM failure messages can carry whole stack traces; the reason section keeps it under 3,000 with its label. */
+const MAX_REASON_CHARS = 2_800;
+/** The reason in a message's plain `text` (notifications; the text-only fallback). */
+const MAX_TEXT_REASON_CHARS = 1_500;
+const MAX_RESULT_CHARS = 40;
+const MAX_TIME_CHARS = 40;
+const MAX_DESCRIPTION_CHARS = 1_500;
+
+/** The job's name, escaped and capped: safe in any mrkdwn text of these messages. */
+function nameOf(jobName: string): string {
+  return escapeMrkdwn(jobName, MAX_NAME_CHARS);
+}
+
+/** EM's times as people read them; a time EM garbled comes back as EM's text, so it is escaped and capped too. */
+function timeOf(time: string | number): string {
+  return escapeMrkdwn(formatUtc(time), MAX_TIME_CHARS);
+}
+
+function resultOf(result: string): string {
+  return escapeMrkdwn(result, MAX_RESULT_CHARS);
+}
 
 export function isVmJob(jobType: string): boolean {
   return jobType === 'Backup';
@@ -36,10 +58,11 @@ export function sessionDuration(session: SessionRecord, nowMs?: number): string 
   return formatDurationFixed(end - start);
 }
 
-export function failureReason(session: SessionRecord): string {
+/** EM's failure message as mrkdwn: escaped, then cut to `maxChars` (never inside an escape). */
+export function failureReason(session: SessionRecord, maxChars = MAX_REASON_CHARS): string {
   const reason = session.failureMessage?.trim();
   if (!reason) return 'EM gave no failure message.';
-  return truncate(reason, MAX_REASON_CHARS);
+  return escapeMrkdwn(reason, maxChars);
 }
 
 function jobKind(jobType: string): string {
@@ -47,18 +70,18 @@ function jobKind(jobType: string): string {
 }
 
 function sessionFields(session: SessionRecord): types.KnownBlock {
-  return fieldsSection([
-    `*Job*\n${escapeMrkdwn(session.jobName)}`,
-    `*Result*\n${escapeMrkdwn(session.result)}`,
-    `*Started*\n${formatUtc(session.creationTime)}`,
-    `*Ended*\n${session.endTime ? formatUtc(session.endTime) : 'not yet'}`,
+  return cappedFields([
+    `*Job*\n${nameOf(session.jobName)}`,
+    `*Result*\n${resultOf(session.result)}`,
+    `*Started*\n${timeOf(session.creationTime)}`,
+    `*Ended*\n${session.endTime ? timeOf(session.endTime) : 'not yet'}`,
     `*Duration*\n${sessionDuration(session)}`,
     `*Kind*\n${jobKind(session.jobType)}`,
   ]);
 }
 
 function reasonBlock(session: SessionRecord): types.KnownBlock {
-  return section(`*Reason (from EM)*\n${escapeMrkdwn(failureReason(session))}`);
+  return cappedSection(`*Reason (from EM)*\n${failureReason(session)}`);
 }
 
 /** "failed 3 times since …", "failed once, 1 warning since …". */
@@ -66,11 +89,11 @@ export function incidentTally(card: Pick<IncidentCard, 'failures' | 'warnings' |
   const parts: string[] = [];
   if (card.failures > 0) parts.push(card.failures === 1 ? 'failed once' : `failed ${card.failures} times`);
   if (card.warnings > 0) parts.push(card.warnings === 1 ? '1 warning' : `${card.warnings} warnings`);
-  return `${parts.join(', ')} since ${formatUtc(card.openedAt)}`;
+  return `${parts.join(', ')} since ${timeOf(card.openedAt)}`;
 }
 
 function headline(card: IncidentCard): string {
-  const name = `*${escapeMrkdwn(card.jobName)}*`;
+  const name = `*${nameOf(card.jobName)}*`;
   return card.failures > 0
     ? `:red_circle: Backup failed: ${name}`
     : `:warning: Backup finished with warnings: ${name}`;
@@ -78,29 +101,31 @@ function headline(card: IncidentCard): string {
 
 /** The incident's buttons; their value is the job GUID (contracts: job buttons carry the job GUID). */
 function incidentActions(card: IncidentCard): types.KnownBlock {
-  const name = escapeMrkdwn(card.jobName);
-  return actionsBlock(`incident:${card.jobId}`, [
-    // Same rule as the job card: every button that changes something asks first.
-    button(ACTION_IDS.jobRetry, 'Retry', card.jobId, {
+  const name = nameOf(card.jobName);
+  // Same rule as the job card: every button that changes something asks first.
+  const buttons: CappedButton[] = [
+    {
+      actionId: ACTION_IDS.jobRetry,
+      label: 'Retry',
+      value: card.jobId,
       style: 'primary',
-      confirm: confirmDialog({
-        title: 'Retry the job?',
-        text: `Retry *${name}* now?`,
-        confirm: 'Retry',
-        deny: 'Not now',
-      }),
-    }),
-    button(ACTION_IDS.jobDetails, 'Job details', card.jobId),
-    button(ACTION_IDS.jobDisable, 'Disable schedule', card.jobId, {
+      confirm: { title: 'Retry the job?', text: `Retry *${name}* now?`, confirm: 'Retry', deny: 'Not now' },
+    },
+    { actionId: ACTION_IDS.jobDetails, label: 'Job details', value: card.jobId },
+    {
+      actionId: ACTION_IDS.jobDisable,
+      label: 'Disable schedule',
+      value: card.jobId,
       style: 'danger',
-      confirm: confirmDialog({
+      confirm: {
         title: 'Disable the schedule?',
         text: `*${name}* will not run on its schedule until someone enables it again.`,
         confirm: 'Disable schedule',
         deny: 'Keep it',
-      }),
-    }),
-  ]);
+      },
+    },
+  ];
+  return cappedActions(`incident:${card.jobId}`, buttons);
 }
 
 /**
@@ -109,22 +134,28 @@ function incidentActions(card: IncidentCard): types.KnownBlock {
  */
 export function incidentMessage(card: IncidentCard, mention?: string): SlackMessage {
   const ping = mention !== undefined && card.failures > 0 ? ` ${mentionFor(mention)}` : '';
-  const title = `${headline(card)}${ping}`;
-  const reason = failureReason(card.latest);
-  const blocks: types.KnownBlock[] = [section(title), sessionFields(card.latest), reasonBlock(card.latest)];
+  const blocks: types.KnownBlock[] = [
+    cappedSection(`${headline(card)}${ping}`),
+    sessionFields(card.latest),
+    reasonBlock(card.latest),
+  ];
   if (card.failures + card.warnings > 1)
-    blocks.push(context(`:repeat: ${incidentTally(card)}. Details of each run are in the thread.`));
+    blocks.push(cappedContext(`:repeat: ${incidentTally(card)}. Details of each run are in the thread.`));
   if (isVmJob(card.jobType)) {
     blocks.push(
-      context("VM job: the bot's buttons act on agent jobs only; retry or change it in the Veeam console."),
+      cappedContext(
+        "VM job: the bot's buttons act on agent jobs only; retry or change it in the Veeam console.",
+      ),
     );
   } else {
     blocks.push(incidentActions(card));
   }
   const verb = card.failures > 0 ? 'failed' : 'finished with warnings';
   const tally = card.failures + card.warnings > 1 ? ` (${incidentTally(card)})` : '';
+  // The mention before EM's reason, so no cut of the text can take it away.
+  const reason = failureReason(card.latest, MAX_TEXT_REASON_CHARS);
   return {
-    text: `Backup ${verb}: ${escapeMrkdwn(card.jobName)}${tally}: ${escapeMrkdwn(reason)}${ping}`,
+    text: cappedFallback(`Backup ${verb}: ${nameOf(card.jobName)}${tally}${ping}: ${reason}`),
     blocks,
   };
 }
@@ -138,27 +169,31 @@ export function incidentFollowUp(card: IncidentCard, session: SessionRecord, men
     ? `:red_circle: Failed again (${incidentTally(card)}).${ping}`
     : `:warning: Finished with warnings again (${incidentTally(card)}).`;
   return {
-    text: `${line} ${escapeMrkdwn(failureReason(session))}`,
-    blocks: [section(line), sessionFields(session), reasonBlock(session)],
+    text: cappedFallback(`${line} ${failureReason(session, MAX_TEXT_REASON_CHARS)}`),
+    blocks: [cappedSection(line), sessionFields(session), reasonBlock(session)],
   };
+}
+
+function endedAt(session: SessionRecord): string {
+  return session.endTime ? timeOf(session.endTime) : 'now';
 }
 
 /** The thread reply when the first successful run after an incident arrives. */
 export function resolvedReply(card: IncidentCard, success: SessionRecord): SlackMessage {
-  const line = `:white_check_mark: *${escapeMrkdwn(card.jobName)}* succeeded (ended ${success.endTime ? formatUtc(success.endTime) : 'now'}, took ${sessionDuration(success)}). Incident resolved; it had ${incidentTally(card)}.`;
-  return { text: line, blocks: [section(line)] };
+  const line = `:white_check_mark: *${nameOf(card.jobName)}* succeeded (ended ${endedAt(success)}, took ${sessionDuration(success)}). Incident resolved; it had ${incidentTally(card)}.`;
+  return { text: cappedFallback(line), blocks: [cappedSection(line)] };
 }
 
 /** The top message once resolved: the last problem's facts stay for the record, the buttons go. */
 export function resolvedMessage(card: IncidentCard, success: SessionRecord): SlackMessage {
-  const line = `:white_check_mark: Resolved: *${escapeMrkdwn(card.jobName)}* succeeded at ${success.endTime ? formatUtc(success.endTime) : 'now'} (${incidentTally(card)}).`;
+  const line = `:white_check_mark: Resolved: *${nameOf(card.jobName)}* succeeded at ${endedAt(success)} (${incidentTally(card)}).`;
   return {
-    text: `Resolved: ${escapeMrkdwn(card.jobName)} succeeded again (${incidentTally(card)}).`,
+    text: cappedFallback(`Resolved: ${nameOf(card.jobName)} succeeded again (${incidentTally(card)}).`),
     blocks: [
-      section(line),
+      cappedSection(line),
       sessionFields(card.latest),
       reasonBlock(card.latest),
-      context('Last problem run shown above; the thread has every run.'),
+      cappedContext('Last problem run shown above; the thread has every run.'),
     ],
   };
 }
@@ -166,52 +201,52 @@ export function resolvedMessage(card: IncidentCard, success: SessionRecord): Sla
 /** Stop button of a long-running session: VM sessions stop by session GUID, agent jobs by job GUID. */
 function stopButton(session: SessionRecord): types.KnownBlock {
   const vm = isVmJob(session.jobType);
-  const name = escapeMrkdwn(session.jobName);
-  return actionsBlock(`long-running:${session.id}`, [
-    button(
-      vm ? ACTION_IDS.sessionStop : ACTION_IDS.jobStop,
-      vm ? 'Stop session' : 'Stop job',
-      vm ? session.id : session.jobId,
-      {
-        style: 'danger',
-        confirm: confirmDialog({
-          title: vm ? 'Stop this session?' : 'Stop this job?',
-          text: `Stop the running backup of *${name}*? The run ends unfinished.`,
-          confirm: 'Stop',
-          deny: 'Let it run',
-        }),
+  return cappedActions(`long-running:${session.id}`, [
+    {
+      actionId: vm ? ACTION_IDS.sessionStop : ACTION_IDS.jobStop,
+      label: vm ? 'Stop session' : 'Stop job',
+      value: vm ? session.id : session.jobId,
+      style: 'danger',
+      confirm: {
+        title: vm ? 'Stop this session?' : 'Stop this job?',
+        text: `Stop the running backup of *${nameOf(session.jobName)}*? The run ends unfinished.`,
+        confirm: 'Stop',
+        deny: 'Let it run',
       },
-    ),
+    },
   ]);
 }
 
 /** One post per session that runs longer than VEEAM_LONG_RUNNING_MINUTES. */
 export function longRunningMessage(session: SessionRecord, nowMs: number): SlackMessage {
-  const progress = session.progress !== undefined ? `, ${session.progress}% done` : '';
-  const line = `:hourglass_flowing_sand: *${escapeMrkdwn(session.jobName)}* is still running after ${sessionDuration(session, nowMs)} (started ${formatUtc(session.creationTime)}${progress}).`;
+  const progress = Number.isFinite(session.progress) ? `, ${session.progress}% done` : '';
+  const name = nameOf(session.jobName);
+  const line = `:hourglass_flowing_sand: *${name}* is still running after ${sessionDuration(session, nowMs)} (started ${timeOf(session.creationTime)}${progress}).`;
   return {
-    text: `${escapeMrkdwn(session.jobName)} is still running after ${sessionDuration(session, nowMs)}.`,
-    blocks: [section(line), stopButton(session)],
+    text: cappedFallback(`${name} is still running after ${sessionDuration(session, nowMs)}.`),
+    blocks: [cappedSection(line), stopButton(session)],
   };
 }
 
 /** chat.update of a long-running post once the session ended: the Stop button would only fail now. */
 export function longRunningEndedMessage(session: SessionRecord): SlackMessage {
-  const line = `:stopwatch: *${escapeMrkdwn(session.jobName)}* ran long and has ended: ${escapeMrkdwn(session.result)} after ${sessionDuration(session)} (started ${formatUtc(session.creationTime)}).`;
+  const name = nameOf(session.jobName);
+  const result = resultOf(session.result);
+  const line = `:stopwatch: *${name}* ran long and has ended: ${result} after ${sessionDuration(session)} (started ${timeOf(session.creationTime)}).`;
   return {
-    text: `${escapeMrkdwn(session.jobName)} ran long and ended: ${escapeMrkdwn(session.result)}.`,
-    blocks: [section(line)],
+    text: cappedFallback(`${name} ran long and ended: ${result}.`),
+    blocks: [cappedSection(line)],
   };
 }
 
 /** Posted once when EM failed several polls in a row; `description` comes from describeEmError. */
 export function emDownMessage(description: string, sinceMs: number, failedPolls: number): SlackMessage {
-  const line = `:rotating_light: The incident monitor cannot reach Enterprise Manager (${failedPolls} polls in a row since ${formatUtc(sinceMs)}). ${escapeMrkdwn(description)}\nFailed backups are not being reported meanwhile; they will be checked as soon as EM answers again.`;
-  return { text: line, blocks: [section(line)] };
+  const line = `:rotating_light: The incident monitor cannot reach Enterprise Manager (${failedPolls} polls in a row since ${timeOf(sinceMs)}). ${escapeMrkdwn(description, MAX_DESCRIPTION_CHARS)}\nFailed backups are not being reported meanwhile; they will be checked as soon as EM answers again.`;
+  return { text: cappedFallback(line), blocks: [cappedSection(line)] };
 }
 
 /** Posted once when EM answers again after an emDownMessage. */
 export function emBackMessage(sinceMs: number, nowMs: number): SlackMessage {
-  const line = `:large_green_circle: Enterprise Manager answers again (it was unreachable for ${formatDurationFixed(nowMs - sinceMs)}, since ${formatUtc(sinceMs)}). Backups that ended meanwhile are being checked now.`;
-  return { text: line, blocks: [section(line)] };
+  const line = `:large_green_circle: Enterprise Manager answers again (it was unreachable for ${formatDurationFixed(nowMs - sinceMs)}, since ${timeOf(sinceMs)}). Backups that ended meanwhile are being checked now.`;
+  return { text: cappedFallback(line), blocks: [cappedSection(line)] };
 }

@@ -4,9 +4,10 @@
 import type { types } from '@slack/bolt';
 import { MAX_STORM_REASON_CHARS } from '../../notify/failure-storm.js';
 import type { Storm, StormJob } from '../../notify/monitor-state.js';
-import { context, SECTION_TEXT_LIMIT, type SlackMessage, section, truncate } from '../block-kit.js';
+import type { SlackMessage } from '../block-kit.js';
 import { formatUtc } from '../format-utc.js';
-import { escapeMrkdwn, mentionFor } from '../mrkdwn.js';
+import { escapeMrkdwn, mentionFor, TEXT_LIMITS } from '../mrkdwn.js';
+import { cappedContext, cappedFallback, cappedSection } from './capped-blocks.js';
 
 /**
  * Jobs listed by name in the summary; the rest are counted ("…and N more"). With the per-line caps below this
@@ -14,8 +15,9 @@ import { escapeMrkdwn, mentionFor } from '../mrkdwn.js';
  */
 const MAX_LISTED_JOBS = 30;
 const MAX_NAME_CHARS = 80;
+const MAX_RESULT_CHARS = 40;
 /** Room left in a section after the list lines (escaping may lengthen them; each section is checked). */
-const SECTION_BUDGET = SECTION_TEXT_LIMIT - 100;
+const SECTION_BUDGET = TEXT_LIMITS.section - 100;
 
 function counts(storm: Storm): { total: number; failed: number; warned: number; resolved: number } {
   const jobs = Object.values(storm.jobs);
@@ -43,9 +45,11 @@ function progress({ total, resolved }: ReturnType<typeof counts>): string {
 
 function jobLine(job: StormJob): string {
   const icon = job.resolved ? ':white_check_mark:' : job.result === 'Failed' ? ':red_circle:' : ':warning:';
-  const name = escapeMrkdwn(truncate(job.jobName, MAX_NAME_CHARS));
-  const reason = escapeMrkdwn(truncate(job.reason, MAX_STORM_REASON_CHARS));
-  return `${icon} *${name}*: ${escapeMrkdwn(job.result)}${job.resolved ? ', resolved' : ''}. ${reason}`;
+  // Escaped first, then cut: Slack counts the escapes, and a cut must not split one.
+  const name = escapeMrkdwn(job.jobName, MAX_NAME_CHARS);
+  const reason = escapeMrkdwn(job.reason, MAX_STORM_REASON_CHARS);
+  const result = escapeMrkdwn(job.result, MAX_RESULT_CHARS);
+  return `${icon} *${name}*: ${result}${job.resolved ? ', resolved' : ''}. ${reason}`;
 }
 
 /** List lines packed into as few sections as Slack's per-section limit allows. */
@@ -54,12 +58,12 @@ function listSections(lines: string[]): types.KnownBlock[] {
   let chunk = '';
   for (const line of lines) {
     if (chunk !== '' && chunk.length + 1 + line.length > SECTION_BUDGET) {
-      blocks.push(section(chunk));
+      blocks.push(cappedSection(chunk));
       chunk = '';
     }
     chunk = chunk === '' ? line : `${chunk}\n${line}`;
   }
-  if (chunk !== '') blocks.push(section(chunk));
+  if (chunk !== '') blocks.push(cappedSection(chunk));
   return blocks;
 }
 
@@ -72,23 +76,25 @@ export function stormSummaryMessage(storm: Storm, mention?: string): SlackMessag
   const allResolved = tally.resolved === tally.total;
   const icon = allResolved ? ':white_check_mark:' : tally.failed > 0 ? ':red_circle:' : ':warning:';
   const ping = mention !== undefined && tally.failed > 0 ? ` ${mentionFor(mention)}` : '';
-  const since = formatUtc(storm.since);
+  // A time EM garbled comes back as EM's text: escaped and capped like any EM text.
+  const since = escapeMrkdwn(formatUtc(storm.since), 40);
   const title = `${icon} *${whatHappened(tally)}* (since ${since}): ${progress(tally)}.${ping}`;
 
   const jobs = Object.values(storm.jobs);
   const ordered = [...jobs.filter((j) => !j.resolved), ...jobs.filter((j) => j.resolved)];
   const listed = ordered.slice(0, MAX_LISTED_JOBS);
-  const blocks: types.KnownBlock[] = [section(title), ...listSections(listed.map(jobLine))];
-  if (ordered.length > listed.length) blocks.push(context(`…and ${ordered.length - listed.length} more.`));
+  const blocks: types.KnownBlock[] = [cappedSection(title), ...listSections(listed.map(jobLine))];
+  if (ordered.length > listed.length)
+    blocks.push(cappedContext(`…and ${ordered.length - listed.length} more.`));
   blocks.push(
-    context(
+    cappedContext(
       allResolved
         ? "Every job's card, runs and resolution are in the thread."
         : "Each job's incident card (with its buttons), later runs and its resolution are in the thread.",
     ),
   );
   return {
-    text: `${whatHappened(tally)} since ${since}: ${progress(tally)}.${ping}`,
+    text: cappedFallback(`${whatHappened(tally)} since ${since}: ${progress(tally)}.${ping}`),
     blocks,
   };
 }

@@ -12,6 +12,7 @@ import {
   resolvedReply,
 } from '../../../src/slack/messages/incident.js';
 import { findButton, messageText } from '../../../src/slack-standin/slack-user.js';
+import { injected, slackLimitProblems } from './slack-limits.js';
 
 const JOB_ID = '7b9e4d21-5c3a-4f8e-9d10-2a6b8c4e1f37';
 const SESSION_ID = '11111111-2222-4333-8444-555555555555';
@@ -178,5 +179,71 @@ describe('EM outage posts', () => {
     expect(messageText(down)).toContain('3 polls in a row since 2026-01-01 10:00:00 UTC');
     const back = emBackMessage(since, since + 5 * 60_000);
     expect(messageText(back)).toContain('unreachable for 5 min 0 s');
+  });
+});
+
+/** EM text at its worst: huge, full of Slack's control characters, mentions and links, and a garbled time. */
+function hostileSession(overrides: Partial<SessionRecord> = {}): SessionRecord {
+  return failedSession({
+    jobName: `R&D <!channel> ${'<&>'.repeat(600)}`,
+    result: `<!here>${'&'.repeat(100)}`,
+    failureMessage: `<https://evil.example|click> ${'&'.repeat(3_000)} <@U0BOSS>`,
+    creationTime: '<!everyone> not a time',
+    endTime: `${'<'.repeat(500)}`,
+    progress: 50,
+    ...overrides,
+  });
+}
+
+function hostileCard(overrides: Partial<IncidentCard> = {}): IncidentCard {
+  const latest = hostileSession();
+  return card({
+    jobName: latest.jobName,
+    latest,
+    failures: 2,
+    warnings: 1,
+    openedAt: '<!channel>'.repeat(50),
+    ...overrides,
+  });
+}
+
+describe('EM text at its worst', () => {
+  const success = hostileSession({ result: 'Success', failureMessage: undefined });
+  const messages = {
+    incident: incidentMessage(hostileCard(), 'SONCALL1'),
+    vmIncident: incidentMessage(hostileCard({ jobType: 'Backup' }), 'SONCALL1'),
+    followUp: incidentFollowUp(
+      hostileCard({ failures: 1 }),
+      hostileSession({ result: 'Failed' }),
+      'SONCALL1',
+    ),
+    resolvedReply: resolvedReply(hostileCard(), success),
+    resolved: resolvedMessage(hostileCard(), success),
+    longRunning: longRunningMessage(hostileSession(), Date.parse('2026-01-01T12:00:00Z')),
+    longRunningVm: longRunningMessage(
+      hostileSession({ jobType: 'Backup' }),
+      Date.parse('2026-01-01T12:00:00Z'),
+    ),
+    longRunningEnded: longRunningEndedMessage(hostileSession()),
+    emDown: emDownMessage(`<!channel> ${'&'.repeat(5_000)}`, Date.parse('2026-01-01T10:00:00Z'), 3),
+  };
+
+  it.each(Object.entries(messages))(
+    '%s: every text object within Slack limits, counted after escaping',
+    (_, message) => {
+      expect(slackLimitProblems(message)).toEqual([]);
+    },
+  );
+
+  it.each(Object.entries(messages))(
+    '%s: no mention or link from EM renders, only the configured one',
+    (_, message) => {
+      expect(injected(message, ['<!subteam^SONCALL1>'])).toEqual([]);
+    },
+  );
+
+  it('keeps the mention in the notification text whatever the length of the reason', () => {
+    expect(messages.incident.text).toContain('<!subteam^SONCALL1>');
+    expect(messages.followUp.text).toContain('<!subteam^SONCALL1>');
   });
 });

@@ -3,6 +3,7 @@ import { MAX_STORM_REASON_CHARS } from '../../../src/notify/failure-storm.js';
 import type { Storm, StormJob } from '../../../src/notify/monitor-state.js';
 import { stormSummaryMessage } from '../../../src/slack/messages/storm.js';
 import { messageText } from '../../../src/slack-standin/slack-user.js';
+import { injected, slackLimitProblems } from './slack-limits.js';
 
 function storm(jobs: StormJob[]): Storm {
   return {
@@ -79,5 +80,18 @@ describe('stormSummaryMessage', () => {
     );
     expect(text).toContain('&lt;!channel&gt;');
     expect(text).toContain('a &amp; b');
+  });
+
+  it('escapes before it cuts: names, reasons, results and a garbled time stay within limits, unbroken', () => {
+    const jobs = Array.from({ length: 40 }, (_, i) =>
+      job(i, {
+        jobName: `${'&'.repeat(200)} <!channel> ${i}`,
+        result: '<!here>'.repeat(20),
+        reason: '<'.repeat(MAX_STORM_REASON_CHARS),
+      }),
+    );
+    const message = stormSummaryMessage({ ...storm(jobs), since: '<!everyone>'.repeat(20) }, 'SONCALL1');
+    expect(slackLimitProblems(message)).toEqual([]);
+    expect(injected(message, ['<!subteam^SONCALL1>'])).toEqual([]);
   });
 });
