@@ -164,12 +164,9 @@ export class TaskWatcher implements TaskWatchSink {
       },
     });
     const parts = { watches: this.watches, poller: this.poller, outbox: this.outbox, timer: this.timer };
-    this.canceller = new TaskCancel({
-      ...common,
-      ...parts,
-      // Outside a round: a cancel found the Task Finished and saved its result.
-      afterSave: () => this.running && this.cleanup.flushSoon(),
-    });
+    // afterSave: outside a round, a cancel found the Task Finished and saved its result.
+    const afterSave = () => this.running && this.cleanup.flushSoon();
+    this.canceller = new TaskCancel({ ...common, ...parts, afterSave });
   }
 
   // -------------------------------------------------------------------------------------------------------------
