@@ -114,4 +114,6 @@ export interface SimStats {
   logons: number;
   /** "GET /tasks" → count; route keys have IDs replaced by {id}. */
   byRoute: Record<string, number>;
+  /** DELETE /tasks/{id} answers that removed a Finished Task (the rest of that route's count cancelled one). */
+  finishedTasksRemoved: number;
 }
