@@ -59,7 +59,7 @@ export interface EmApi {
   stopSession(session: JobSession | string): Promise<Task>;
   /** A Job's sessions, newest first (backupSessions, or ReplicaJobSession for replication); a bare ID is an agent job. */
   listJobSessions(job: Job | string): Promise<JobSession[]>;
-  /** GET /backupSessions/{id}?format=Entity, or /replicaSessions/{id}?format=Entity when kind is 'replica'. */
+  /** GET /backupSessions/{id}?format=Entity, or /replicaSessions/{id} for kind 'replica'; no kind tries both. */
   getSession(sessionId: string, kind?: SessionKind): Promise<JobSession>;
   /** BackupJobSession and ReplicaJobSession matching the query, every page, oldest first. */
   querySessions(query: SessionQuery): Promise<JobSession[]>;

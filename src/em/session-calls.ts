@@ -27,16 +27,23 @@ const QUERY_TYPE: Record<SessionKind, 'BackupJobSession' | 'ReplicaJobSession'> 
   replica: 'ReplicaJobSession',
 };
 
-/** GET /backupSessions/{id}?format=Entity, or /replicaSessions/{id}?format=Entity for a replication session. */
-export async function getJobSession(
-  em: EmRequester,
-  id: string,
-  kind: SessionKind = 'backup',
-): Promise<JobSession> {
+/**
+ * GET /backupSessions/{id}?format=Entity, or /replicaSessions/{id}?format=Entity for a replication session. Without
+ * a kind (a bare GUID from a button), a 404 from /backupSessions tries /replicaSessions.
+ */
+export async function getJobSession(em: EmRequester, id: string, kind?: SessionKind): Promise<JobSession> {
   const guid = requireGuid(id, 'session ID');
-  return em.read('GET', `${SESSION_COLLECTION[kind]}/${guid}?format=Entity`, (body, format) =>
-    parseJobSession(body, format, kind),
-  );
+  const read = (k: SessionKind) =>
+    em.read('GET', `${SESSION_COLLECTION[k]}/${guid}?format=Entity`, (body, format) =>
+      parseJobSession(body, format, k),
+    );
+  if (kind !== undefined) return read(kind);
+  try {
+    return await read('backup');
+  } catch (err) {
+    if (!(err instanceof EmError && err.kind === 'http' && err.status === 404)) throw err;
+    return read('replica');
+  }
 }
 
 /**

@@ -1,10 +1,10 @@
 // Failure storms: many jobs failing at once (a repository outage) get one summary post, and their incident cards go
 // into its thread instead of one top-level post each (and a burst of 429s). Decides, joins and updates storms.
 
-import type { BackupSession } from '../em/types.js';
+import type { JobSession } from '../em/types.js';
 import { isDroppedForGood, updateBestEffort } from './incident-publisher.js';
-import type { MonitorParts, PollContext } from './monitor-parts.js';
-import type { IncidentCard, MonitorState, Storm, StormJob } from './monitor-state.js';
+import { type MonitorParts, type PollContext, recordOf } from './monitor-parts.js';
+import type { IncidentCard, MonitorState, SessionRecord, Storm, StormJob } from './monitor-state.js';
 import { endMs } from './session-record.js';
 
 /**
@@ -27,17 +27,31 @@ export function reasonFirstLine(failureMessage: string | undefined): string {
   return reason.length > MAX_STORM_REASON_CHARS ? `${reason.slice(0, MAX_STORM_REASON_CHARS - 1)}…` : reason;
 }
 
-function stormJob(session: BackupSession): StormJob {
+/**
+ * What a storm lists (and groups jobs by) as a run's reason: the first line of EM's FailureMessage, else of its
+ * first failed object's Reason (real EM: task sessions, em-api.md fact 12), else why there is none.
+ */
+export function stormReason(record: SessionRecord): string {
+  if (record.failureMessage?.trim()) return reasonFirstLine(record.failureMessage);
+  const reasons = record.taskReasons;
+  if (reasons === undefined) return reasonFirstLine(undefined);
+  if (!reasons.read) return 'The reason could not be read from EM.';
+  const given = reasons.objects.find((o) => o.reason !== undefined);
+  if (given !== undefined) return reasonFirstLine(given.reason);
+  return reasons.total > 0 ? 'EM gave no reason for the failed objects.' : reasonFirstLine(undefined);
+}
+
+function stormJob(record: SessionRecord): StormJob {
   return {
-    jobName: session.jobName,
-    jobType: session.jobType,
-    result: session.result,
-    reason: reasonFirstLine(session.failureMessage),
+    jobName: record.jobName,
+    jobType: record.jobType,
+    result: record.result,
+    reason: stormReason(record),
     resolved: false,
   };
 }
 
-export function isProblem(parts: MonitorParts, session: BackupSession): boolean {
+export function isProblem(parts: MonitorParts, session: JobSession): boolean {
   return session.result === 'Failed' || (session.result === 'Warning' && parts.config.notifyWarnings);
 }
 
@@ -55,10 +69,10 @@ function joinableStorm(state: MonitorState, now: number): Storm | undefined {
 function firstProblems(
   parts: MonitorParts,
   state: MonitorState,
-  fresh: BackupSession[],
+  fresh: JobSession[],
   now: number,
-): Map<string, BackupSession> {
-  const first = new Map<string, BackupSession>();
+): Map<string, JobSession> {
+  const first = new Map<string, JobSession>();
   for (const session of fresh) {
     if (!isProblem(parts, session) || endMs(session, now) < state.announceAfterMs) continue;
     if (state.incidents[session.jobId] !== undefined || first.has(session.jobId)) continue;
@@ -76,7 +90,7 @@ export async function prepareStorm(
   parts: MonitorParts,
   state: MonitorState,
   ctx: PollContext,
-  fresh: BackupSession[],
+  fresh: JobSession[],
   now: number,
 ): Promise<void> {
   ctx.storm = joinableStorm(state, now);
@@ -90,7 +104,7 @@ export async function prepareStorm(
     ts: '',
     openedAtMs: now,
     since: problems[0]?.endTime ?? new Date(now).toISOString(),
-    jobs: Object.fromEntries(problems.map((s) => [s.jobId, stormJob(s)])),
+    jobs: Object.fromEntries(problems.map((s) => [s.jobId, stormJob(recordOf(ctx, s))])),
   };
   try {
     const event = { kind: 'storm-opened', storm, mention: parts.config.incidentMention } as const;
@@ -121,7 +135,7 @@ export async function joinStorm(
   ctx: PollContext,
   storm: Storm,
   card: IncidentCard,
-  session: BackupSession,
+  session: JobSession,
   ended: number,
 ): Promise<void> {
   const listed = storm.jobs[session.jobId];
@@ -139,7 +153,7 @@ export async function joinStorm(
     lastProblemEndMs: ended,
   };
   if (!alreadyAnnounced) {
-    storm.jobs[session.jobId] = stormJob(session);
+    storm.jobs[session.jobId] = stormJob(card.latest);
     if (Date.parse(card.openedAt) < Date.parse(storm.since)) storm.since = card.openedAt;
     ctx.changedStorms.add(storm);
   }

@@ -1,6 +1,7 @@
-// Polls EM for backup sessions that ended (and ones running too long) and hands what happened to the publisher the
-// bot passes in: one thread per job while its incident is open, each session once across restarts (state section
-// 'monitor'). A coordinator: the timer and state here; incidents, storms, long runs and EM outages in their modules.
+// Polls EM for job sessions of every kind that ended (and ones running too long) and hands what happened to the
+// publisher the bot passes in: one thread per job while its incident is open, each session once across restarts
+// (state section 'monitor'). A coordinator: the timer and state here; incidents, storms, long runs, problem details
+// and EM outages in their modules.
 
 import type { Clock } from '../clock.js';
 import type { NotifyConfig } from '../config.js';
@@ -8,15 +9,17 @@ import type { EmApi } from '../em/api.js';
 import type { Logger } from '../log/logger.js';
 import type { StateStore } from '../state/state-store.js';
 import { type PollOutcome, stepEmOutage } from './em-outage.js';
-import { prepareStorm, STORM_JOIN_WINDOW_MS, updateStormSummaries } from './failure-storm.js';
+import { isProblem, prepareStorm, STORM_JOIN_WINDOW_MS, updateStormSummaries } from './failure-storm.js';
 import type { IncidentPublisher } from './incident-publisher.js';
 import { handleEnded } from './incidents.js';
 import { handleRunning } from './long-running.js';
 import { type MonitorParts, newPollContext } from './monitor-parts.js';
 import { baselineState, type MonitorState, pruneMonitorState, readMonitorState } from './monitor-state.js';
+import { readProblemDetails } from './problem-details.js';
 import {
   isReportedEnded,
   type MonitoredSessions,
+  noteUnknownJobTypes,
   QUERY_OVERLAP_MS,
   queryMonitoredSessions,
 } from './query-monitored-sessions.js';
@@ -43,6 +46,8 @@ export class IncidentMonitor {
   private state: MonitorState | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  /** JobTypes already logged as unknown (once each per monitor). */
+  private readonly unknownJobTypes = new Set<string>();
   /** Polls never overlap: a timer poll and an explicit pollOnce() queue behind each other. */
   private inFlight: Promise<void> = Promise.resolve();
 
@@ -164,6 +169,7 @@ export class IncidentMonitor {
     this.finishPoll(state, now, resumeFromMs, runningIds);
     this.deps.logger.debug('incident poll done', {
       ended: sessions.ended.length,
+      endedReplica: sessions.ended.filter((s) => s.kind === 'replica').length,
       new: fresh,
       running: sessions.running?.length,
       openIncidents: Object.keys(this.state?.incidents ?? {}).length,
@@ -214,7 +220,10 @@ export class IncidentMonitor {
     const fresh = sessions.ended
       .filter((s) => isReportedEnded(s) && state.seen[s.id] === undefined)
       .sort((a, b) => endMs(a, now) - endMs(b, now));
-    const ctx = newPollContext();
+    noteUnknownJobTypes(fresh, this.unknownJobTypes, this.deps.logger);
+    // Read before anything is posted: a storm summary lists the reasons too.
+    const problems = fresh.filter((s) => isProblem(this.parts, s) && endMs(s, now) >= state.announceAfterMs);
+    const ctx = newPollContext(await readProblemDetails(this.deps.em, this.deps.logger, problems));
     await prepareStorm(this.parts, state, ctx, fresh, now);
     let resumeFromMs = now;
     for (const session of fresh) {

@@ -1,11 +1,11 @@
 // One incident per job while it keeps failing: the first problem run opens it, later ones are threaded under it with
 // a growing tally, and the first success resolves it. Each ended session is handled once (state `seen`).
 
-import type { BackupSession } from '../em/types.js';
-import { isProblem, joinStorm, reasonFirstLine, stormListing } from './failure-storm.js';
+import type { JobSession } from '../em/types.js';
+import { isProblem, joinStorm, stormListing, stormReason } from './failure-storm.js';
 import { isDroppedForGood, updateBestEffort } from './incident-publisher.js';
 import { endLongRunning } from './long-running.js';
-import type { MonitorParts, PollContext } from './monitor-parts.js';
+import { type MonitorParts, type PollContext, recordOf } from './monitor-parts.js';
 import type { IncidentCard, MonitorState, OpenIncident } from './monitor-state.js';
 import { endMs, toSessionRecord } from './session-record.js';
 
@@ -19,7 +19,7 @@ export async function handleEnded(
   parts: MonitorParts,
   state: MonitorState,
   ctx: PollContext,
-  session: BackupSession,
+  session: JobSession,
   now: number,
 ): Promise<boolean> {
   // An earlier run of this job is waiting for Slack: this one must not be handled before it (a success would
@@ -56,7 +56,7 @@ async function reportProblem(
   parts: MonitorParts,
   state: MonitorState,
   ctx: PollContext,
-  session: BackupSession,
+  session: JobSession,
   ended: number,
 ): Promise<void> {
   const open = state.incidents[session.jobId];
@@ -72,7 +72,8 @@ async function reportProblem(
     failures: failed ? 1 : 0,
     warnings: failed ? 0 : 1,
     openedAt: session.endTime ?? new Date(ended).toISOString(),
-    latest: toSessionRecord(session),
+    latest: recordOf(ctx, session),
+    retryOffered: ctx.details.retryOffered.get(session.jobId) ?? false,
   };
   if (ctx.storm !== undefined) {
     await joinStorm(parts, state, ctx, ctx.storm, card, session, ended);
@@ -94,25 +95,27 @@ async function repeatIncident(
   state: MonitorState,
   ctx: PollContext,
   open: OpenIncident,
-  session: BackupSession,
+  session: JobSession,
   ended: number,
 ): Promise<void> {
   const failed = session.result === 'Failed';
   const mention = parts.config.incidentMention;
   // A late-arriving older run adds to the tally but does not replace the newest run on the card.
   const newest = ended >= open.lastProblemEndMs;
+  const record = recordOf(ctx, session);
   const next: OpenIncident = {
     ...open,
     jobName: newest ? session.jobName : open.jobName,
     failures: open.failures + (failed ? 1 : 0),
     warnings: open.warnings + (failed ? 0 : 1),
-    latest: newest ? toSessionRecord(session) : open.latest,
+    latest: newest ? record : open.latest,
+    retryOffered: ctx.details.retryOffered.get(session.jobId) ?? open.retryOffered,
     lastProblemEndMs: Math.max(open.lastProblemEndMs, ended),
   };
   const event = {
     kind: 'incident-repeated',
     card: next,
-    session: toSessionRecord(session),
+    session: record,
     mention,
   } as const;
   await parts.publisher.post(open.channel, event, threadOf(open));
@@ -120,7 +123,7 @@ async function repeatIncident(
   const inStorm = stormListing(state, open.threadTs, session.jobId);
   if (inStorm !== undefined && newest && inStorm.listed.result !== session.result) {
     inStorm.listed.result = session.result;
-    inStorm.listed.reason = reasonFirstLine(session.failureMessage);
+    inStorm.listed.reason = stormReason(record);
     ctx.changedStorms.add(inStorm.storm);
   }
   // A card in a storm thread never carries the mention: the summary paged for it.
@@ -138,7 +141,7 @@ async function resolveIncident(
   parts: MonitorParts,
   state: MonitorState,
   ctx: PollContext,
-  session: BackupSession,
+  session: JobSession,
   ended: number,
 ): Promise<void> {
   const open = state.incidents[session.jobId];

@@ -1,7 +1,7 @@
 // "Still running" posts: one per session running longer than longRunningMinutes, updated (Stop button removed)
 // once the session ends.
 
-import type { BackupSession } from '../em/types.js';
+import type { JobSession } from '../em/types.js';
 import { updateBestEffort } from './incident-publisher.js';
 import type { MonitorParts } from './monitor-parts.js';
 import type { MonitorState } from './monitor-state.js';
@@ -12,7 +12,7 @@ import { toSessionRecord } from './session-record.js';
 export async function handleRunning(
   parts: MonitorParts,
   state: MonitorState,
-  running: BackupSession[],
+  running: JobSession[],
   now: number,
 ): Promise<Set<string>> {
   const limitMs = (parts.config.longRunningMinutes ?? 0) * 60_000;
@@ -32,7 +32,7 @@ export async function handleRunning(
 async function announce(
   parts: MonitorParts,
   state: MonitorState,
-  session: BackupSession,
+  session: JobSession,
   now: number,
 ): Promise<void> {
   try {
@@ -52,7 +52,7 @@ async function announce(
 export async function endLongRunning(
   parts: MonitorParts,
   state: MonitorState,
-  session: BackupSession,
+  session: JobSession,
 ): Promise<void> {
   const post = state.longRunning[session.id];
   if (post === undefined) return;

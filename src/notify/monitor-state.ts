@@ -1,14 +1,29 @@
 // The incident monitor's durable memory (StateStore section 'monitor'): its shape, a tolerant reader and pruning.
 
-/** What the monitor keeps of one backup session (a structural subset of em/types BackupSession; no links). */
+import type { SessionKind, TaskSession } from '../em/types.js';
+
+/** One object (VM, machine, share) of a problem run, as its task session tells it (a subset of em TaskSession). */
+export type FailedObject = Pick<TaskSession, 'objectName' | 'result' | 'reason'>;
+
+/**
+ * Why a run failed when EM left its FailureMessage empty (real EM always does, em-api.md fact 12): the failed and
+ * warning objects of its task sessions (the first few, and how many in all), or that they could not be read.
+ */
+export type TaskReasons = { read: true; objects: FailedObject[]; total: number } | { read: false };
+
+/** What the monitor keeps of one job session (a structural subset of em/types JobSession; no links). */
 export interface SessionRecord {
   id: string;
   jobId: string;
   jobName: string;
-  /** AgentBackup (agent parent session) or Backup (VM job). */
+  /** EM's JobType: AgentBackup (agent parent), Backup, Replica, BackupCopy, ImmediateBackupCopy, NasBackup, or new. */
   jobType: string;
+  /** Which EM collection the session lives in; missing in state files from before replication (read as backup). */
+  sessionKind?: SessionKind;
   result: string;
   failureMessage?: string;
+  /** Set on problem runs without a FailureMessage. */
+  taskReasons?: TaskReasons;
   /** ISO-8601 UTC */
   creationTime: string;
   endTime?: string;
@@ -25,6 +40,11 @@ export interface IncidentCard {
   /** ISO time the first problem session ended. */
   openedAt: string;
   latest: SessionRecord;
+  /**
+   * Whether EM offered Retry on the job (its links) when the newest problem run was handled. Missing in state files
+   * from before every job kind: those were agent cards, which always showed Retry.
+   */
+  retryOffered?: boolean;
 }
 
 /** An open incident: one per job, with the Slack message everything about it is threaded under. */
@@ -116,9 +136,31 @@ function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
+function isFailedObject(value: unknown): value is FailedObject {
+  return (
+    isRecord(value) &&
+    typeof value.objectName === 'string' &&
+    typeof value.result === 'string' &&
+    (value.reason === undefined || typeof value.reason === 'string')
+  );
+}
+
+function isTaskReasons(value: unknown): value is TaskReasons {
+  if (!isRecord(value)) return false;
+  if (value.read === false) return true;
+  return (
+    value.read === true &&
+    isFiniteNumber(value.total) &&
+    Array.isArray(value.objects) &&
+    value.objects.every(isFailedObject)
+  );
+}
+
 function isSessionRecord(value: unknown): value is SessionRecord {
   return (
     isRecord(value) &&
+    (value.sessionKind === undefined || value.sessionKind === 'backup' || value.sessionKind === 'replica') &&
+    (value.taskReasons === undefined || isTaskReasons(value.taskReasons)) &&
     typeof value.id === 'string' &&
     typeof value.jobId === 'string' &&
     typeof value.jobName === 'string' &&
@@ -153,6 +195,7 @@ function isOpenIncident(value: unknown): value is OpenIncident {
     isFiniteNumber(value.warnings) &&
     isFiniteNumber(value.lastProblemEndMs) &&
     isSessionRecord(value.latest) &&
+    (value.retryOffered === undefined || typeof value.retryOffered === 'boolean') &&
     (value.threadTs === undefined || typeof value.threadTs === 'string')
   );
 }

@@ -1,16 +1,19 @@
-// What the monitor keeps of an EM backup session (no links, no hrefs), and when it ended.
+// What the monitor keeps of an EM job session (no links, no hrefs), and when it ended.
 
-import type { BackupSession } from '../em/types.js';
-import type { SessionRecord } from './monitor-state.js';
+import type { JobSession } from '../em/types.js';
+import type { SessionRecord, TaskReasons } from './monitor-state.js';
 
-export function toSessionRecord(session: BackupSession): SessionRecord {
+/** `taskReasons`: why a problem run failed, read from its task sessions (problem-details.ts). */
+export function toSessionRecord(session: JobSession, taskReasons?: TaskReasons): SessionRecord {
   return {
     id: session.id,
     jobId: session.jobId,
     jobName: session.jobName,
     jobType: session.jobType,
+    sessionKind: session.kind,
     result: session.result,
     ...(session.failureMessage ? { failureMessage: session.failureMessage } : {}),
+    ...(taskReasons !== undefined ? { taskReasons } : {}),
     creationTime: session.creationTime,
     ...(session.endTime !== undefined ? { endTime: session.endTime } : {}),
     progress: session.progress,
@@ -18,7 +21,7 @@ export function toSessionRecord(session: BackupSession): SessionRecord {
 }
 
 /** The session's end time in epoch ms; `fallback` when EM gave none or an unreadable one. */
-export function endMs(session: BackupSession, fallback: number): number {
+export function endMs(session: Pick<JobSession, 'endTime'>, fallback: number): number {
   const ms = session.endTime === undefined ? Number.NaN : Date.parse(session.endTime);
   return Number.isNaN(ms) ? fallback : ms;
 }

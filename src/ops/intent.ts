@@ -1,5 +1,6 @@
 // What a user asked for, independent of how it was asked (slash command text or a button).
 
+import type { JobKind, SessionKind } from '../em/types.js';
 import { ACTION_NAMES, type ActionName } from './action-name.js';
 
 /** Job actions a user can ask for by job name or ID: every action but those on a session or a Task. */
@@ -11,16 +12,27 @@ export const JOB_ACTIONS: readonly JobActionName[] = ACTION_NAMES.filter(
 
 export type Intent =
   | { kind: 'help' }
-  | { kind: 'jobs'; filter: string }
+  /** failedOnly: `/veeam jobs failed [text]`, only jobs whose last result is Failed. */
+  | { kind: 'jobs'; filter: string; failedOnly: boolean }
   | { kind: 'job'; ref: string }
   | { kind: 'job-action'; action: JobActionName; ref: string }
   | { kind: 'session-stop'; sessionId: string }
   | { kind: 'task'; taskId: string };
 
-/** What an action works on; a job or session for EM actions, a Task for Cancel. */
+/**
+ * What an action works on; a job or session for EM actions, a Task for Cancel. `jobKind`/`sessionKind` say which EM
+ * collection to read it from (absent: every collection is tried, as for targets saved before they existed).
+ */
 export type ActionTarget =
-  | { kind: 'job'; jobId: string; jobName: string }
-  | { kind: 'session'; sessionId: string; sessionName?: string; jobId?: string; jobName?: string }
+  | { kind: 'job'; jobId: string; jobName: string; jobKind?: JobKind }
+  | {
+      kind: 'session';
+      sessionId: string;
+      sessionName?: string;
+      jobId?: string;
+      jobName?: string;
+      sessionKind?: SessionKind;
+    }
   | { kind: 'task'; taskId: string };
 
 export function targetId(target: ActionTarget): string {

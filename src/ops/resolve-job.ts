@@ -1,15 +1,15 @@
 // A job reference typed by a user (ID, UID, exact name, unique name prefix) → one job, several, or none with hints.
 
 import { guidFrom } from '../em/ids.js';
-import type { AgentBackupJob } from '../em/types.js';
+import type { Job } from '../em/types.js';
 
 export type JobResolution =
-  | { kind: 'found'; job: AgentBackupJob }
-  | { kind: 'ambiguous'; jobs: AgentBackupJob[] }
+  | { kind: 'found'; job: Job }
+  | { kind: 'ambiguous'; jobs: Job[] }
   | { kind: 'none'; closest: string[] };
 
 /** Pure: the job list and the text in, a decision out. Exact matches win over prefixes. */
-export function resolveJob(jobs: readonly AgentBackupJob[], text: string): JobResolution {
+export function resolveJob(jobs: readonly Job[], text: string): JobResolution {
   const wanted = text.trim();
   const guid = guidFrom(wanted);
   if (guid !== undefined) {
@@ -27,7 +27,7 @@ export function resolveJob(jobs: readonly AgentBackupJob[], text: string): JobRe
 }
 
 /** Up to `limit` names nearest to the text by edit distance, only those that are plausibly a typo of it. */
-export function closestNames(jobs: readonly AgentBackupJob[], lowerText: string, limit = 3): string[] {
+export function closestNames(jobs: readonly Job[], lowerText: string, limit = 3): string[] {
   return jobs
     .map((j) => ({ name: j.name, distance: editDistance(j.name.toLowerCase(), lowerText) }))
     .filter((c) => c.distance <= Math.max(3, Math.ceil(c.name.length / 2)))

@@ -4,14 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Clock, systemClock } from '../clock.js';
 import type { EmApi } from '../em/api.js';
 import { isEmError } from '../em/errors.js';
-import type { AgentBackupJob, Task } from '../em/types.js';
+import type { Job, JobKind, Task } from '../em/types.js';
 import type { Logger } from '../log/logger.js';
 import type { JobLocks } from './job-locks.js';
+import { readJob } from './perform-action.js';
 
 export type ScheduleChange =
-  | { kind: 'already'; job: AgentBackupJob }
+  | { kind: 'already'; job: Job }
   /** `job` is as read before the toggle. */
-  | { kind: 'toggled'; job: AgentBackupJob; task: Task }
+  | { kind: 'toggled'; job: Job; task: Task }
   /**
    * An earlier toggle of this job has not finished, or its request timed out and EM may still apply it:
    * toggling now could undo it. `taskId` is absent when EM never answered with a Task.
@@ -49,7 +50,9 @@ export class ScheduleSwitch {
   set(
     jobId: string,
     wanted: boolean | undefined,
-    onAccepted: (task: Task, jobBefore: AgentBackupJob) => Promise<void>,
+    onAccepted: (task: Task, jobBefore: Job) => Promise<void>,
+    /** Which EM collection holds the job; absent: each is tried. */
+    kind?: JobKind,
   ): Promise<ScheduleChange> {
     return this.options.locks.run(`schedule:${jobId}`, async () => {
       const earlier = this.unsettled.get(jobId);
@@ -61,9 +64,9 @@ export class ScheduleSwitch {
         }
         this.unsettled.delete(jobId);
       }
-      const job = await this.options.em.getAgentJob(jobId);
+      const job = await readJob(this.options.em, jobId, kind);
       if (wanted !== undefined && job.scheduleEnabled === wanted) return { kind: 'already', job };
-      const task = await this.toggle(jobId);
+      const task = await this.toggle(jobId, job);
       try {
         await onAccepted(task, job);
       } catch (error) {
@@ -83,9 +86,10 @@ export class ScheduleSwitch {
    * read the old state now would toggle a second time. So the job is refused for the settle window, after which
    * the next request reads the state afresh.
    */
-  private async toggle(jobId: string): Promise<Task> {
+  private async toggle(jobId: string, job: Job): Promise<Task> {
     try {
-      return await this.options.em.toggleSchedule(jobId);
+      // Through EM's own ToggleScheduleEnabled link: every kind has one where EM allows the change.
+      return await this.options.em.runJobAction(job, 'toggleScheduleEnabled');
     } catch (error) {
       if (isEmError(error) && (error.kind === 'timeout' || error.kind === 'unreachable')) {
         this.unsettled.set(jobId, { until: this.now() + this.options.settleTimeoutMs });

@@ -1,11 +1,12 @@
 // The path of every write: permission → approval request or direct run → EM 202 → running parent → watcher.
 
 import { describeEmError, isEmError } from '../em/errors.js';
-import type { AgentBackupJob, Task } from '../em/types.js';
+import type { Job, Task } from '../em/types.js';
 import type { ActionName } from '../ops/action-name.js';
 import type { Approval } from '../ops/approvals.js';
 import { audit } from '../ops/audit.js';
 import { type ActionTarget, targetId } from '../ops/intent.js';
+import { jobActionFor, offers } from '../ops/offered-actions.js';
 import { type ActionOutcome, performAction } from '../ops/perform-action.js';
 import { isTaskCancelRefused } from '../watch/task-cancel-refused.js';
 import type { WatchSpec, WatchTarget } from '../watch/types.js';
@@ -49,11 +50,7 @@ export async function authorizeWrite(
 }
 
 /** For enable/disable: true (and the user told) when the job is already as wished. Not authoritative: the lock is. */
-export async function alreadyInState(
-  origin: Origin,
-  action: ActionName,
-  job: AgentBackupJob,
-): Promise<boolean> {
+export async function alreadyInState(origin: Origin, action: ActionName, job: Job): Promise<boolean> {
   if ((action === 'enable' && job.scheduleEnabled) || (action === 'disable' && !job.scheduleEnabled)) {
     await origin.tellUser(
       `The schedule of *${escapeMrkdwn(job.name)}* is already ${job.scheduleEnabled ? 'enabled' : 'disabled'}; nothing to do.`,
@@ -61,6 +58,27 @@ export async function alreadyInState(
     return true;
   }
   return false;
+}
+
+/**
+ * True (and the user told, privately) when EM offers no link for the action on this job right now: nothing is
+ * asked for or sent. performAction checks again on the job it reads, for a change in between.
+ */
+export async function notOffered(origin: Origin, action: ActionName, job: Job): Promise<boolean> {
+  const emAction = jobActionFor(action, job);
+  if (emAction === undefined || offers(job, emAction)) return false;
+  const what =
+    action === 'enable' || action === 'disable' || action === 'toggle' ? 'schedule toggle' : action;
+  const hint =
+    action === 'retry'
+      ? ' EM offers Retry only after a failed run.'
+      : action === 'stop'
+        ? ' It offers Stop only while the job runs.'
+        : '';
+  await origin.tellUser(
+    `Enterprise Manager offers no ${what} for *${escapeMrkdwn(job.name)}* right now, so nothing was sent.${hint} \`/veeam job ${escapeMrkdwn(job.name)}\` shows what it offers.`,
+  );
+  return true;
 }
 
 /** An authorised write: ask for approval when policy says so, otherwise run it now. */
@@ -188,7 +206,7 @@ export async function executeAction(deps: SlackDeps, execution: Execution): Prom
     return outcome.kind === 'accepted' ? 'sent' : 'not-sent';
   } catch (error) {
     deps.logger.error('EM action failed', { action, target: targetId(target), error });
-    await show(actionFailedMessage(action, target, describeEmError(error)));
+    await show(actionFailedMessage(action, target, escapeMrkdwn(describeEmError(error))));
     audit(deps.logger, { ...auditBase, outcome: 'failed', detail: describeEmError(error) });
     // An EmError comes from the EM call itself (no 202); anything else may have come after EM accepted.
     return isEmError(error) ? 'not-sent' : 'sent';
@@ -221,7 +239,7 @@ function showOnParent(deps: SlackDeps, execution: Execution, parent: Parent): Sh
 function watchAccepted(deps: SlackDeps, execution: Execution, parent: Parent, auditBase: AuditBase) {
   const { action, target } = execution;
   const requestedAt = deps.clock.now();
-  return async (task: Task, jobBefore?: AgentBackupJob): Promise<void> => {
+  return async (task: Task, jobBefore?: Job): Promise<void> => {
     const spec: WatchSpec = {
       taskId: task.id,
       action,
@@ -341,10 +359,7 @@ function watchTarget(target: ActionTarget): WatchTarget {
   return target;
 }
 
-function wantedState(
-  action: ActionName,
-  jobBefore: AgentBackupJob | undefined,
-): { wantedScheduleEnabled?: boolean } {
+function wantedState(action: ActionName, jobBefore: Job | undefined): { wantedScheduleEnabled?: boolean } {
   if (action === 'enable') return { wantedScheduleEnabled: true };
   if (action === 'disable') return { wantedScheduleEnabled: false };
   if (action === 'toggle' && jobBefore) return { wantedScheduleEnabled: !jobBefore.scheduleEnabled };

@@ -8,6 +8,8 @@ export const ACTION_IDS = {
   jobEnable: 'job_enable',
   jobDisable: 'job_disable',
   pickJob: 'pick_job',
+  jobsPrevPage: 'jobs_page_prev',
+  jobsNextPage: 'jobs_page_next',
   approve: 'approval_approve',
   deny: 'approval_deny',
   taskCancel: 'task_cancel',

@@ -1,17 +1,15 @@
 // Block Kit builders: pure functions of our types. Every message has a plain `text` fallback that says the same.
 
 import type { types } from '@slack/bolt';
-import type { AgentBackupJob, Task } from '../em/types.js';
+import type { Job, Task } from '../em/types.js';
 import type { Approval } from '../ops/approvals.js';
 import type { ActionTarget } from '../ops/intent.js';
 import { ACTION_IDS, pickJobActionId } from './action-ids.js';
 import {
   actionsBlock,
-  type ButtonOptions,
   button,
   confirmDialog,
   context,
-  fieldsSection,
   type SlackMessage,
   section,
   slackMessage,
@@ -25,96 +23,14 @@ export const JOB_LIST_LIMIT = 20;
 /** Slack's limit on the elements of one actions block. */
 const ACTIONS_BLOCK_LIMIT = 25;
 
-type Button = types.Button;
-
 export function plainMessage(text: string): SlackMessage {
   return slackMessage(text, [section(text)]);
 }
 
-export function jobListMessage(jobs: readonly AgentBackupJob[], filter: string): SlackMessage {
-  if (jobs.length === 0) {
-    return plainMessage(
-      filter
-        ? `No agent backup job name contains "${escapeMrkdwn(filter)}". Try \`/veeam jobs\` for all of them.`
-        : 'EM has no agent backup jobs.',
-    );
-  }
-  const shown = [...jobs].sort((a, b) => a.name.localeCompare(b.name)).slice(0, JOB_LIST_LIMIT);
-  const heading = filter
-    ? `Agent backup jobs matching "${escapeMrkdwn(filter)}" (${jobs.length}):`
-    : `Agent backup jobs (${jobs.length}):`;
-  const lines = shown.map(jobLine);
-  const blocks: types.KnownBlock[] = [
-    section(`*${heading}*`),
-    ...shown.map((job, i) =>
-      section(lines[i] ?? escapeMrkdwn(job.name), button(ACTION_IDS.jobDetails, 'Details', job.id)),
-    ),
-  ];
-  const more = jobs.length - shown.length;
-  let text = [heading, ...lines].join('\n');
-  if (more > 0) {
-    const hint = `…and ${more} more; narrow it with \`/veeam jobs <text>\`.`;
-    blocks.push(context(hint));
-    text += `\n${hint}`;
-  }
-  return slackMessage(text, blocks);
-}
+export { jobCardMessage } from './messages/job-card.js';
+export { jobListMessage } from './messages/job-list.js';
 
-function jobLine(job: AgentBackupJob): string {
-  return `*${escapeMrkdwn(job.name)}* · ${platformName(job.platform)} · schedule ${scheduleWord(job)} · next run ${formatNextRun(job.nextRun)}`;
-}
-
-export function jobCardMessage(job: AgentBackupJob): SlackMessage {
-  const retention = describeRetention(job);
-  const includes =
-    job.includes.length > 0
-      ? escapeMrkdwn(job.includes.map((i) => i.displayName || i.name).join(', '))
-      : 'none listed';
-  const name = escapeMrkdwn(job.name);
-  const summary = job.schedule.summary === undefined ? 'none' : escapeMrkdwn(job.schedule.summary);
-  const fields = [
-    `*Platform:* ${platformName(job.platform)}`,
-    `*Schedule:* ${job.scheduleConfigured ? 'configured' : 'not configured'}, ${job.scheduleEnabled ? 'enabled' : 'disabled'}`,
-    `*Next run:* ${formatNextRun(job.nextRun)}`,
-    `*Retention:* ${retention}`,
-  ];
-  const lines = [
-    `*${name}*${job.description ? ` — ${escapeMrkdwn(job.description)}` : ''}`,
-    ...fields,
-    `*Schedule details:* ${summary}`,
-    `*Included:* ${includes}`,
-    `ID \`${job.id}\``,
-  ];
-  const buttons: Button[] = [
-    confirmButton(ACTION_IDS.jobStart, 'Start', job, 'primary', `Start *${name}* now?`),
-    confirmButton(ACTION_IDS.jobStop, 'Stop', job, 'danger', `Stop *${name}* if it is running?`),
-    confirmButton(ACTION_IDS.jobRetry, 'Retry', job, undefined, `Retry the failed part of *${name}*?`),
-    job.scheduleEnabled
-      ? confirmButton(
-          ACTION_IDS.jobDisable,
-          'Disable schedule',
-          job,
-          'danger',
-          `Disable the schedule of *${name}*? It will not run on its own until enabled again.`,
-        )
-      : confirmButton(
-          ACTION_IDS.jobEnable,
-          'Enable schedule',
-          job,
-          undefined,
-          `Enable the schedule of *${name}*?`,
-        ),
-  ];
-  return slackMessage(lines.join('\n'), [
-    section(lines[0] ?? name),
-    fieldsSection(fields),
-    section(`*Schedule details:* ${summary}\n*Included:* ${includes}`),
-    context(`ID \`${job.id}\` · UID \`${job.uid}\``),
-    actionsBlock(`job:${job.id}`, buttons),
-  ]);
-}
-
-export function pickJobMessage(jobs: readonly AgentBackupJob[], ref: string): SlackMessage {
+export function pickJobMessage(jobs: readonly Job[], ref: string): SlackMessage {
   const shown = jobs.slice(0, JOB_LIST_LIMIT);
   const text = `"${escapeMrkdwn(ref)}" matches ${jobs.length} jobs; pick one:\n${shown.map((j) => `• ${escapeMrkdwn(j.name)}`).join('\n')}`;
   return slackMessage(text, [
@@ -131,9 +47,7 @@ export function pickJobMessage(jobs: readonly AgentBackupJob[], ref: string): Sl
 export function jobNotFoundMessage(ref: string, closest: readonly string[]): SlackMessage {
   const hint =
     closest.length > 0 ? ` Did you mean ${closest.map((n) => `"${escapeMrkdwn(n)}"`).join(', ')}?` : '';
-  return plainMessage(
-    `No agent backup job is called "${escapeMrkdwn(ref)}".${hint} \`/veeam jobs\` lists them all.`,
-  );
+  return plainMessage(`No job is called "${escapeMrkdwn(ref)}".${hint} \`/veeam jobs\` lists them all.`);
 }
 
 export function taskMessage(task: Task): SlackMessage {
@@ -235,47 +149,6 @@ export function approvalOutcome(approval: Approval): string {
 /** Appends a context line (e.g. who approved) to a message, in blocks and in the text fallback. */
 export function withContext(message: SlackMessage, line: string): SlackMessage {
   return slackMessage(`${message.text}\n${line}`, [...message.blocks, context(line)]);
-}
-
-function platformName(platform: string): string {
-  if (platform === 'AgentForWindows') return 'Windows';
-  if (platform === 'AgentForLinux') return 'Linux';
-  return platform || 'unknown platform';
-}
-
-function scheduleWord(job: AgentBackupJob): string {
-  if (!job.scheduleConfigured) return 'not configured';
-  return job.scheduleEnabled ? 'on' : 'off';
-}
-
-function describeRetention(job: AgentBackupJob): string {
-  const r = job.retention;
-  const base =
-    r.retainLimitType === 'Days' && r.retainDaysToKeep !== undefined
-      ? `${r.retainDaysToKeep} days`
-      : r.retainCycles !== undefined
-        ? `${r.retainCycles} restore points`
-        : 'not set';
-  return r.gfsEnabled ? `${base}, GFS on` : base;
-}
-
-/** EM leaves NextRun out (or empty) when the job has no schedule to run by. */
-function formatNextRun(iso: string | undefined): string {
-  return iso ? formatUtc(iso, 'minutes') : 'not scheduled';
-}
-
-/** A job button that asks `question` first; its dialog is titled "<label>?" and goes ahead with "<label>". */
-function confirmButton(
-  actionId: string,
-  text: string,
-  job: AgentBackupJob,
-  style: ButtonOptions['style'],
-  question: string,
-): Button {
-  return button(actionId, text, job.id, {
-    style,
-    confirm: confirmDialog({ title: `${text}?`, text: question, confirm: text, deny: 'Cancel' }),
-  });
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

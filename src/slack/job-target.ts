@@ -1,19 +1,16 @@
 // Turns a job or session reference into an action target, answering the user when it cannot.
 
 import { isEmError } from '../em/errors.js';
-import type { AgentBackupJob } from '../em/types.js';
+import type { Job } from '../em/types.js';
 import { findJob } from '../ops/find-job.js';
+import { findSession } from '../ops/find-session.js';
 import type { ActionTarget } from '../ops/intent.js';
 import { jobNotFoundMessage, pickJobMessage } from './blocks.js';
 import type { SlackDeps } from './deps.js';
 import type { Origin } from './origin.js';
 
 /** The one job `ref` names; otherwise the user gets a pick list or "not found" with the closest names. */
-export async function jobFromRef(
-  deps: SlackDeps,
-  origin: Origin,
-  ref: string,
-): Promise<AgentBackupJob | undefined> {
+export async function jobFromRef(deps: SlackDeps, origin: Origin, ref: string): Promise<Job | undefined> {
   const resolution = await findJob(deps.em, ref);
   if (resolution.kind === 'found') return resolution.job;
   await origin.tellUser(
@@ -31,18 +28,20 @@ export async function sessionTarget(
   sessionId: string,
 ): Promise<ActionTarget | undefined> {
   try {
-    const session = await deps.em.getSession(sessionId);
+    // A bare GUID: EM's backup sessions, then its replica sessions.
+    const session = await findSession(deps.em, sessionId);
     return {
       kind: 'session',
       sessionId: session.id || sessionId,
       sessionName: session.name,
       jobId: session.jobId,
       jobName: session.jobName,
+      sessionKind: session.kind,
     };
   } catch (err) {
     if (isEmError(err) && err.status === 404) {
       await origin.tellUser(
-        `No backup session has ID \`${sessionId}\`. Check the ID (the GUID of the session).`,
+        `No backup or replication session has ID \`${sessionId}\`. Check the ID (the GUID of the session).`,
       );
       return undefined;
     }
@@ -50,6 +49,7 @@ export async function sessionTarget(
   }
 }
 
-export function jobTarget(job: AgentBackupJob): ActionTarget {
-  return { kind: 'job', jobId: job.id, jobName: job.name };
+/** The kind rides along, so every later read (approval, watcher) goes straight to the job's EM collection. */
+export function jobTarget(job: Job): ActionTarget {
+  return { kind: 'job', jobId: job.id, jobName: job.name, jobKind: job.kind };
 }

@@ -34,11 +34,13 @@ export function parseCommand(slackText: string): ParseResult {
     case 'help':
       return { ok: true, intent: { kind: 'help' } };
     case 'jobs': {
-      const filter = unquote(rest);
+      // "failed" first lists only jobs whose last run failed; quote it to look for a job named "failed".
+      const failedOnly = /^failed(\s|$)/i.test(rest.trim());
+      const filter = unquote(failedOnly ? rest.trim().slice('failed'.length) : rest);
       if (filter === undefined) return fail('The filter has an unmatched quote.', USAGE.jobs);
-      const bad = badTextReason(filter);
+      const bad = checkJobFilter(filter);
       if (bad) return fail(`The filter ${bad}.`, USAGE.jobs);
-      return { ok: true, intent: { kind: 'jobs', filter } };
+      return { ok: true, intent: { kind: 'jobs', filter, failedOnly } };
     }
     case 'job':
       return jobRef(rest, USAGE.job, (ref) => ({ kind: 'job', ref }));
@@ -82,6 +84,11 @@ function jobRef(rest: string, usage: string, make: (ref: string) => Intent): Par
   const bad = badTextReason(ref);
   if (bad) return fail(`The job name ${bad}.`, usage);
   return { ok: true, intent: make(ref) };
+}
+
+/** Why a job list filter is refused (undefined: fine); also checks the filter a page button carries back. */
+export function checkJobFilter(filter: string): string | undefined {
+  return badTextReason(filter);
 }
 
 /** Why a name or filter is refused: path-like or URL-encoded text never becomes part of an EM URL (em-api.md fact 9). */

@@ -22,7 +22,7 @@ beforeEach(async () => {
 
 afterEach(() => kit.close());
 
-/** The six seeded jobs (one of them the VM job) plus agent jobs added to the simulator, `count` in all. */
+/** The seeded jobs (every kind: agent, VM, replica, backup copy, file share) plus agent jobs added, `count` in all. */
 function jobs(count: number): string[] {
   const seeded: string[] = Object.values(SIM_JOB_IDS).slice(0, count);
   return [...seeded, ...newJobs(count - seeded.length, 'Branch Office')];
@@ -40,11 +40,11 @@ function newJobs(count: number, prefix: string): string[] {
   );
 }
 
-/** Each job fails once, a millisecond apart, in the order given; the reason names the job's index. */
-function failAll(ids: string[]): void {
+/** Each job fails once, a millisecond apart, in the order given, for the same reason (on its task session). */
+function failAll(ids: string[], reason = 'Repository offline'): void {
   const t = Date.now();
   for (const [i, id] of ids.entries()) {
-    kit.failure(id, `Repository offline (job ${i})\nat Veeam.Backup.Core.Stack...`, t + i);
+    kit.failure(id, `${reason}\nat Veeam.Backup.Core.Stack...`, t + i);
   }
 }
 
@@ -78,13 +78,13 @@ describe('a failure storm', () => {
     expect(postCalls()).toBe(51);
 
     const summary = messageText(top);
-    expect(summary).toContain('50 backup jobs failed');
+    expect(summary).toContain('50 jobs failed');
     expect(summary).toMatch(/since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
     expect(summary).toContain('none resolved yet');
-    expect(summary).toContain('Server Backup');
-    expect(summary).toContain('Repository offline (job 0)');
+    // Grouped by the reason read from the task sessions: one line for all fifty, fifteen names, the rest counted.
+    expect(summary).toContain(':red_circle: *Repository offline*: 50 jobs\nServer Backup, ');
     expect(summary).not.toContain('Veeam.Backup.Core.Stack');
-    expect(summary).toContain('…and 20 more');
+    expect(summary).toContain('…and 35 more');
     // Well inside Slack's limits.
     expect(top.blocks?.length).toBeLessThanOrEqual(50);
     for (const block of top.blocks ?? []) expect(String(block.text?.text ?? '').length).toBeLessThan(3_000);
@@ -92,16 +92,18 @@ describe('a failure storm', () => {
     expect(top.text).toContain(PING);
     expect(replies(top).filter((m) => m.text.includes(PING))).toHaveLength(0);
 
-    // Each job's usual card: agent jobs with Retry / Job details / Disable schedule, the VM job without.
-    for (const id of ids.filter((id) => id !== SIM_JOB_IDS.vmFileserver)) {
+    // Each job's usual card, every kind (agent, VM, replica, backup copy, file share) with Retry (EM offers it
+    // after a failure) / Job details / Disable schedule, and the reason from its task session.
+    for (const id of ids) {
       const card = cardOf(top, id) as FakeMessage;
       expect(card, `card of ${id}`).toBeDefined();
       expect(findButton(card, ACTION_IDS.jobDetails)?.value).toBe(id);
       expect(findButton(card, ACTION_IDS.jobDisable)?.value).toBe(id);
+      expect(messageText(card)).toContain('Repository offline');
     }
-    const vmCard = replies(top).find((m) => m.text.includes('Fileserver Backup')) as FakeMessage;
-    expect(messageText(vmCard)).toContain('Repository offline');
-    expect(findButton(vmCard, ACTION_IDS.jobRetry)).toBeUndefined();
+    const vmCard = cardOf(top, SIM_JOB_IDS.vmFileserver) as FakeMessage;
+    expect(messageText(vmCard)).toContain('VM backup job');
+    expect(messageText(cardOf(top, SIM_JOB_IDS.erpReplica))).toContain('Replication failed');
 
     // Three more jobs fail in a later poll: they join the same thread, and the first of them pages once.
     const more = newJobs(3, 'Remote Site');
@@ -109,7 +111,7 @@ describe('a failure storm', () => {
     await monitor.pollOnce();
     expect(topLevel()).toHaveLength(1);
     expect(replies(top)).toHaveLength(53);
-    expect(messageText(top)).toContain('53 backup jobs failed');
+    expect(messageText(top)).toContain('53 jobs failed');
     expect(replies(top).filter((m) => m.text.includes(PING))).toHaveLength(1);
 
     // A storm job fails again: a follow-up in the storm thread, its card's tally grows.
@@ -127,7 +129,7 @@ describe('a failure storm', () => {
     expect(messageText(replies(top).at(-1))).toMatch(/Linux Web Servers\* succeeded/);
     expect(messageText(webCard)).toContain('Resolved');
     expect(findButton(webCard, ACTION_IDS.jobRetry)).toBeUndefined();
-    expect(messageText(top)).toContain('53 backup jobs failed');
+    expect(messageText(top)).toContain('53 jobs failed');
     expect(messageText(top)).toContain('1 resolved so far');
 
     // The state keeps the storm and threads every open incident under the summary.
@@ -157,7 +159,7 @@ describe('a failure storm', () => {
     await second.monitor.pollOnce();
     expect(topLevel()).toHaveLength(1);
     expect(replies(top)).toHaveLength(STORM_THRESHOLD + 2);
-    expect(messageText(top)).toContain(`${STORM_THRESHOLD + 2} backup jobs failed`);
+    expect(messageText(top)).toContain(`${STORM_THRESHOLD + 2} jobs failed`);
 
     for (const id of [...ids, late]) kit.success(id, MINUTE);
     await second.monitor.pollOnce();
@@ -229,16 +231,13 @@ describe('a failure storm when Slack refuses posts', () => {
     expect(postCalls() - calls).toBe(9);
     const top = topLevel()[0] as FakeMessage;
     expect(replies(top)).toHaveLength(7);
-    expect(messageText(top)).toContain('8 backup jobs failed');
+    expect(messageText(top)).toContain('8 jobs failed');
 
     await monitor.pollOnce();
     await monitor.pollOnce();
     expect(topLevel()).toHaveLength(1);
     expect(replies(top)).toHaveLength(8);
-    for (const [i, id] of ids.entries()) {
-      if (id === SIM_JOB_IDS.vmFileserver) continue;
-      expect(cardOf(top, id), `card ${i}`).toBeDefined();
-    }
+    for (const [i, id] of ids.entries()) expect(cardOf(top, id), `card ${i}`).toBeDefined();
     // The refused job was already listed in the summary: its late card does not page again.
     expect(replies(top).filter((m) => m.text.includes(PING))).toHaveLength(0);
   });

@@ -38,6 +38,12 @@ function queryRequests(): number {
   return kit.sim.stats.byRoute['GET /query'] ?? 0;
 }
 
+/**
+ * GET /query requests of one monitor query when every answer fits one page: em.querySessions asks for
+ * BackupJobSession and ReplicaJobSession (replication runs are not BackupJobSessions, em-api.md fact 15).
+ */
+const REQUESTS_PER_QUERY = 2;
+
 describe('first start', () => {
   it('takes a baseline: failures that ended before it are never announced, later ones are', async () => {
     kit.failure(SIM_JOB_IDS.linuxWeb, 'Old failure from before the bot existed', Date.now() - 5 * MINUTE);
@@ -65,7 +71,9 @@ describe('failed and warning sessions', () => {
     const before = queryRequests();
     await monitor.pollOnce();
 
-    expect(queryRequests() - before).toBe(1);
+    // One query (its two session types, one page each); the reason comes from the run's task sessions.
+    expect(queryRequests() - before).toBe(REQUESTS_PER_QUERY);
+    expect(kit.sim.stats.byRoute['GET /backupSessions/{id}/taskSessions']).toBe(1);
     expect(posts()).toHaveLength(1);
     const post = posts()[0] as FakeMessage;
     const text = messageText(post);
@@ -88,15 +96,28 @@ describe('failed and warning sessions', () => {
     expect(posts()[0]?.text).toContain('<@UONCALL1>');
   });
 
-  it('posts VM job failures without the agent-job buttons', async () => {
+  it('posts VM job failures with the same buttons (EM offers Retry after a failure)', async () => {
     const { monitor } = kit.startMonitor();
     kit.failure(SIM_JOB_IDS.vmFileserver, 'Failed to create VM snapshot');
     await monitor.pollOnce();
     const post = posts()[0] as FakeMessage;
     expect(messageText(post)).toContain('Fileserver Backup');
+    expect(messageText(post)).toContain('VM backup job');
     expect(messageText(post)).toContain('Failed to create VM snapshot');
+    for (const actionId of [ACTION_IDS.jobRetry, ACTION_IDS.jobDetails, ACTION_IDS.jobDisable]) {
+      expect(findButton(post, actionId)?.value).toBe(SIM_JOB_IDS.vmFileserver);
+    }
+  });
+
+  it('offers no Retry where EM offers none (a VM job after a warning)', async () => {
+    const { monitor } = kit.startMonitor({ notifyWarnings: true });
+    warning(SIM_JOB_IDS.vmFileserver, 'Changed block tracking is disabled');
+    await monitor.pollOnce();
+    const post = posts()[0] as FakeMessage;
+    expect(messageText(post)).toContain('Changed block tracking is disabled');
     expect(findButton(post, ACTION_IDS.jobRetry)).toBeUndefined();
-    expect(findButton(post, ACTION_IDS.jobDisable)).toBeUndefined();
+    expect(findButton(post, ACTION_IDS.jobDetails)?.value).toBe(SIM_JOB_IDS.vmFileserver);
+    expect(findButton(post, ACTION_IDS.jobDisable)?.value).toBe(SIM_JOB_IDS.vmFileserver);
   });
 
   it('ignores warnings unless VEEAM_NOTIFY_WARNINGS is on', async () => {
@@ -225,7 +246,8 @@ describe('long-running sessions', () => {
 
     const before = queryRequests();
     await monitor.pollOnce();
-    expect(queryRequests() - before).toBe(2);
+    // Two queries (ended, running), each over both session types.
+    expect(queryRequests() - before).toBe(2 * REQUESTS_PER_QUERY);
     expect(posts()).toHaveLength(2);
     const vmPost = posts().find((m) => m.text.includes('Fileserver Backup')) as FakeMessage;
     const agentPost = posts().find((m) => m.text.includes('Linux Web Servers')) as FakeMessage;
@@ -246,7 +268,7 @@ describe('long-running sessions', () => {
     expect(posts()).toHaveLength(2);
   });
 
-  it('is off when VEEAM_LONG_RUNNING_MINUTES is unset (one query per poll)', async () => {
+  it('is off when VEEAM_LONG_RUNNING_MINUTES is unset (one query per poll, over both session types)', async () => {
     const { monitor } = kit.startMonitor();
     kit.sim.addSession({
       jobId: SIM_JOB_IDS.linuxWeb,
@@ -255,7 +277,7 @@ describe('long-running sessions', () => {
     });
     const before = queryRequests();
     await monitor.pollOnce();
-    expect(queryRequests() - before).toBe(1);
+    expect(queryRequests() - before).toBe(REQUESTS_PER_QUERY);
     expect(posts()).toHaveLength(0);
   });
 });

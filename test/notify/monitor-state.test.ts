@@ -50,6 +50,52 @@ describe('readMonitorState', () => {
     expect(readMonitorState(JSON.parse(JSON.stringify(state)))).toEqual(state);
   });
 
+  it('reads incidents saved before every job kind, and keeps the new fields of later ones', () => {
+    const old = savedIncident({
+      creationTime: '2026-01-09T00:00:00Z',
+      openedAt: '2026-01-09T00:10:00Z',
+      ts: '1.1',
+    });
+    const replica = {
+      ...savedIncident({ creationTime: '2026-01-09T00:00:00Z', openedAt: '2026-01-09T00:10:00Z', ts: '1.2' }),
+      jobId: 'r',
+      jobType: 'Replica',
+      retryOffered: false,
+      latest: {
+        ...old.latest,
+        jobId: 'r',
+        jobType: 'Replica',
+        sessionKind: 'replica',
+        taskReasons: {
+          read: true,
+          total: 7,
+          objects: [{ objectName: 'vm-1', result: 'Failed', reason: 'Gone' }],
+        },
+      },
+    };
+    const unreadable = {
+      ...replica,
+      jobId: 'u',
+      latest: { ...replica.latest, taskReasons: { read: false } },
+    };
+    const broken = { ...replica, jobId: 'b', latest: { ...replica.latest, taskReasons: { read: true } } };
+    const read = readMonitorState({
+      version: 1,
+      lastPollMs: NOW,
+      incidents: { j: { ...old, lastProblemEndMs: NOW }, r: { ...replica, lastProblemEndMs: NOW } },
+    });
+    expect(read?.incidents.j?.retryOffered).toBeUndefined();
+    expect(read?.incidents.j?.latest.sessionKind).toBeUndefined();
+    expect(read?.incidents.r?.retryOffered).toBe(false);
+    expect(read?.incidents.r?.latest).toEqual(replica.latest);
+    const more = readMonitorState({
+      version: 1,
+      lastPollMs: NOW,
+      incidents: { u: { ...unreadable, lastProblemEndMs: NOW }, b: { ...broken, lastProblemEndMs: NOW } },
+    });
+    expect(Object.keys(more?.incidents ?? {})).toEqual(['u']);
+  });
+
   it('drops bad entries one by one instead of the whole state', () => {
     const read = readMonitorState({
       version: 1,

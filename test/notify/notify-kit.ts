@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { Agent } from 'undici';
-import { systemClock } from '../../src/clock.js';
+import { type Clock, systemClock } from '../../src/clock.js';
 import type { NotifyConfig } from '../../src/config.js';
 import { EmClient } from '../../src/em/client.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
@@ -63,8 +63,11 @@ export class NotifyKit {
     return new NotifyKit(sim, slack, options.monitor ?? {});
   }
 
-  /** A monitor on the state file in this kit's directory, started as the bot starts it. */
-  startMonitor(config: Partial<NotifyConfig> = {}): Monitored {
+  /**
+   * A monitor on the state file in this kit's directory, started as the bot starts it. `clock` (default the system
+   * clock, as the simulator's) lets a test take the first-start baseline in the past, then move to now.
+   */
+  startMonitor(config: Partial<NotifyConfig> = {}, clock: Clock = systemClock): Monitored {
     const store = new StateStore(join(this.dir, 'state.json'), this.logger);
     store.load();
     const monitor = new IncidentMonitor({
@@ -72,7 +75,7 @@ export class NotifyKit {
       publisher: createSlackIncidentPublisher(createChannelPoster(this.web), this.logger),
       store,
       logger: this.logger,
-      clock: systemClock,
+      clock,
       config: {
         incidentChannel: CHANNEL,
         // An hour between timer polls: the tests drive every poll themselves.

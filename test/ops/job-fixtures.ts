@@ -1,9 +1,10 @@
-// Plain AgentBackupJob values for pure unit tests.
+// Plain Job values (agent jobs) for pure unit tests.
 
-import type { AgentBackupJob } from '../../src/em/types.js';
+import type { Job } from '../../src/em/types.js';
 
-export function agentJob(id: string, name: string, overrides: Partial<AgentBackupJob> = {}): AgentBackupJob {
+export function agentJob(id: string, name: string, overrides: Partial<Job> = {}): Job {
   return {
+    kind: 'agent',
     id,
     uid: `urn:veeam:AgentBackupJob:${id}`,
     name,
@@ -16,7 +17,10 @@ export function agentJob(id: string, name: string, overrides: Partial<AgentBacku
     schedule: {},
     retention: { gfsEnabled: false },
     includes: [],
-    links: [],
+    links: ['Start', 'Stop', 'Retry', 'ToggleScheduleEnabled'].map((rel) => ({
+      rel,
+      href: `https://em.example/api/agents/jobs/${id}?action=${rel.charAt(0).toLowerCase()}${rel.slice(1)}`,
+    })),
     ...overrides,
   };
 }

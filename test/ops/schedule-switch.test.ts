@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { EmApi } from '../../src/em/api.js';
 import { EmError, type EmErrorKind } from '../../src/em/errors.js';
-import type { AgentBackupJob, Task } from '../../src/em/types.js';
+import type { Job, Task } from '../../src/em/types.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { JobLocks } from '../../src/ops/job-locks.js';
 import { ScheduleSwitch } from '../../src/ops/schedule-switch.js';
@@ -16,11 +16,11 @@ function fakeEm(firstToggle: EmErrorKind) {
   const calls = { toggles: 0, reads: 0 };
   let enabled = true;
   const em = {
-    async getAgentJob(): Promise<AgentBackupJob> {
+    async getJob(): Promise<Job> {
       calls.reads += 1;
       return agentJob(JOB_ID, 'Server Backup', { scheduleEnabled: enabled });
     },
-    async toggleSchedule(): Promise<Task> {
+    async runJobAction(): Promise<Task> {
       calls.toggles += 1;
       if (calls.toggles === 1) {
         // EM got the request and applies it later; the bot only sees the failure.

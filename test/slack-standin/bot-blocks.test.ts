@@ -47,7 +47,10 @@ function approval(status: Approval['status']): Approval {
 }
 
 const messages: Record<string, SlackMessage> = {
-  'job list': jobListMessage(jobs, NASTY),
+  'job list': jobListMessage(
+    jobs.map((j) => ({ job: j })),
+    { filter: NASTY, failedOnly: false, page: 0 },
+  ),
   'job card': jobCardMessage(job),
   'job card, schedule off': jobCardMessage({ ...job, scheduleEnabled: false }),
   'pick list': pickJobMessage(jobs, NASTY.repeat(40)),

@@ -263,7 +263,8 @@ describe('EM failures reach the user', () => {
   });
 
   it('answers privately when EM fails a read', async () => {
-    h.sim.knobs.forceStatus = { status: 503, count: 1, path: /type=AgentBackupJob/ };
+    // One 503 is retried by the client; three in a row reach the user.
+    h.sim.knobs.forceStatus = { status: 503, count: 3, path: /type=AgentBackupJob/ };
     const e = await ephemeralAfter(h, () => h.command('jobs', { user: USERS.viewer }), 'That did not work');
     expect(e.text).toContain('/veeam help');
   });

@@ -215,7 +215,7 @@ describe('approvals', () => {
     await ephemeralAfter(
       h,
       () => h.command('session stop 00000000-0000-4000-8000-000000000000'),
-      'No backup session has ID',
+      'No backup or replication session has ID',
     );
     expect(h.slack.topLevel(CHANNELS.ops).length).toBe(since);
   });

@@ -23,8 +23,15 @@ describe('parseCommand', () => {
   });
 
   it('reads jobs with and without a filter', () => {
-    expect(intentOf('jobs')).toEqual({ kind: 'jobs', filter: '' });
-    expect(intentOf('jobs  linux ')).toEqual({ kind: 'jobs', filter: 'linux' });
+    expect(intentOf('jobs')).toEqual({ kind: 'jobs', filter: '', failedOnly: false });
+    expect(intentOf('jobs  linux ')).toEqual({ kind: 'jobs', filter: 'linux', failedOnly: false });
+  });
+
+  it('reads "jobs failed" as failed jobs only, optionally filtered; a quoted "failed" is a name filter', () => {
+    expect(intentOf('jobs failed')).toEqual({ kind: 'jobs', filter: '', failedOnly: true });
+    expect(intentOf('jobs FAILED sql')).toEqual({ kind: 'jobs', filter: 'sql', failedOnly: true });
+    expect(intentOf('jobs "failed"')).toEqual({ kind: 'jobs', filter: 'failed', failedOnly: false });
+    expect(intentOf('jobs failedover')).toEqual({ kind: 'jobs', filter: 'failedover', failedOnly: false });
   });
 
   it('reads a job name with spaces, quoted or not, and curly quotes', () => {
@@ -61,7 +68,7 @@ describe('parseCommand', () => {
   });
 
   it('asks for the missing argument and shows the right form', () => {
-    expect(errorOf('job')).toMatch(/Which job\?[\s\S]*Usage: `\/veeam job <name\|id>`/);
+    expect(errorOf('job')).toMatch(/Which job\?[\s\S]*Usage: `\/veeam job <name\|id\|uid>`/);
     expect(errorOf('start   ')).toContain('Usage: `/veeam start <job>`');
     expect(errorOf('session stop')).toContain('/veeam session stop <session-id>');
     expect(errorOf('session start x')).toContain('/veeam session stop <session-id>');

@@ -35,7 +35,7 @@ describe('policy configuration', () => {
     const list = await ephemeralAfter(
       harness,
       () => harness.command('jobs', { user: USERS.viewer, channel: CHANNELS.other }),
-      'Agent backup jobs',
+      '*Jobs (',
     );
     expect(list.channel).toBe(CHANNELS.other);
   });

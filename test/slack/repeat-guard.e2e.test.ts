@@ -69,6 +69,20 @@ describe('double clicks and repeated commands', () => {
     expect(posts(h, 'agents/jobs')).toBe(1);
   });
 
+  it('syncs a backup copy job once when its Start is clicked three times at once (every kind is guarded)', async () => {
+    const start = { actionId: ACTION_IDS.jobStart, value: SIM_JOB_IDS.offsiteCopy };
+    await Promise.all([
+      h.click(start, { user: USERS.operator }),
+      h.click(start, { user: USERS.operator }),
+      h.click(start, { user: USERS.operator2 }),
+    ]);
+    await h.waitFor(() => auditLines(h).some((l) => l.outcome === 'accepted') && repeats().length >= 2, {
+      what: 'one accepted sync and two dropped repeats in the audit log',
+    });
+    expect(repeats()).toHaveLength(2);
+    expect(posts(h, ' /jobs/')).toBe(1); // POST /jobs/{id}?action=sync, not /agents/jobs
+  });
+
   it('tells whoever repeats a click that it was not sent again', async () => {
     const start = { actionId: ACTION_IDS.jobStart, value: SIM_JOB_IDS.linuxWeb };
     await Promise.all([h.click(start, { user: USERS.operator }), h.click(start, { user: USERS.operator2 })]);

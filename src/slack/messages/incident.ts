@@ -1,9 +1,8 @@
 // Slack messages of the incident monitor: pure functions of session records and incident counts, no I/O.
 //
-// VM jobs (JobType Backup) get the same incident facts but NO buttons: every job button of this bot (Retry,
-// Job details, Disable schedule) acts on /agents/jobs/{id} (em/api.ts), which does not know VM jobs; a context line
-// says so instead. A long-running VM session still gets a Stop button: it stops the session (/backupSessions/{id}),
-// which EM offers for VM and agent sessions alike.
+// Every job kind gets the same card and buttons (Retry only when EM offered it on the job; Job details; Disable
+// schedule): the buttons carry the bare job GUID, which the handlers look up in every job collection. A long-running
+// agent run stops by its job (Stop job); any other run by its session GUID (Stop session), backup or replica alike.
 
 import type { types } from '@slack/bolt';
 import type { IncidentCard, SessionRecord } from '../../notify/monitor-state.js';
@@ -20,15 +19,29 @@ import {
   cappedFields,
   cappedSection,
 } from './capped-blocks.js';
+import { reasonMrkdwn, reasonOneLine } from './incident-reasons.js';
+
+/** What the card calls a job of each JobType EM gives (em-api.md fact 15); an unknown one is named as EM names it. */
+const KIND_LABELS: Record<string, string> = {
+  AgentBackup: 'Agent backup job',
+  Backup: 'VM backup job',
+  Replica: 'Replication job',
+  BackupCopy: 'Backup copy job',
+  ImmediateBackupCopy: 'Backup copy job (immediate)',
+  NasBackup: 'File share backup job',
+};
+
+export function jobKindLabel(jobType: string): string {
+  if (Object.hasOwn(KIND_LABELS, jobType)) return KIND_LABELS[jobType] as string;
+  return jobType === '' ? 'Job' : `Job (${jobType})`;
+}
 
 // EM text is escaped, then cut (Slack counts after escaping): these caps leave room in every text object for the
 // words around them; the capped-blocks primitives still cap each whole text object to Slack's limit.
 /** A job name as shown (escaped): fits a confirm dialog's 300 characters with its sentence. */
 const MAX_NAME_CHARS = 200;
-/** EM failure messages can carry whole stack traces; the reason section keeps it under 3,000 with its label. */
-const MAX_REASON_CHARS = 2_800;
 /** The reason in a message's plain `text` (notifications; the text-only fallback). */
-const MAX_TEXT_REASON_CHARS = 1_500;
+const MAX_FALLBACK_REASON_CHARS = 300;
 const MAX_RESULT_CHARS = 40;
 const MAX_TIME_CHARS = 40;
 const MAX_DESCRIPTION_CHARS = 1_500;
@@ -47,8 +60,13 @@ function resultOf(result: string): string {
   return escapeMrkdwn(result, MAX_RESULT_CHARS);
 }
 
-export function isVmJob(jobType: string): boolean {
-  return jobType === 'Backup';
+function fallbackReason(session: SessionRecord): string {
+  return escapeMrkdwn(reasonOneLine(session), MAX_FALLBACK_REASON_CHARS);
+}
+
+/** "Backup" for every kind but replication, whose runs replicate. */
+function runNoun(jobType: string): string {
+  return jobType === 'Replica' ? 'Replication' : 'Backup';
 }
 
 export function sessionDuration(session: SessionRecord, nowMs?: number): string {
@@ -58,17 +76,6 @@ export function sessionDuration(session: SessionRecord, nowMs?: number): string 
   return formatDurationFixed(end - start);
 }
 
-/** EM's failure message as mrkdwn: escaped, then cut to `maxChars` (never inside an escape). */
-export function failureReason(session: SessionRecord, maxChars = MAX_REASON_CHARS): string {
-  const reason = session.failureMessage?.trim();
-  if (!reason) return 'EM gave no failure message.';
-  return escapeMrkdwn(reason, maxChars);
-}
-
-function jobKind(jobType: string): string {
-  return isVmJob(jobType) ? 'VM backup job' : 'Agent backup job';
-}
-
 function sessionFields(session: SessionRecord): types.KnownBlock {
   return cappedFields([
     `*Job*\n${nameOf(session.jobName)}`,
@@ -76,12 +83,12 @@ function sessionFields(session: SessionRecord): types.KnownBlock {
     `*Started*\n${timeOf(session.creationTime)}`,
     `*Ended*\n${session.endTime ? timeOf(session.endTime) : 'not yet'}`,
     `*Duration*\n${sessionDuration(session)}`,
-    `*Kind*\n${jobKind(session.jobType)}`,
+    `*Kind*\n${escapeMrkdwn(jobKindLabel(session.jobType))}`,
   ]);
 }
 
 function reasonBlock(session: SessionRecord): types.KnownBlock {
-  return cappedSection(`*Reason (from EM)*\n${failureReason(session)}`);
+  return cappedSection(reasonMrkdwn(session));
 }
 
 /** "failed 3 times since …", "failed once, 1 warning since …". */
@@ -94,23 +101,28 @@ export function incidentTally(card: Pick<IncidentCard, 'failures' | 'warnings' |
 
 function headline(card: IncidentCard): string {
   const name = `*${nameOf(card.jobName)}*`;
+  const run = runNoun(card.jobType);
   return card.failures > 0
-    ? `:red_circle: Backup failed: ${name}`
-    : `:warning: Backup finished with warnings: ${name}`;
+    ? `:red_circle: ${run} failed: ${name}`
+    : `:warning: ${run} finished with warnings: ${name}`;
 }
 
-/** The incident's buttons; their value is the job GUID (contracts: job buttons carry the job GUID). */
+/**
+ * The incident's buttons; their value is the bare job GUID (contracts: job buttons carry the job GUID). Retry only
+ * when EM offered it (a state file from before every job kind has no flag: those were agent cards, always Retry).
+ */
 function incidentActions(card: IncidentCard): types.KnownBlock {
   const name = nameOf(card.jobName);
   // Same rule as the job card: every button that changes something asks first.
-  const buttons: CappedButton[] = [
-    {
-      actionId: ACTION_IDS.jobRetry,
-      label: 'Retry',
-      value: card.jobId,
-      style: 'primary',
-      confirm: { title: 'Retry the job?', text: `Retry *${name}* now?`, confirm: 'Retry', deny: 'Not now' },
-    },
+  const retry: CappedButton = {
+    actionId: ACTION_IDS.jobRetry,
+    label: 'Retry',
+    value: card.jobId,
+    style: 'primary',
+    confirm: { title: 'Retry the job?', text: `Retry *${name}* now?`, confirm: 'Retry', deny: 'Not now' },
+  };
+  return cappedActions(`incident:${card.jobId}`, [
+    ...(card.retryOffered === false ? [] : [retry]),
     { actionId: ACTION_IDS.jobDetails, label: 'Job details', value: card.jobId },
     {
       actionId: ACTION_IDS.jobDisable,
@@ -124,8 +136,7 @@ function incidentActions(card: IncidentCard): types.KnownBlock {
         deny: 'Keep it',
       },
     },
-  ];
-  return cappedActions(`incident:${card.jobId}`, buttons);
+  ]);
 }
 
 /**
@@ -134,28 +145,26 @@ function incidentActions(card: IncidentCard): types.KnownBlock {
  */
 export function incidentMessage(card: IncidentCard, mention?: string): SlackMessage {
   const ping = mention !== undefined && card.failures > 0 ? ` ${mentionFor(mention)}` : '';
+  const title = `${headline(card)}${ping}`;
   const blocks: types.KnownBlock[] = [
-    cappedSection(`${headline(card)}${ping}`),
+    cappedSection(title),
     sessionFields(card.latest),
     reasonBlock(card.latest),
   ];
   if (card.failures + card.warnings > 1)
     blocks.push(cappedContext(`:repeat: ${incidentTally(card)}. Details of each run are in the thread.`));
-  if (isVmJob(card.jobType)) {
-    blocks.push(
-      cappedContext(
-        "VM job: the bot's buttons act on agent jobs only; retry or change it in the Veeam console.",
-      ),
-    );
-  } else {
-    blocks.push(incidentActions(card));
+  if (card.retryOffered === false && card.failures > 0) {
+    blocks.push(cappedContext('EM offers no retry of this job right now, so there is no Retry button.'));
   }
+  blocks.push(incidentActions(card));
   const verb = card.failures > 0 ? 'failed' : 'finished with warnings';
   const tally = card.failures + card.warnings > 1 ? ` (${incidentTally(card)})` : '';
   // The mention before EM's reason, so no cut of the text can take it away.
-  const reason = failureReason(card.latest, MAX_TEXT_REASON_CHARS);
+  const reason = fallbackReason(card.latest);
   return {
-    text: cappedFallback(`Backup ${verb}: ${nameOf(card.jobName)}${tally}${ping}: ${reason}`),
+    text: cappedFallback(
+      `${runNoun(card.jobType)} ${verb}: ${nameOf(card.jobName)}${tally}${ping}: ${reason}`,
+    ),
     blocks,
   };
 }
@@ -169,7 +178,7 @@ export function incidentFollowUp(card: IncidentCard, session: SessionRecord, men
     ? `:red_circle: Failed again (${incidentTally(card)}).${ping}`
     : `:warning: Finished with warnings again (${incidentTally(card)}).`;
   return {
-    text: cappedFallback(`${line} ${failureReason(session, MAX_TEXT_REASON_CHARS)}`),
+    text: cappedFallback(`${line} ${fallbackReason(session)}`),
     blocks: [cappedSection(line), sessionFields(session), reasonBlock(session)],
   };
 }
@@ -198,18 +207,22 @@ export function resolvedMessage(card: IncidentCard, success: SessionRecord): Sla
   };
 }
 
-/** Stop button of a long-running session: VM sessions stop by session GUID, agent jobs by job GUID. */
+/**
+ * Stop button of a long-running session: an agent run stops by its job GUID (Stop job, as before); every other run
+ * by its session GUID (Stop session), which the handler finds among backup and replica sessions alike.
+ */
 function stopButton(session: SessionRecord): types.KnownBlock {
-  const vm = isVmJob(session.jobType);
+  const bySession = session.jobType !== 'AgentBackup';
+  const run = runNoun(session.jobType).toLowerCase();
   return cappedActions(`long-running:${session.id}`, [
     {
-      actionId: vm ? ACTION_IDS.sessionStop : ACTION_IDS.jobStop,
-      label: vm ? 'Stop session' : 'Stop job',
-      value: vm ? session.id : session.jobId,
+      actionId: bySession ? ACTION_IDS.sessionStop : ACTION_IDS.jobStop,
+      label: bySession ? 'Stop session' : 'Stop job',
+      value: bySession ? session.id : session.jobId,
       style: 'danger',
       confirm: {
-        title: vm ? 'Stop this session?' : 'Stop this job?',
-        text: `Stop the running backup of *${nameOf(session.jobName)}*? The run ends unfinished.`,
+        title: bySession ? 'Stop this session?' : 'Stop this job?',
+        text: `Stop the running ${run} of *${nameOf(session.jobName)}*? The run ends unfinished.`,
         confirm: 'Stop',
         deny: 'Let it run',
       },
@@ -241,12 +254,12 @@ export function longRunningEndedMessage(session: SessionRecord): SlackMessage {
 
 /** Posted once when EM failed several polls in a row; `description` comes from describeEmError. */
 export function emDownMessage(description: string, sinceMs: number, failedPolls: number): SlackMessage {
-  const line = `:rotating_light: The incident monitor cannot reach Enterprise Manager (${failedPolls} polls in a row since ${timeOf(sinceMs)}). ${escapeMrkdwn(description, MAX_DESCRIPTION_CHARS)}\nFailed backups are not being reported meanwhile; they will be checked as soon as EM answers again.`;
+  const line = `:rotating_light: The incident monitor cannot reach Enterprise Manager (${failedPolls} polls in a row since ${timeOf(sinceMs)}). ${escapeMrkdwn(description, MAX_DESCRIPTION_CHARS)}\nFailed jobs are not being reported meanwhile; they will be checked as soon as EM answers again.`;
   return { text: cappedFallback(line), blocks: [cappedSection(line)] };
 }
 
 /** Posted once when EM answers again after an emDownMessage. */
 export function emBackMessage(sinceMs: number, nowMs: number): SlackMessage {
-  const line = `:large_green_circle: Enterprise Manager answers again (it was unreachable for ${formatDurationFixed(nowMs - sinceMs)}, since ${timeOf(sinceMs)}). Backups that ended meanwhile are being checked now.`;
+  const line = `:large_green_circle: Enterprise Manager answers again (it was unreachable for ${formatDurationFixed(nowMs - sinceMs)}, since ${timeOf(sinceMs)}). Runs that ended meanwhile are being checked now.`;
   return { text: cappedFallback(line), blocks: [cappedSection(line)] };
 }

@@ -1,5 +1,5 @@
-// The top message of a failure storm: many jobs failing at once get one summary post listing them (pure, no I/O);
-// each job's usual incident card (messages/incident.ts) is a reply in its thread.
+// The top message of a failure storm: many jobs failing at once get one summary post listing them grouped by their
+// reason (pure, no I/O); each job's usual incident card (messages/incident.ts) is a reply in its thread.
 
 import type { types } from '@slack/bolt';
 import { MAX_STORM_REASON_CHARS } from '../../notify/failure-storm.js';
@@ -10,13 +10,15 @@ import { escapeMrkdwn, mentionFor, TEXT_LIMITS } from '../mrkdwn.js';
 import { cappedContext, cappedFallback, cappedSection } from './capped-blocks.js';
 
 /**
- * Jobs listed by name in the summary; the rest are counted ("…and N more"). With the per-line caps below this
- * keeps the message to a few sections, far from Slack's 50 blocks and 3,000 characters per section.
+ * Jobs are grouped by their reason (a repository outage is one line, not fifty): at most MAX_GROUPS reasons, each
+ * with at most MAX_NAMES_PER_GROUP job names; the rest are counted. With the per-name caps below this keeps the
+ * message to a few sections, far from Slack's 50 blocks and 3,000 characters per section.
  */
-const MAX_LISTED_JOBS = 30;
+const MAX_GROUPS = 10;
+const MAX_NAMES_PER_GROUP = 15;
 const MAX_NAME_CHARS = 80;
 const MAX_RESULT_CHARS = 40;
-/** Room left in a section after the list lines (escaping may lengthen them; each section is checked). */
+/** Room left in a section after the group texts (each section is checked). */
 const SECTION_BUDGET = TEXT_LIMITS.section - 100;
 
 function counts(storm: Storm): { total: number; failed: number; warned: number; resolved: number } {
@@ -30,12 +32,16 @@ function counts(storm: Storm): { total: number; failed: number; warned: number; 
   };
 }
 
-/** "50 backup jobs failed", "7 backup jobs finished with warnings", "9 backup jobs had problems (…)". */
+/** "50 jobs failed", "7 jobs finished with warnings", "9 jobs had problems (…)". */
 function whatHappened({ total, failed, warned }: ReturnType<typeof counts>): string {
-  const jobs = total === 1 ? '1 backup job' : `${total} backup jobs`;
+  const jobs = plural(total, 'job');
   if (warned === 0) return `${jobs} failed`;
   if (failed === 0) return `${jobs} finished with warnings`;
   return `${jobs} had problems (${failed} failed, ${warned} with warnings)`;
+}
+
+function plural(n: number, noun: string): string {
+  return n === 1 ? `1 ${noun}` : `${n} ${noun}s`;
 }
 
 function progress({ total, resolved }: ReturnType<typeof counts>): string {
@@ -43,13 +49,37 @@ function progress({ total, resolved }: ReturnType<typeof counts>): string {
   return resolved === 0 ? 'none resolved yet' : `${resolved} resolved so far`;
 }
 
-function jobLine(job: StormJob): string {
-  const icon = job.resolved ? ':white_check_mark:' : job.result === 'Failed' ? ':red_circle:' : ':warning:';
-  // Escaped first, then cut: Slack counts the escapes, and a cut must not split one.
+/** Jobs by reason; groups with open jobs first, bigger groups first, open jobs first inside each. */
+function groupByReason(jobs: StormJob[]): StormJob[][] {
+  const groups = new Map<string, StormJob[]>();
+  for (const job of jobs) groups.set(job.reason, [...(groups.get(job.reason) ?? []), job]);
+  const open = (group: StormJob[]) => group.some((j) => !j.resolved);
+  return [...groups.values()]
+    .map((group) => [...group.filter((j) => !j.resolved), ...group.filter((j) => j.resolved)])
+    .sort((a, b) => Number(open(b)) - Number(open(a)) || b.length - a.length);
+}
+
+function jobName(job: StormJob): string {
   const name = escapeMrkdwn(job.jobName, MAX_NAME_CHARS);
-  const reason = escapeMrkdwn(job.reason, MAX_STORM_REASON_CHARS);
-  const result = escapeMrkdwn(job.result, MAX_RESULT_CHARS);
-  return `${icon} *${name}*: ${result}${job.resolved ? ', resolved' : ''}. ${reason}`;
+  if (job.resolved) return `~${name}~ (resolved)`;
+  return job.result === 'Failed' ? name : `${name} (${escapeMrkdwn(job.result, MAX_RESULT_CHARS)})`;
+}
+
+/** One reason: how many jobs it hit, then their names. */
+function groupText(group: StormJob[]): string {
+  const unresolved = group.filter((j) => !j.resolved);
+  const icon =
+    unresolved.length === 0
+      ? ':white_check_mark:'
+      : unresolved.some((j) => j.result === 'Failed')
+        ? ':red_circle:'
+        : ':warning:';
+  const reason = escapeMrkdwn((group[0] as StormJob).reason, MAX_STORM_REASON_CHARS);
+  const resolved = group.length - unresolved.length;
+  const note = resolved > 0 ? ` (${resolved} resolved)` : '';
+  const names = group.slice(0, MAX_NAMES_PER_GROUP).map(jobName);
+  const more = group.length > names.length ? `, …and ${group.length - names.length} more` : '';
+  return `${icon} *${reason}*: ${plural(group.length, 'job')}${note}\n${names.join(', ')}${more}`;
 }
 
 /** List lines packed into as few sections as Slack's per-section limit allows. */
@@ -80,12 +110,14 @@ export function stormSummaryMessage(storm: Storm, mention?: string): SlackMessag
   const since = escapeMrkdwn(formatUtc(storm.since), 40);
   const title = `${icon} *${whatHappened(tally)}* (since ${since}): ${progress(tally)}.${ping}`;
 
-  const jobs = Object.values(storm.jobs);
-  const ordered = [...jobs.filter((j) => !j.resolved), ...jobs.filter((j) => j.resolved)];
-  const listed = ordered.slice(0, MAX_LISTED_JOBS);
-  const blocks: types.KnownBlock[] = [cappedSection(title), ...listSections(listed.map(jobLine))];
-  if (ordered.length > listed.length)
-    blocks.push(cappedContext(`…and ${ordered.length - listed.length} more.`));
+  const groups = groupByReason(Object.values(storm.jobs));
+  const listed = groups.slice(0, MAX_GROUPS);
+  const blocks: types.KnownBlock[] = [cappedSection(title), ...listSections(listed.map(groupText))];
+  const rest = groups.slice(listed.length);
+  if (rest.length > 0) {
+    const jobs = rest.reduce((n, group) => n + group.length, 0);
+    blocks.push(cappedContext(`…and ${plural(rest.length, 'more reason')} (${plural(jobs, 'job')}).`));
+  }
   blocks.push(
     cappedContext(
       allResolved

@@ -89,12 +89,36 @@ describe('incidentMessage', () => {
     expect(messageText(incidentMessage(card()))).not.toContain('since');
   });
 
-  it('gives VM jobs no agent-job buttons, and says why', () => {
-    const latest = failedSession({ jobType: 'Backup', jobName: 'Fileserver Backup' });
-    const post = incidentMessage(card({ jobType: 'Backup', jobName: 'Fileserver Backup', latest }));
-    expect(actionsOf(post)).toHaveLength(0);
-    expect(messageText(post)).toContain('Veeam console');
-    expect(messageText(post)).toContain('The network path was not found.');
+  it('gives every job kind the same buttons with the bare job GUID, and names its kind', () => {
+    const kinds = [
+      ['Backup', 'VM backup job', 'Backup failed'],
+      ['Replica', 'Replication job', 'Replication failed'],
+      ['BackupCopy', 'Backup copy job', 'Backup failed'],
+      ['ImmediateBackupCopy', 'Backup copy job (immediate)', 'Backup failed'],
+      ['NasBackup', 'File share backup job', 'Backup failed'],
+      ['SureBackup', 'Job (SureBackup)', 'Backup failed'],
+    ] as const;
+    for (const [jobType, label, headline] of kinds) {
+      const latest = failedSession({ jobType, jobName: 'Fileserver Backup' });
+      const post = incidentMessage(
+        card({ jobType, jobName: 'Fileserver Backup', latest, retryOffered: true }),
+      );
+      expect(messageText(post)).toContain(`*Kind*\n${label}`);
+      expect(messageText(post)).toContain(headline);
+      for (const actionId of [ACTION_IDS.jobRetry, ACTION_IDS.jobDetails, ACTION_IDS.jobDisable]) {
+        expect(findButton(post, actionId)?.value, `${jobType} ${actionId}`).toBe(JOB_ID);
+      }
+    }
+  });
+
+  it('offers Retry only when EM offered it on the job, and says so', () => {
+    const post = incidentMessage(card({ retryOffered: false }));
+    expect(findButton(post, ACTION_IDS.jobRetry)).toBeUndefined();
+    expect(findButton(post, ACTION_IDS.jobDetails)?.value).toBe(JOB_ID);
+    expect(findButton(post, ACTION_IDS.jobDisable)?.value).toBe(JOB_ID);
+    expect(messageText(post)).toContain('EM offers no retry of this job right now');
+    // A card saved before every job kind has no flag: it was an agent card, which always had Retry.
+    expect(findButton(incidentMessage(card({ retryOffered: undefined })), ACTION_IDS.jobRetry)).toBeDefined();
   });
 
   it('says EM gave no reason rather than showing an empty one', () => {
@@ -105,6 +129,66 @@ describe('incidentMessage', () => {
   it('keeps very long EM messages within Slack limits', () => {
     const post = incidentMessage(card({ latest: failedSession({ failureMessage: 'x'.repeat(10_000) }) }));
     for (const block of post.blocks) expect(JSON.stringify(block).length).toBeLessThan(3_000);
+  });
+});
+
+describe('reasons from task sessions (EM left FailureMessage empty)', () => {
+  function objects(n: number, reason = (i: number) => `Reason ${i}`): SessionRecord['taskReasons'] {
+    return {
+      read: true,
+      total: n,
+      objects: Array.from({ length: Math.min(n, 5) }, (_, i) => ({
+        objectName: `vm-${i}`,
+        result: 'Failed',
+        reason: reason(i),
+      })),
+    };
+  }
+
+  it("shows each failed object's name and reason, the first five, then how many more", () => {
+    const latest = failedSession({ failureMessage: undefined, taskReasons: objects(8) });
+    const post = incidentMessage(card({ latest }));
+    const text = messageText(post);
+    for (let i = 0; i < 5; i++) expect(text).toContain(`• *vm-${i}* (Failed): Reason ${i}`);
+    expect(text).toContain('…and 3 more');
+    expect(text).not.toContain('EM gave no failure message');
+    expect(post.text).toContain('vm-0: Reason 0 (and 7 more)');
+  });
+
+  it('escapes before it shortens a long reason, and stays inside Slack limits', () => {
+    const latest = failedSession({
+      failureMessage: undefined,
+      taskReasons: objects(5, () => `<!channel> & ${'x'.repeat(5_000)}`),
+    });
+    const post = incidentMessage(card({ latest }));
+    const text = messageText(post);
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain('&lt;!channel&gt; &amp; xxx');
+    expect(text).not.toMatch(/&[a-z]*…/);
+    for (const block of post.blocks) expect(JSON.stringify(block).length).toBeLessThan(3_000);
+    expect(post.text.length).toBeLessThanOrEqual(4_000);
+    // The mention comes before EM's reason in the text fallback, so no cut of the reason can take it away.
+    const withMention = incidentMessage(card({ latest }), 'SONCALL1').text;
+    expect(withMention.indexOf('<!subteam^SONCALL1>')).toBeLessThan(withMention.indexOf('&lt;!channel&gt;'));
+  });
+
+  it('says when the reason could not be read, and when no object failed', () => {
+    const unreadable = failedSession({ failureMessage: undefined, taskReasons: { read: false } });
+    expect(messageText(incidentMessage(card({ latest: unreadable })))).toContain(
+      'The reason could not be read',
+    );
+    const none = failedSession({
+      failureMessage: undefined,
+      taskReasons: { read: true, objects: [], total: 0 },
+    });
+    expect(messageText(incidentMessage(card({ latest: none })))).toContain('No object of this run failed');
+  });
+
+  it('follow-ups show the reasons of their own run', () => {
+    const second = failedSession({ id: 'another', failureMessage: undefined, taskReasons: objects(1) });
+    expect(messageText(incidentFollowUp(card({ failures: 2 }), second))).toContain(
+      '*vm-0* (Failed): Reason 0',
+    );
   });
 });
 
@@ -158,10 +242,16 @@ describe('long-running posts', () => {
     expect(JSON.stringify(post.blocks)).toContain('"confirm"');
   });
 
-  it('VM sessions get a Stop session button carrying the session GUID', () => {
-    const post = longRunningMessage({ ...running, jobType: 'Backup' }, now);
-    expect(findButton(post, ACTION_IDS.sessionStop)?.value).toBe(SESSION_ID);
-    expect(findButton(post, ACTION_IDS.jobStop)).toBeUndefined();
+  it('every other kind (VM, replica, backup copy, file share) gets Stop session with the session GUID', () => {
+    for (const jobType of ['Backup', 'Replica', 'BackupCopy', 'NasBackup']) {
+      const sessionKind = jobType === 'Replica' ? 'replica' : 'backup';
+      const post = longRunningMessage({ ...running, jobType, sessionKind }, now);
+      expect(findButton(post, ACTION_IDS.sessionStop)?.value, jobType).toBe(SESSION_ID);
+      expect(findButton(post, ACTION_IDS.jobStop)).toBeUndefined();
+    }
+    expect(JSON.stringify(longRunningMessage({ ...running, jobType: 'Replica' }, now).blocks)).toContain(
+      'running replication',
+    );
   });
 
   it('once ended, the post loses its Stop button', () => {

@@ -31,19 +31,38 @@ function sectionTexts(message: ReturnType<typeof stormSummaryMessage>): string[]
 }
 
 describe('stormSummaryMessage', () => {
-  it('says how many jobs failed since when, lists them, and pages the mention once', () => {
+  it('says how many jobs failed since when, lists them under their reason, and pages the mention once', () => {
     const message = stormSummaryMessage(storm([job(1), job(2)]), 'SONCALL1');
     const text = messageText(message);
-    expect(text).toContain('2 backup jobs failed');
+    expect(text).toContain('2 jobs failed');
     expect(text).toContain('since 2026-01-10 02:03:04 UTC');
     expect(text).toContain('none resolved yet');
-    expect(text).toContain('*Branch Office 1*: Failed. Repository offline');
+    expect(text).toContain(':red_circle: *Repository offline*: 2 jobs\nBranch Office 1, Branch Office 2');
     expect(message.text.match(/<!subteam\^SONCALL1>/g)).toHaveLength(1);
+  });
+
+  it('groups jobs by reason, the biggest open group first', () => {
+    const jobs = [
+      job(1, { reason: 'Snapshot failed' }),
+      job(2),
+      job(3),
+      job(4, { reason: 'Snapshot failed', resolved: true }),
+      job(5),
+      job(6, { reason: 'Host unreachable', resolved: true }),
+    ];
+    const text = messageText(stormSummaryMessage(storm(jobs)));
+    expect(text).toContain('*Repository offline*: 3 jobs\nBranch Office 2, Branch Office 3, Branch Office 5');
+    expect(text).toContain(
+      '*Snapshot failed*: 2 jobs (1 resolved)\nBranch Office 1, ~Branch Office 4~ (resolved)',
+    );
+    expect(text).toContain(':white_check_mark: *Host unreachable*: 1 job (1 resolved)');
+    expect(text.indexOf('Repository offline')).toBeLessThan(text.indexOf('Snapshot failed'));
+    expect(text.indexOf('Snapshot failed')).toBeLessThan(text.indexOf('Host unreachable'));
   });
 
   it('counts resolved jobs, lists open ones first, and says "all resolved" at the end', () => {
     const partly = messageText(stormSummaryMessage(storm([job(1, { resolved: true }), job(2), job(3)])));
-    expect(partly).toContain('3 backup jobs failed');
+    expect(partly).toContain('3 jobs failed');
     expect(partly).toContain('1 resolved so far');
     expect(partly.indexOf('Branch Office 2')).toBeLessThan(partly.indexOf('Branch Office 1'));
     const all = stormSummaryMessage(storm([job(1, { resolved: true }), job(2, { resolved: true })]));
@@ -56,10 +75,10 @@ describe('stormSummaryMessage', () => {
       storm([job(1, { result: 'Warning' }), job(2, { result: 'Warning' })]),
       'U1',
     );
-    expect(messageText(warnings)).toContain('2 backup jobs finished with warnings');
+    expect(messageText(warnings)).toContain('2 jobs finished with warnings');
     expect(warnings.text).not.toContain('<@U1>');
     const mixed = stormSummaryMessage(storm([job(1), job(2, { result: 'Warning' })]), 'U1');
-    expect(messageText(mixed)).toContain('2 backup jobs had problems (1 failed, 1 with warnings)');
+    expect(messageText(mixed)).toContain('2 jobs had problems (1 failed, 1 with warnings)');
     expect(mixed.text).toContain('<@U1>');
   });
 
@@ -70,8 +89,20 @@ describe('stormSummaryMessage', () => {
     const message = stormSummaryMessage(storm(jobs), 'SONCALL1');
     expect(message.blocks.length).toBeLessThanOrEqual(50);
     for (const text of sectionTexts(message)) expect(text.length).toBeLessThan(3_000);
-    expect(messageText(message)).toContain('…and 270 more');
+    expect(messageText(message)).toContain('*: 300 jobs');
+    expect(messageText(message)).toContain('…and 285 more');
     expect(messageText(message)).not.toContain('<>');
+  });
+
+  it('lists ten reasons at most and counts the rest, inside Slack limits', () => {
+    const jobs = Array.from({ length: 300 }, (_, i) =>
+      job(i, { jobName: `${'&'.repeat(100)} ${i}`, reason: `${'<'.repeat(200)} ${i}` }),
+    );
+    const message = stormSummaryMessage(storm(jobs));
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    for (const text of sectionTexts(message)) expect(text.length).toBeLessThan(3_000);
+    expect(messageText(message)).toContain('…and 290 more reasons (290 jobs).');
+    expect(messageText(message)).not.toContain('<');
   });
 
   it('escapes job names and reasons', () => {

@@ -6,12 +6,15 @@ import type { SlackDeps } from '../../deps.js';
 import { approvalButton } from './approval-buttons.js';
 import { jobActionButton } from './job-action-button.js';
 import { jobDetails } from './job-details.js';
+import { jobsPageButton } from './jobs-page-button.js';
 import { sessionStopButton } from './session-stop-button.js';
 import { taskCancelButton } from './task-cancel-button.js';
 
 export function register(app: App, deps: SlackDeps): void {
   app.action(ACTION_IDS.jobDetails, jobDetails(deps, 'details'));
   app.action(PICK_JOB_ACTION, jobDetails(deps, 'pick job'));
+  app.action(ACTION_IDS.jobsPrevPage, jobsPageButton(deps, 'jobs previous page'));
+  app.action(ACTION_IDS.jobsNextPage, jobsPageButton(deps, 'jobs next page'));
   app.action(ACTION_IDS.jobStart, jobActionButton(deps, 'start'));
   app.action(ACTION_IDS.jobStop, jobActionButton(deps, 'stop'));
   app.action(ACTION_IDS.jobRetry, jobActionButton(deps, 'retry'));

@@ -2,9 +2,9 @@
 
 import { isEmError } from '../../../em/errors.js';
 import { requireGuid } from '../../../em/ids.js';
-import type { AgentBackupJob } from '../../../em/types.js';
+import type { Job } from '../../../em/types.js';
 import type { JobActionName } from '../../../ops/intent.js';
-import { alreadyInState, authorizeWrite, requestAction } from '../../action-flow.js';
+import { alreadyInState, authorizeWrite, notOffered, requestAction } from '../../action-flow.js';
 import type { SlackDeps } from '../../deps.js';
 import { jobTarget } from '../../job-target.js';
 import { type Click, clickHandler } from './click-handler.js';
@@ -14,9 +14,10 @@ export function jobActionButton(deps: SlackDeps, action: JobActionName) {
     const jobId = requireGuid(value, 'job ID');
     // Checked against the user who clicked, whoever posted the card.
     if (!(await authorizeWrite(deps, origin, { action, target: jobId }))) return;
-    let job: AgentBackupJob;
+    let job: Job;
     try {
-      job = await deps.em.getAgentJob(jobId);
+      // A bare GUID (cards and incident posts of every kind carry one): EM's collections are tried in turn.
+      job = await deps.em.getJob(jobId);
     } catch (err) {
       if (!(isEmError(err) && err.status === 404)) throw err;
       await origin.tellUser(
@@ -25,6 +26,7 @@ export function jobActionButton(deps: SlackDeps, action: JobActionName) {
       return;
     }
     if (await alreadyInState(origin, action, job)) return;
+    if (await notOffered(origin, action, job)) return;
     await requestAction(deps, origin, { action, target: jobTarget(job) });
   });
 }

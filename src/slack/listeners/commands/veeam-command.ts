@@ -2,11 +2,14 @@
 
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { Intent } from '../../../ops/intent.js';
-import { alreadyInState, authorizeWrite, requestAction } from '../../action-flow.js';
-import { jobCardMessage, jobListMessage, taskMessage } from '../../blocks.js';
+import { jobOverview } from '../../../ops/job-overview.js';
+import { alreadyInState, authorizeWrite, notOffered, requestAction } from '../../action-flow.js';
+import { taskMessage } from '../../blocks.js';
 import { HELP_TEXT } from '../../command-help.js';
 import type { SlackDeps } from '../../deps.js';
+import { jobCard } from '../../job-card-reader.js';
 import { jobFromRef, jobTarget, sessionTarget } from '../../job-target.js';
+import { jobListMessage } from '../../messages/job-list.js';
 import { commandOrigin, type Origin } from '../../origin.js';
 import { parseCommand } from '../../parse-command.js';
 import { afterAck } from '../after-ack.js';
@@ -44,14 +47,13 @@ async function runIntent(deps: SlackDeps, origin: Origin, intent: Intent): Promi
       await origin.tellUser(HELP_TEXT);
       return;
     case 'jobs': {
-      const filter = intent.filter.toLowerCase();
-      const jobs = (await deps.em.listAgentJobs()).filter((j) => j.name.toLowerCase().includes(filter));
-      await origin.tellUser(jobListMessage(jobs, intent.filter));
+      const view = { filter: intent.filter, failedOnly: intent.failedOnly, page: 0 };
+      await origin.tellUser(jobListMessage(await jobOverview(deps.em, deps.clock.now(), view), view));
       return;
     }
     case 'job': {
       const job = await jobFromRef(deps, origin, intent.ref);
-      if (job) await origin.tellUser(jobCardMessage(job));
+      if (job) await origin.tellUser(await jobCard(deps, job));
       return;
     }
     case 'task':
@@ -61,6 +63,7 @@ async function runIntent(deps: SlackDeps, origin: Origin, intent: Intent): Promi
       if (!(await authorizeWrite(deps, origin, { action: intent.action, target: intent.ref }))) return;
       const job = await jobFromRef(deps, origin, intent.ref);
       if (!job || (await alreadyInState(origin, intent.action, job))) return;
+      if (await notOffered(origin, intent.action, job)) return;
       await requestAction(deps, origin, { action: intent.action, target: jobTarget(job) });
       return;
     }
