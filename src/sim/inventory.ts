@@ -155,21 +155,26 @@ export class Inventory {
       s.endTime = end;
       s.plannedEnd = undefined;
     }
-    this.settleTasks(session, outcome.result, reason);
+    this.settleTasks(session, outcome.result, reason, outcome.objectsAffected);
   }
 
   close(): void {
     for (const s of this.sessions.values()) s.timer?.cancel();
   }
 
-  /** The first object carries the session's result and reason; the others succeeded (or are still running). */
-  private settleTasks(session: SimSession, result: SessionResult, reason: string | undefined): void {
+  /** The first `affected` objects carry the session's result and reason; the others succeeded (or still run). */
+  private settleTasks(
+    session: SimSession,
+    result: SessionResult,
+    reason: string | undefined,
+    affected = 1,
+  ): void {
     session.tasks.forEach((task, i) => {
       if (session.state === 'Working') return;
       task.state = 'Completed';
       task.endTime = session.endTime;
-      task.result = i === 0 ? result : 'Success';
-      task.reason = i === 0 ? reason : undefined;
+      task.result = i < affected ? result : 'Success';
+      task.reason = i < affected ? reason : undefined;
     });
   }
 

@@ -70,7 +70,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class EmSimulator {
   readonly knobs: SimKnobs;
-  readonly stats: SimStats = { requests: 0, logons: 0, byRoute: {} };
+  readonly stats: SimStats = { requests: 0, logons: 0, byRoute: {}, finishedTasksRemoved: 0 };
   private readonly options: SimOptions;
   private readonly scheduler: SimScheduler;
   private readonly inventory: Inventory;
@@ -101,6 +101,9 @@ export class EmSimulator {
       },
       onFinished: (task) => {
         for (const listener of this.listeners) listener(task.id, task.finishedAt ?? this.scheduler.now());
+      },
+      onRemoved: () => {
+        this.stats.finishedTasksRemoved += 1;
       },
     });
     this.logons = new LogonSessions({

@@ -29,6 +29,8 @@ interface TaskBookDeps {
   durationMs: () => number;
   /** Called when a Task becomes Finished (not for forgotten Tasks). */
   onFinished: (task: SimTask) => void;
+  /** Called when DELETE removed a Finished Task (rather than cancelling an unfinished one). */
+  onRemoved?: (task: SimTask) => void;
 }
 
 export class TaskBook {
@@ -85,6 +87,7 @@ export class TaskBook {
   cancel(task: SimTask): void {
     if (task.state === 'Finished') {
       this.remove(task);
+      this.deps.onRemoved?.(task);
       return;
     }
     task.result = { success: false, message: 'Task was cancelled' };

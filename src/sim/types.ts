@@ -55,7 +55,13 @@ export interface SimOptions extends Partial<SimKnobs> {
   clock?: Clock;
 }
 
-export type SimOutcome = { result: 'Success' | 'Warning' | 'Failed'; message?: string; durationMs?: number };
+export type SimOutcome = {
+  result: 'Success' | 'Warning' | 'Failed';
+  message?: string;
+  durationMs?: number;
+  /** How many of the run's objects (first ones) end with the result and message; default 1, the rest succeed. */
+  objectsAffected?: number;
+};
 
 export interface SimSessionInit {
   jobId: string;
@@ -108,4 +114,6 @@ export interface SimStats {
   logons: number;
   /** "GET /tasks" → count; route keys have IDs replaced by {id}. */
   byRoute: Record<string, number>;
+  /** DELETE /tasks/{id} answers that removed a Finished Task (the rest of that route's count cancelled one). */
+  finishedTasksRemoved: number;
 }

@@ -133,13 +133,16 @@ export class StateStore {
     }
   }
 
-  /** Write, fsync, rename: a crash leaves either the old file or the new one, never half of one. */
-  flush(): void {
+  /**
+   * Write, fsync, rename: a crash leaves either the old file or the new one, never half of one. True when the file
+   * holds everything written so far (false: the write failed and was logged; the next change retries).
+   */
+  flush(): boolean {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (!this.dirty) return;
+    if (!this.dirty) return true;
     // A random name opened exclusively ('wx'): nobody can plant a file or a symlink there for us to write through.
     const tmp = `${this.path}.tmp-${randomUUID()}`;
     let created = false;
@@ -155,12 +158,14 @@ export class StateStore {
       renameSync(tmp, this.path);
       created = false;
       this.dirty = false;
+      return true;
     } catch (err) {
       if (created) unlinkQuietly(tmp);
       this.logger.error('could not save the state file; will retry on the next change', {
         path: this.path,
         error: (err as Error).message,
       });
+      return false;
     }
   }
 }

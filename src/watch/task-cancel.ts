@@ -29,6 +29,8 @@ export interface TaskCancelDeps {
   timer: RoundTimer;
   clock: Clock;
   logger: Logger;
+  /** After a save that recorded a Finished Task: delete it (task-cleanup.ts). */
+  afterSave(): unknown;
 }
 
 export class TaskCancel {
@@ -100,7 +102,7 @@ export class TaskCancel {
     if (!taskMatchesSpec(owner.spec, task)) throw new TaskCancelRefused('gone', taskId);
     if (task.state === 'Finished') {
       this.deps.poller.onTaskFinished(owner, task);
-      this.deps.saver.saveNow();
+      if (this.deps.saver.saveNow()) this.deps.afterSave();
       this.deps.outbox.deliver(owner);
       this.deps.timer.schedule();
       throw new TaskCancelRefused('finished', taskId);

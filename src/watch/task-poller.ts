@@ -6,15 +6,16 @@
 
 import type { Clock } from '../clock.js';
 import type { EmApi } from '../em/api.js';
-import type { Task } from '../em/types.js';
+import type { Job, JobSession, SessionKind, Task } from '../em/types.js';
 import type { Logger } from '../log/logger.js';
 import type { EmCalls } from './em-calls.js';
 import { isUnknownToEm } from './is-unknown-to-em.js';
 import type { ListCadence } from './list-cadence.js';
 import { type BackoffPolicy, nextPoll } from './poll-backoff.js';
 import type { WatchRecord } from './watch-record.js';
-import type { WatchReport } from './watch-report.js';
+import { type FailedObjects, failedObjectsOf, type WatchReport } from './watch-report.js';
 import {
+  needsFailedObjects,
   onJobRead,
   onJobSessions,
   onSession,
@@ -38,13 +39,25 @@ export interface TaskPollerDeps {
   stepContext(): StepContext;
   /** Records what a step decided (the watcher's outbox and phase bookkeeping). */
   apply(r: WatchRecord, reports: WatchReport[]): void;
+  /** A watch recorded this Finished Task: it may be deleted once that is saved (task-cleanup.ts). */
+  taskRecorded(task: Task): void;
+  /** GET /tasks answered; `waiting`: the Task IDs watches waited on when it was sent (for the sweep). */
+  onList(list: readonly Task[], waiting: ReadonlySet<string>): void;
   wakeBy(at: number): void;
 }
 
 /** Reads shared by the watches of one round: watches on the same job or session cost one request. */
 export type SharedReads = Map<string, Promise<unknown>>;
 
+/** Why-it-failed reads tried this many times (transient EM errors) before the reply says it could not be read. */
+const REASON_READ_ATTEMPTS = 3;
+/** Jobs remembered for their session reads (a job's kind and UID never change); oldest forgotten first. */
+const KNOWN_JOBS = 1_000;
+
 export class TaskPoller {
+  /** A job's entity, read once per job: listJobSessions needs its kind and UID. */
+  private readonly jobs = new Map<string, Job>();
+
   constructor(private readonly deps: TaskPollerDeps) {}
 
   /** One GET /tasks for every Task watch; GET /tasks/{id} only for those the list does not show. */
@@ -65,6 +78,7 @@ export class TaskPoller {
       return;
     }
     cadence.succeeded(sentAt);
+    this.deps.onList(list, new Set(taskWatches.map((r) => r.spec.taskId)));
     const byId = new Map<string, Task>();
     for (const t of list) byId.set(t.id, t);
     const owner = ownersByTaskId(taskWatches);
@@ -93,6 +107,7 @@ export class TaskPoller {
   onTaskFinished(r: WatchRecord, task: Task): boolean {
     if (task.state !== 'Finished') return false;
     this.deps.apply(r, onTaskFinished(r, task, this.deps.stepContext()));
+    this.deps.taskRecorded(task);
     return true;
   }
 
@@ -124,21 +139,98 @@ export class TaskPoller {
     };
     const { em } = this.deps;
     const phase = r.phase;
-    const jobId = r.spec.target.jobId;
+    const target = r.spec.target;
+    const jobId = target.jobId;
+    const jobKind = target.kind === 'job' ? target.jobKind : undefined;
     const sessionId = r.sessionId;
     if (phase === 'read-job' && jobId !== undefined) {
-      const job = await shared(`job:${jobId}`, 'getAgentJob', () => em.getAgentJob(jobId));
+      const job = await shared(`job:${jobId}`, 'getJob', () => em.getJob(jobId, jobKind));
+      this.remember(job);
       if (r.phase === phase) this.deps.apply(r, onJobRead(r, job, this.deps.stepContext()));
     } else if (phase === 'find-session' && jobId !== undefined) {
-      const sessions = await shared(`sessions:${jobId}`, 'listJobSessions', () => em.listJobSessions(jobId));
+      const sessions = await shared(`sessions:${jobId}`, 'listJobSessions', async () =>
+        em.listJobSessions(await this.jobOf(jobId, jobKind, shared)),
+      );
       if (r.phase === phase) this.deps.apply(r, onJobSessions(r, sessions, this.deps.stepContext()));
     } else if (phase === 'session' && sessionId !== undefined) {
-      const session = await shared(`session:${sessionId}`, 'getSession', () => em.getSession(sessionId));
-      if (r.phase === phase) this.deps.apply(r, onSession(r, session, this.deps.stepContext()));
+      const kind = r.sessionKind;
+      const session = await shared(`session:${sessionId}`, 'getSession', () =>
+        this.readSession(sessionId, kind),
+      );
+      if (r.phase !== phase) return true;
+      if (!needsFailedObjects(r, session)) {
+        this.deps.apply(r, onSession(r, session, this.deps.stepContext()));
+        return true;
+      }
+      const failed = await this.failedObjects(r, session, shared);
+      if (failed !== undefined && r.phase === phase) {
+        this.deps.apply(r, onSession(r, session, this.deps.stepContext(), failed));
+      }
     } else {
       return false;
     }
     return true;
+  }
+
+  /** The job entity (cached): listJobSessions needs its kind (and a replica job's UID). */
+  private async jobOf(
+    jobId: string,
+    kind: Job['kind'] | undefined,
+    shared: <T>(key: string, counter: 'getJob', request: () => Promise<T>) => Promise<T>,
+  ): Promise<Job> {
+    const known = this.jobs.get(jobId);
+    if (known !== undefined) return known;
+    const job = await shared(`job:${jobId}`, 'getJob', () => this.deps.em.getJob(jobId, kind));
+    this.remember(job);
+    return job;
+  }
+
+  private remember(job: Job): void {
+    this.jobs.delete(job.id);
+    this.jobs.set(job.id, job);
+    if (this.jobs.size > KNOWN_JOBS) {
+      const oldest = this.jobs.keys().next().value;
+      if (oldest !== undefined) this.jobs.delete(oldest);
+    }
+  }
+
+  /** GET the session from its collection; not knowing it (an older saved watch), backup first, then replica. */
+  private async readSession(sessionId: string, kind: SessionKind | undefined): Promise<JobSession> {
+    if (kind !== undefined) return this.deps.em.getSession(sessionId, kind);
+    try {
+      return await this.deps.em.getSession(sessionId, 'backup');
+    } catch (err) {
+      if (!isUnknownToEm(err)) throw err;
+      return this.deps.em.getSession(sessionId, 'replica');
+    }
+  }
+
+  /**
+   * Which objects failed and why (task sessions). A failed read is retried with the session's backoff, a few
+   * times; then (or when EM does not know them) the reply says the reasons could not be read. Undefined: retry.
+   */
+  private async failedObjects(
+    r: WatchRecord,
+    session: JobSession,
+    shared: <T>(key: string, counter: 'listTaskSessions', request: () => Promise<T>) => Promise<T>,
+  ): Promise<FailedObjects | undefined> {
+    try {
+      const tasks = await shared(`tasks:${session.id}`, 'listTaskSessions', () =>
+        this.deps.em.listTaskSessions(session),
+      );
+      return failedObjectsOf(tasks);
+    } catch (error) {
+      this.deps.counters.em.errors += 1;
+      r.reasonReadFailures = (r.reasonReadFailures ?? 0) + 1;
+      const giveUp = isUnknownToEm(error) || r.reasonReadFailures >= REASON_READ_ATTEMPTS;
+      this.deps.logger.warn(
+        giveUp
+          ? 'could not read why the session failed; reporting without the reasons'
+          : 'could not read why the session failed; will retry',
+        { taskId: r.spec.taskId, sessionId: session.id, attempts: r.reasonReadFailures, error },
+      );
+      return giveUp ? { unreadable: true } : undefined;
+    }
   }
 
   private async pollTaskById(r: WatchRecord): Promise<void> {
@@ -201,10 +293,10 @@ function ownersByTaskId(taskWatches: WatchRecord[]): Map<string, WatchRecord> {
   return owner;
 }
 
-/** The EM request a target phase makes, for the log. */
+/** The EM read a target phase makes, for the log. */
 function targetRequest(r: WatchRecord): string {
   const jobId = r.spec.target.jobId;
-  if (r.phase === 'read-job') return `GET /agents/jobs/${jobId}`;
-  if (r.phase === 'find-session') return `GET /agents/jobs/${jobId}/backupSessions`;
-  return `GET /backupSessions/${r.sessionId}`;
+  if (r.phase === 'read-job') return `read job ${jobId}`;
+  if (r.phase === 'find-session') return `list sessions of job ${jobId}`;
+  return `read ${r.sessionKind ?? ''} session ${r.sessionId}`.replace('  ', ' ');
 }

@@ -1,8 +1,9 @@
-// Watches EM Tasks (and the backup sessions they start) until they end, and hands each outcome to the publisher,
-// which posts it in the Slack thread. This is the coordinator: one timer (round-timer.ts) runs rounds over every
-// watch; task-poller.ts reads EM, watch-steps.ts decides what happened, outbox.ts delivers, task-cancel.ts cancels,
-// watch-saver.ts keeps the state file. Each post is saved before it is sent and removed only after Slack said ok,
-// so a restart loses no result (em-api.md facts 4–7, §3, §4.4).
+// Watches EM Tasks (and the job sessions they start, backup or replication) until they end, and hands each outcome
+// to the publisher, which posts it in the Slack thread. This is the coordinator: one timer (round-timer.ts) runs
+// rounds over every watch; task-poller.ts reads EM, watch-steps.ts decides what happened, outbox.ts delivers,
+// task-cancel.ts cancels, watch-saver.ts keeps the state file, task-cleanup.ts deletes Finished Tasks once their
+// result is saved. Each post is saved before it is sent and removed only after Slack said ok, so a restart loses
+// no result (em-api.md facts 4–7, 14, §3, §4.4).
 //
 // Delivery is at least once, not exactly once. A post can be repeated in two narrow windows: the process dies
 // after Slack accepted a post but before the store's next write (at most its 200 ms flush delay) records that
@@ -25,6 +26,7 @@ import { type BackoffPolicy, backoffPolicy } from './poll-backoff.js';
 import { RoundTimer } from './round-timer.js';
 import { TaskCancel } from './task-cancel.js';
 import type { TaskCancelRefused } from './task-cancel-refused.js';
+import { TaskCleanup } from './task-cleanup.js';
 import { type SharedReads, TaskPoller } from './task-poller.js';
 import type { TaskWatchSink, WatchOptions, WatchSpec } from './types.js';
 import type { WatchPublisher } from './watch-publisher.js';
@@ -56,6 +58,8 @@ export interface TaskWatcherTuning {
   sessionAppearMs?: number;
   /** A forgotten toggle's job not yet in the wanted state is re-read this long before reporting (default 60 s). */
   resolveGraceMs?: number;
+  /** A Finished Task no watch waits on is swept after lists showed it this long (default 2 min; 0 at start). */
+  sweepGraceMs?: number;
   /** stop() waits at most this long for work in flight (default 5 s). */
   stopWaitMs?: number;
   /** Jitter source (tests, the bench). */
@@ -98,6 +102,10 @@ export class TaskWatcher implements TaskWatchSink {
   private readonly outbox: Outbox;
   private readonly poller: TaskPoller;
   private readonly canceller: TaskCancel;
+  private readonly cleanup: TaskCleanup;
+  private readonly sweepGraceMs: number;
+  /** The first GET /tasks after start() sweeps every Finished Task nobody waits on (a restart leaves none). */
+  private sweepPending = false;
   private running = false;
 
   constructor(deps: TaskWatcherDeps) {
@@ -108,6 +116,7 @@ export class TaskWatcher implements TaskWatchSink {
     this.config = deps.config;
     this.policy = backoffPolicy(deps.config.pollIntervalMs);
     this.stopWaitMs = tuning.stopWaitMs ?? 5_000;
+    this.sweepGraceMs = tuning.sweepGraceMs ?? 120_000;
     this.steps = {
       sessionSkewMs: tuning.sessionSkewMs ?? 120_000,
       sessionAppearMs: tuning.sessionAppearMs ?? 300_000,
@@ -142,14 +151,22 @@ export class TaskWatcher implements TaskWatchSink {
       onDrained: (r) => this.remove(r),
       isLive: (r) => this.watches.has(r.key),
     });
+    this.cleanup = new TaskCleanup({ ...common, waitingTaskIds: () => this.watches.waitingTaskIds() });
     this.poller = new TaskPoller({
       ...common,
       policy: this.policy,
       stepContext: () => ({ ...this.steps, now: this.clock.now() }),
       apply: (r, reports) => this.apply(r, reports),
+      taskRecorded: (task) => this.cleanup.recorded(task),
+      onList: (list, waiting) => {
+        this.cleanup.sweep(list, waiting, this.sweepPending ? 0 : this.sweepGraceMs);
+        this.sweepPending = false;
+      },
     });
     const parts = { watches: this.watches, poller: this.poller, outbox: this.outbox, timer: this.timer };
-    this.canceller = new TaskCancel({ ...common, ...parts });
+    // afterSave: outside a round, a cancel found the Task Finished and saved its result.
+    const afterSave = () => this.running && this.cleanup.flushSoon();
+    this.canceller = new TaskCancel({ ...common, ...parts, afterSave });
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -177,6 +194,9 @@ export class TaskWatcher implements TaskWatchSink {
     if (droppedPosts > 0) this.logger.warn('dropped unreadable saved Slack posts', { droppedPosts });
     if (records.length > 0) this.logger.info('resumed saved watches', { count: records.length });
     this.running = true;
+    // One GET /tasks soon, watches or not: Finished Tasks an earlier run recorded but did not delete go now.
+    this.sweepPending = true;
+    this.cadence.dueBy(now);
     this.saver.open();
     this.outbox.start();
     this.timer.start();
@@ -307,12 +327,13 @@ export class TaskWatcher implements TaskWatchSink {
       this.outbox.markPending(r);
     }
     this.timer.wakeBy(next);
-    if (!waitingOnTasks) this.cadence.stop();
+    if (!waitingOnTasks && !this.sweepPending) this.cadence.stop();
     else if (listDue) work.push(this.poller.pollTasks(taskWatches, now));
     await Promise.all(work);
-    // Phase changes are on disk before their Slack posts are attempted.
+    // Phase changes are on disk before their Slack posts are attempted, and before their Tasks are deleted.
     this.saver.saveNow();
     this.outbox.flushPending();
+    await this.cleanup.flush();
   }
 
   /** One live watch in a round: its timeout, or the read it is due for. The next moment it needs attention. */

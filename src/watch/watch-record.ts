@@ -1,5 +1,6 @@
 // One watch as it is kept in memory and in the state file: the spec, where it stands, and its unsent Slack posts.
 
+import type { SessionKind } from '../em/types.js';
 import { ACTION_NAMES } from '../ops/action-name.js';
 import type { WatchSpec } from './types.js';
 import type { WatchMessage, WatchPost } from './watch-publisher.js';
@@ -7,7 +8,7 @@ import type { WatchMessage, WatchPost } from './watch-publisher.js';
 /**
  * task: polling the Task until Finished. read-job: enable/disable/toggle read ScheduleEnabled back.
  * find-session: start/retry look for the session the job started (stop: the job's newest session).
- * session: follow one backup session until Stopped. done: nothing left to poll (posts may still be pending).
+ * session: follow one job session (backup or replication) until Stopped. done: nothing left to poll (posts may still be pending).
  */
 export type WatchPhase = 'task' | 'read-job' | 'find-session' | 'session' | 'done';
 
@@ -31,6 +32,10 @@ export interface WatchRecord {
   findDeadline?: number;
   sessionId?: string;
   sessionName?: string;
+  /** Which collection the followed session lives in (absent in records saved before kinds: try each). */
+  sessionKind?: SessionKind;
+  /** Failed attempts to read the ended session's task sessions (why it failed). */
+  reasonReadFailures?: number;
   /** Last state seen in the current phase, for the timeout message. */
   lastState?: string;
   cancelledBy?: string;

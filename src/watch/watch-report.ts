@@ -1,17 +1,38 @@
 // What a watch found out, in our words: neutral input for the thread replies and parent updates (slack/messages/task.ts).
 
-import type { BackupSession } from '../em/types.js';
+import type { BackupSession, SessionKind, TaskSession } from '../em/types.js';
 
-/** The parts of a backup session a reply shows. */
+/** A Failed or Warning object of a session (VM, machine, share), as its task session tells it. */
+export type ObjectOutcome = Pick<TaskSession, 'objectName' | 'result' | 'reason'>;
+
+/**
+ * Why a session failed, from its task sessions (real EM leaves FailureMessage null, em-api.md fact 12): the
+ * first failed/warning objects (at most KEPT_OBJECTS, so a report in the state file stays small) and how many
+ * there were; or that they could not be read.
+ */
+export type FailedObjects = { items: ObjectOutcome[]; total: number } | { unreadable: true };
+
+/** Objects kept in a report; the reply shows fewer (slack/messages/task.ts). */
+export const KEPT_OBJECTS = 10;
+/** A reason longer than this is cut before it is saved; the reply shortens it further. */
+const KEPT_REASON_CHARS = 1_000;
+
+/** The parts of a job session (backup, backup copy, replication…) a reply shows. */
 export interface SessionSummary {
   id: string;
   name: string;
+  /** backup (BackupJobSession) or replica (ReplicaJobSession); absent in reports saved before kinds. */
+  kind?: SessionKind;
+  /** EM's JobType of the session (Backup, BackupCopy, AgentBackup, NasBackup…). */
+  jobType?: string;
   state: string;
   /** Success | Warning | Failed (None while running). */
   result: string;
   failureMessage?: string;
   /** Creation to end (or to now while it runs); undefined when EM's times are unreadable. */
   durationMs?: number;
+  /** Failed/Warning session without a FailureMessage: the objects that failed and why. */
+  failedObjects?: FailedObjects;
 }
 
 export type WatchReport =
@@ -54,16 +75,38 @@ export type WatchReport =
   /** Cancelled and EM no longer knows the Task, so there is no final state to read. */
   | { kind: 'cancelled'; byUser: string };
 
-export function summarizeSession(session: BackupSession, now: number): SessionSummary {
+export function summarizeSession(
+  session: BackupSession & { kind?: SessionKind },
+  now: number,
+  failedObjects?: FailedObjects,
+): SessionSummary {
   const start = Date.parse(session.creationTime);
   const end = session.endTime === undefined ? now : Date.parse(session.endTime);
   const durationMs = Number.isNaN(start) || Number.isNaN(end) ? undefined : Math.max(0, end - start);
   return {
     id: session.id,
     name: session.name,
+    kind: session.kind,
+    jobType: session.jobType,
     state: session.state,
     result: session.result,
     failureMessage: session.failureMessage,
     durationMs,
+    ...(failedObjects === undefined ? {} : { failedObjects }),
+  };
+}
+
+/** The Failed and Warning objects among a session's task sessions (Failed first), trimmed for keeping. */
+export function failedObjectsOf(tasks: readonly TaskSession[]): FailedObjects {
+  const rank = (t: TaskSession) => (t.result === 'Failed' ? 0 : 1);
+  const bad = tasks.filter((t) => t.result === 'Failed' || t.result === 'Warning');
+  bad.sort((a, b) => rank(a) - rank(b));
+  return {
+    total: bad.length,
+    items: bad.slice(0, KEPT_OBJECTS).map((t) => ({
+      objectName: t.objectName,
+      result: t.result,
+      reason: t.reason === undefined ? undefined : t.reason.slice(0, KEPT_REASON_CHARS),
+    })),
   };
 }

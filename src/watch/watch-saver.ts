@@ -45,11 +45,27 @@ export class WatchSaver {
     this.enqueuedSeq.set(item, this.changeSeq);
   }
 
-  /** Writes the file now if anything changed since our last save (before Slack posts that depend on it). */
-  saveNow(): void {
-    if (this.closed || this.savedSeq === this.changeSeq) return;
-    this.store.flush();
-    this.savedSeq = this.changeSeq;
+  /** The count of changes so far: isSaved(seq) once the file holds them all. */
+  get seq(): number {
+    return this.changeSeq;
+  }
+
+  /** Is every change up to `seq` on disk (written by saveNow or close)? */
+  isSaved(seq: number): boolean {
+    return this.savedSeq >= seq;
+  }
+
+  /**
+   * Writes the file now if anything changed since our last save (before Slack posts that depend on it). False
+   * when the write failed (the store logged why): what depends on it waits for a later save.
+   */
+  saveNow(): boolean {
+    if (this.closed) return false;
+    if (this.savedSeq === this.changeSeq) return true;
+    const seq = this.changeSeq;
+    if (!this.store.flush()) return false;
+    this.savedSeq = seq;
+    return true;
   }
 
   /** Before sending `item`: the state that asked for it is on disk first. */

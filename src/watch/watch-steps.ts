@@ -1,10 +1,10 @@
 // How a watch moves on when EM tells it something: pure functions from (watch, what EM said) to the next phase
 // and the reports to post. No I/O here; task-watcher.ts does the polling and the posting.
 
-import type { AgentBackupJob, BackupSession, Task } from '../em/types.js';
+import type { BackupSession, Job, JobSession, Task } from '../em/types.js';
 import type { WatchSpec } from './types.js';
 import type { WatchRecord } from './watch-record.js';
-import { summarizeSession, type WatchReport } from './watch-report.js';
+import { type FailedObjects, summarizeSession, type WatchReport } from './watch-report.js';
 
 export interface StepContext {
   now: number;
@@ -43,9 +43,17 @@ function sessionIdOf(spec: WatchSpec): string | undefined {
   return spec.target.kind === 'session' ? spec.target.sessionId : undefined;
 }
 
+/**
+ * Actions that make the job run: the watcher finds the session they created and follows it to its end. A backup
+ * copy job is started with sync (em-api.md fact 15), whether the action is called start or sync.
+ */
+const RUN_ACTIONS: ReadonlySet<string> = new Set(['start', 'retry', 'sync']);
+
 /** Operation names EM gives each action's Task (em-api.md §3.2); used to spot a reused task ID after a re-logon. */
 const OPERATIONS: Record<string, readonly string[]> = {
-  start: ['StartJob', 'StartAgentJob'],
+  // SyncJob: a backup copy's start is a sync (its Operation name is inferred, not documented).
+  start: ['StartJob', 'StartAgentJob', 'SyncJob'],
+  sync: ['SyncJob', 'StartJob'],
   stop: ['StopAgentJob', 'StopJob'],
   retry: ['RetryAgentJob', 'RetryJob'],
   enable: ['UpdateJob'],
@@ -76,8 +84,7 @@ type AfterTask = 'read-job' | 'backup-session' | 'session-end' | undefined;
 function afterTask(spec: WatchSpec): AfterTask {
   const jobId = jobIdOf(spec);
   if (isScheduleAction(spec)) return jobId === undefined ? undefined : 'read-job';
-  if (spec.action === 'start' || spec.action === 'retry')
-    return jobId === undefined ? undefined : 'backup-session';
+  if (RUN_ACTIONS.has(spec.action)) return jobId === undefined ? undefined : 'backup-session';
   if (spec.action === 'stop') return jobId === undefined ? undefined : 'session-end';
   if (spec.action === 'session-stop') return sessionIdOf(spec) === undefined ? undefined : 'session-end';
   return undefined;
@@ -94,6 +101,7 @@ function enterAfterTask(r: WatchRecord, next: NonNullable<AfterTask>, ctx: StepC
     enter(r, 'session', ctx);
     r.sessionId = sessionId;
     r.sessionName = r.spec.target.kind === 'session' ? r.spec.target.sessionName : undefined;
+    r.sessionKind = r.spec.target.kind === 'session' ? r.spec.target.sessionKind : undefined;
     return;
   }
   enter(r, 'find-session', ctx);
@@ -139,7 +147,11 @@ export function onTaskForgotten(r: WatchRecord, ctx: StepContext): WatchReport[]
 }
 
 /** read-job: ScheduleEnabled read back after the toggle. */
-export function onJobRead(r: WatchRecord, job: AgentBackupJob, ctx: StepContext): WatchReport[] {
+export function onJobRead(
+  r: WatchRecord,
+  job: Pick<Job, 'scheduleEnabled'>,
+  ctx: StepContext,
+): WatchReport[] {
   const wanted = wantedSchedule(r.spec);
   const settling = r.forgotten && r.forgottenAt !== undefined && ctx.now < r.forgottenAt + ctx.resolveGraceMs;
   if (settling && wanted !== undefined && job.scheduleEnabled !== wanted) {
@@ -164,14 +176,14 @@ export function onJobRead(r: WatchRecord, job: AgentBackupJob, ctx: StepContext)
  * started (a run from a minute earlier would otherwise pass the clock-skew allowance). Undefined `since`:
  * simply the newest.
  */
-export function pickSession(
-  sessions: readonly BackupSession[],
+export function pickSession<S extends BackupSession>(
+  sessions: readonly S[],
   since: number | undefined,
   requestedAt?: number,
-): BackupSession | undefined {
+): S | undefined {
   const parents = sessions.filter((s) => s.jobType !== 'AgentManagement');
   const pool = parents.length > 0 ? parents : sessions;
-  let newest: BackupSession | undefined;
+  let newest: S | undefined;
   let newestAt = Number.NEGATIVE_INFINITY;
   for (const s of pool) {
     const at = Date.parse(s.creationTime);
@@ -189,10 +201,13 @@ export function pickSession(
   return newest;
 }
 
-/** find-session: the job's sessions (newest first or not; we sort ourselves). */
+/**
+ * find-session: the job's sessions (newest first or not; we sort ourselves). The one found is then read like any
+ * followed session: a session that already ended waits for the next read (and its failed objects) to report.
+ */
 export function onJobSessions(
   r: WatchRecord,
-  sessions: readonly BackupSession[],
+  sessions: readonly JobSession[],
   ctx: StepContext,
 ): WatchReport[] {
   const found = pickSession(sessions, r.findSince, r.spec.requestedAt);
@@ -217,18 +232,43 @@ export function onJobSessions(
   }
   r.sessionId = found.id;
   r.sessionName = found.name;
+  r.sessionKind = found.kind;
   enter(r, 'session', ctx);
+  if (needsFailedObjects(r, found)) {
+    // Ended already: the next read of the session fetches why it failed before reporting.
+    r.lastState = found.state;
+    return [];
+  }
   return onSession(r, found, ctx);
 }
 
-/** session: one backup session, until Stopped. */
-export function onSession(r: WatchRecord, session: BackupSession, ctx: StepContext): WatchReport[] {
+/**
+ * A followed run that ended Failed or Warning with no FailureMessage (always, on real EM: em-api.md fact 12):
+ * its task sessions say which objects failed and why. A stop's confirmation needs no such read.
+ */
+export function needsFailedObjects(r: WatchRecord, session: BackupSession): boolean {
+  return (
+    RUN_ACTIONS.has(r.spec.action) &&
+    session.state === 'Stopped' &&
+    (session.result === 'Failed' || session.result === 'Warning') &&
+    (session.failureMessage ?? '').trim() === ''
+  );
+}
+
+/** session: one job session (backup or replication), until Stopped; `failedObjects` when needsFailedObjects. */
+export function onSession(
+  r: WatchRecord,
+  session: JobSession | BackupSession,
+  ctx: StepContext,
+  failedObjects?: FailedObjects,
+): WatchReport[] {
   r.sessionName = session.name;
+  if ('kind' in session) r.sessionKind = session.kind;
   r.lastState = session.state;
   if (session.state !== 'Stopped') return [];
   return finish(r, {
     kind: 'session',
-    session: summarizeSession(session, ctx.now),
+    session: summarizeSession(session, ctx.now, failedObjects),
     resolved: r.forgotten === true,
   });
 }
@@ -237,7 +277,7 @@ export function onSession(r: WatchRecord, session: BackupSession, ctx: StepConte
 export function onTargetMissing(r: WatchRecord): WatchReport[] {
   const what =
     r.phase === 'session'
-      ? `backup session ${r.sessionName ?? r.sessionId ?? '?'} could not be found`
+      ? `session ${r.sessionName ?? r.sessionId ?? '?'} could not be found`
       : 'the job could not be found';
   const reason = r.forgotten
     ? `EM no longer knows task ${r.spec.taskId}, and ${what} either.`

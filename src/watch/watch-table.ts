@@ -32,4 +32,11 @@ export class WatchTable {
   values(): WatchRecord[] {
     return Object.values(this.cache.mget<WatchRecord>(this.cache.keys()));
   }
+
+  /** The Task IDs live watches wait on (phase task): one pass over the watches. */
+  waitingTaskIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const r of this.values()) if (r.phase === 'task') ids.add(r.spec.taskId);
+    return ids;
+  }
 }

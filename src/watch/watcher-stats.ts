@@ -18,8 +18,12 @@ export interface WatcherStats {
     getTask: number;
     getSession: number;
     listJobSessions: number;
-    getAgentJob: number;
+    getJob: number;
+    /** Task sessions read to say why a followed session failed. */
+    listTaskSessions: number;
     cancelTask: number;
+    /** DELETE /tasks/{id} of Finished Tasks (deleteFinishedTask), tried. */
+    deleteTask: number;
     errors: number;
     /** Highest number of EM requests the watcher had in flight at once. */
     peakInFlight: number;
@@ -27,6 +31,8 @@ export interface WatcherStats {
   slack: { posts: number; updates: number; failures: number; dropped: number };
   resolvedFromTarget: number;
   timeouts: number;
+  /** Finished Tasks deleted from the logon session's list (their result recorded, or nobody waiting on them). */
+  tasksDeleted: number;
 }
 
 export type EmCounter =
@@ -34,8 +40,10 @@ export type EmCounter =
   | 'getTask'
   | 'getSession'
   | 'listJobSessions'
-  | 'getAgentJob'
-  | 'cancelTask';
+  | 'getJob'
+  | 'listTaskSessions'
+  | 'cancelTask'
+  | 'deleteTask';
 
 /** The live counts; each part of the watcher bumps its own. */
 export class WatcherCounters {
@@ -49,13 +57,16 @@ export class WatcherCounters {
     getTask: 0,
     getSession: 0,
     listJobSessions: 0,
-    getAgentJob: 0,
+    getJob: 0,
+    listTaskSessions: 0,
     cancelTask: 0,
+    deleteTask: 0,
     errors: 0,
   };
   readonly slack = { posts: 0, updates: 0, failures: 0, dropped: 0 };
   resolvedFromTarget = 0;
   timeouts = 0;
+  tasksDeleted = 0;
 
   snapshot(watches: readonly WatchRecord[], peakInFlight: number): WatcherStats {
     let active = 0;
@@ -76,6 +87,7 @@ export class WatcherCounters {
       slack: { ...this.slack },
       resolvedFromTarget: this.resolvedFromTarget,
       timeouts: this.timeouts,
+      tasksDeleted: this.tasksDeleted,
     };
   }
 }

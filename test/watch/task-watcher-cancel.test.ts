@@ -35,7 +35,7 @@ describe('TaskWatcher cancel', () => {
       reason: 'finished',
       message: expect.stringContaining('already finished'),
     });
-    expect(deletes()).toBe(0);
+    expect(kit.watcher.stats().em.cancelTask).toBe(0);
     expect(kit.watcher.watching()[0]?.phase).not.toBe('task');
     await idle(kit.watcher, 15_000);
     const replies = run.replies();
@@ -43,11 +43,14 @@ describe('TaskWatcher cancel', () => {
     expect(replies[0]?.text).toContain('triggered to start');
     expect(replies[1]?.text).toContain('*Success*');
     expect(replies.map((r) => r.text).join('\n')).not.toContain('cancelled');
+    // The one DELETE EM saw removed the Finished Task once its result was saved: nothing was cancelled.
+    await waitFor(() => kit.watcher.stats().tasksDeleted === 1, { what: 'the finished Task deleted' });
+    expect(deletes()).toBe(1);
   });
 
   it('refuses a Task it is not watching without asking EM anything', async () => {
     kit = await WatchKit.start({ sim: { taskDurationMs: 60_000 } });
-    const task = await kit.em.startJob(SIM_JOB_IDS.serverBackup);
+    const task = await kit.em.runJobAction(await kit.em.getJob(SIM_JOB_IDS.serverBackup), 'start');
     const reads = kit.sim.stats.byRoute['GET /tasks/{id}'] ?? 0;
     await expect(kit.watcher.cancel(task.id, 'UOPER2')).rejects.toMatchObject({
       name: 'TaskCancelRefused',

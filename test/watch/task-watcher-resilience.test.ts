@@ -94,7 +94,10 @@ describe('TaskWatcher under EM trouble', () => {
     const run = await kit.act('start', SERVER_BACKUP);
     await kit.watcher.cancel(run.task.id, 'UOPER2');
     await idle(kit.watcher);
-    expect(kit.sim.stats.byRoute['DELETE /tasks/{id}']).toBe(1);
+    // One DELETE cancels the running Task; once its final state is saved, a second removes the Finished Task.
+    await waitFor(() => kit.watcher.stats().tasksDeleted === 1, { what: 'the finished Task deleted' });
+    expect(kit.watcher.stats().em.cancelTask).toBe(1);
+    expect(kit.sim.stats.byRoute['DELETE /tasks/{id}']).toBe(2);
     const replies = run.replies();
     expect(replies).toHaveLength(2);
     expect(replies[0]?.text).toContain('<@UOPER2> cancelled EM task');

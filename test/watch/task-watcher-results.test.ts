@@ -44,7 +44,7 @@ describe('TaskWatcher results', () => {
     expect(parent.blocks?.some((b: { type: string }) => b.type === 'actions')).toBe(false);
   });
 
-  it("reports a Failed backup with EM's FailureMessage", async () => {
+  it('reports a Failed backup with the object that failed and the Reason EM gives on its task session', async () => {
     kit = await WatchKit.start();
     kit.sim.setNextRunOutcome(SIM_JOB_IDS.serverBackup, {
       result: 'Failed',
@@ -55,8 +55,14 @@ describe('TaskWatcher results', () => {
     const last = run.replies().at(-1);
     expect(last?.text).toContain('❌ Start *Server Backup*');
     expect(last?.text).toContain('*Failed*');
-    expect(last?.text).toContain('EM: "Cannot access volume C:"');
+    // Real EM leaves FailureMessage null: the reason comes from the task sessions, object by object.
+    expect(kit.sim.listSessions().at(-1)?.failureMessage).toBe('Cannot access volume C:');
+    expect(last?.text).toContain('• *srv-app01.tech.local*: Cannot access volume C:');
+    expect(last?.text).not.toContain('srv-app02.tech.local');
+    expect(last?.blocks?.[1]).toMatchObject({ type: 'section' });
+    expect(kit.watcher.stats().em.listTaskSessions).toBe(1);
     await waitFor(() => run.parent().text.includes('❌'), { what: `the parent to show ${'❌'}` });
+    expect(run.parent().text).toContain('1 object with problems; see the thread.');
   });
 
   it('follows the session a retry started (after a failed run)', async () => {
@@ -76,7 +82,7 @@ describe('TaskWatcher results', () => {
     expect(replies[0]?.text).toContain('triggered to retry');
     expect(replies[1]?.text).toContain('⚠️ Retry *Server Backup*');
     expect(replies[1]?.text).toContain('*Warning*');
-    expect(replies[1]?.text).toContain('EM: "Some files were skipped"');
+    expect(replies[1]?.text).toContain('• *srv-app01.tech.local* (warning): Some files were skipped');
   });
 
   it("reports a failed Task with EM's message verbatim and does not follow any session", async () => {

@@ -1,7 +1,7 @@
 // Test kit for the watcher: the real EM simulator and EmClient over HTTP, the fake Slack Web API behind a real
 // WebClient, a state file in a temp dir, and a TaskWatcher built exactly as the bot builds it.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogLevel, WebClient } from '@slack/web-api';
@@ -9,7 +9,7 @@ import { Agent } from 'undici';
 import { type Clock, systemClock } from '../../src/clock.js';
 import type { WatchConfig } from '../../src/config.js';
 import { EmClient } from '../../src/em/client.js';
-import type { Task } from '../../src/em/types.js';
+import type { Job, JobAction, JobKind, Task } from '../../src/em/types.js';
 import { createMemoryLogger, type Logger } from '../../src/log/logger.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
@@ -21,6 +21,7 @@ import { type FakeMessage, FakeSlackApi } from '../../src/slack-standin/fake-sla
 import { StateStore } from '../../src/state/state-store.js';
 import { TaskWatcher, type TaskWatcherTuning } from '../../src/watch/task-watcher.js';
 import type { WatchSpec, WatchTarget } from '../../src/watch/types.js';
+import type { WatchRecord } from '../../src/watch/watch-record.js';
 import { waitFor } from '../support/wait-for.js';
 
 export const CHANNEL = 'COPS1';
@@ -180,26 +181,29 @@ export class WatchKit {
     };
   }
 
-  private send(action: WatchSpec['action'], target: WatchTarget): Promise<Task> {
+  /** As the Slack surface sends it: EM's own action link on the job (a backup copy syncs), or the session's Stop. */
+  private async send(action: WatchSpec['action'], target: WatchTarget): Promise<Task> {
     if (action === 'session-stop') {
       if (target.kind !== 'session') throw new Error('session-stop needs a session');
-      return this.em.stopSession(target.sessionId);
+      return this.em.stopSession(await this.em.getSession(target.sessionId, target.sessionKind));
     }
     if (target.kind !== 'job') throw new Error(`${action} needs a job`);
-    switch (action) {
-      case 'start':
-        return this.em.startJob(target.jobId);
-      case 'stop':
-        return this.em.stopJob(target.jobId);
-      case 'retry':
-        return this.em.retryJob(target.jobId);
-      case 'enable':
-      case 'disable':
-      case 'toggle':
-        return this.em.toggleSchedule(target.jobId);
-      default:
-        throw new Error(`no EM call for ${action}`);
-    }
+    const job = await this.em.getJob(target.jobId, target.jobKind);
+    return this.em.runJobAction(job, emActionFor(action, job));
+  }
+
+  /** The watches in the state file as the watcher last wrote it. */
+  savedWatches(): WatchRecord[] {
+    return JSON.parse(readFileSync(this.stateFile, 'utf8')).watches.watches;
+  }
+
+  /** The state file's directory goes away: every write fails (as a full or lost disk would) until repaired. */
+  breakStateFile(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  repairStateFile(): void {
+    mkdirSync(this.dir, { recursive: true });
   }
 
   warnings(): Record<string, unknown>[] {
@@ -216,8 +220,24 @@ export class WatchKit {
   }
 }
 
-export function job(jobId: string, jobName: string): WatchTarget {
-  return { kind: 'job', jobId, jobName };
+export function job(jobId: string, jobName: string, jobKind?: JobKind): WatchTarget {
+  return jobKind === undefined ? { kind: 'job', jobId, jobName } : { kind: 'job', jobId, jobName, jobKind };
+}
+
+function emActionFor(action: WatchSpec['action'], target: Job): JobAction {
+  switch (action) {
+    case 'start':
+      return target.kind === 'backup-copy' ? 'sync' : 'start';
+    case 'stop':
+    case 'retry':
+      return action;
+    case 'enable':
+    case 'disable':
+    case 'toggle':
+      return 'toggleScheduleEnabled';
+    default:
+      throw new Error(`no EM call for ${action}`);
+  }
 }
 
 /** Waits until the watcher has nothing left to poll or post. */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { BackupSession, Task } from '../../src/em/types.js';
+import type { JobSession, Task } from '../../src/em/types.js';
 import type { WatchSpec } from '../../src/watch/types.js';
 import { newWatchRecord, restoreWatches } from '../../src/watch/watch-record.js';
 import {
+  needsFailedObjects,
   onJobRead,
   onJobSessions,
   onSession,
@@ -53,8 +54,9 @@ function session(
   state = 'Working',
   result = 'None',
   jobType = 'AgentBackup',
-): BackupSession {
+): JobSession {
   return {
+    kind: jobType === 'Replica' ? 'replica' : 'backup',
     id,
     uid: `urn:veeam:BackupJobSession:${id}`,
     name: `Server Backup@${new Date(createdAt).toISOString()}`,
@@ -187,6 +189,46 @@ describe('watch steps', () => {
         findDeadline: T0 + 5_000 + 300_000,
       });
     }
+  });
+
+  it('follows a replication session in its own collection, and a sync like a start', () => {
+    const r = newWatchRecord(
+      spec({ target: { kind: 'job', jobId: 'j', jobName: 'ERP Replica', jobKind: 'replica' } }),
+      T0,
+      50,
+    );
+    onTaskFinished(r, task('Finished', true, 'ok'), ctx());
+    onJobSessions(r, [session('rep', T0 + 1_000, 'Working', 'None', 'Replica')], ctx());
+    expect(r).toMatchObject({ phase: 'session', sessionId: 'rep', sessionKind: 'replica' });
+
+    const copy = newWatchRecord(spec({ action: 'sync' as WatchSpec['action'] }), T0, 50);
+    expect(taskMatchesSpec(copy.spec, task('Running', undefined, '', 'SyncJob'))).toBe(true);
+    expect(onTaskFinished(copy, task('Finished', true, 'ok', 'SyncJob'), ctx())[0]).toMatchObject({
+      followUp: 'backup-session',
+    });
+    expect(taskMatchesSpec(spec(), task('Running', undefined, '', 'SyncJob'))).toBe(true);
+  });
+
+  it('asks for the failed objects of a followed run that failed without a FailureMessage, never of a stop', () => {
+    const r = newWatchRecord(spec(), T0, 50);
+    onTaskFinished(r, task('Finished', true, 'ok'), ctx());
+    const failed = session('mine', T0 + 1_000, 'Stopped', 'Failed');
+    expect(needsFailedObjects(r, failed)).toBe(true);
+    expect(needsFailedObjects(r, { ...failed, failureMessage: 'Disk full' })).toBe(false);
+    expect(needsFailedObjects(r, session('mine', T0 + 1_000, 'Stopped', 'Success'))).toBe(false);
+    expect(needsFailedObjects(r, session('mine', T0 + 1_000, 'Working', 'None'))).toBe(false);
+    expect(needsFailedObjects(newWatchRecord(spec({ action: 'stop' }), T0, 50), failed)).toBe(false);
+    // Found already ended: no report until the failed objects are read with the session.
+    expect(onJobSessions(r, [failed], ctx())).toEqual([]);
+    expect(r.phase).toBe('session');
+    const objects = {
+      total: 1,
+      items: [{ objectName: 'fs01', result: 'Failed' as const, reason: 'Disk full' }],
+    };
+    expect(onSession(r, failed, ctx(), objects)[0]).toMatchObject({
+      kind: 'session',
+      session: { result: 'Failed', kind: 'backup', failedObjects: objects },
+    });
   });
 
   it('spots a task ID that now names another action', () => {

@@ -9,9 +9,23 @@ import { watchKey } from '../../watch/watch-record.js';
 import type { SessionSummary, WatchReport } from '../../watch/watch-report.js';
 import { wantedSchedule } from '../../watch/watch-steps.js';
 import { ACTION_IDS } from '../action-ids.js';
-import { actionsBlock, button, confirmDialog, context, type SlackMessage, section } from '../block-kit.js';
+import {
+  actionsBlock,
+  button,
+  confirmDialog,
+  context,
+  type SlackMessage,
+  section,
+  slackMessage,
+} from '../block-kit.js';
 import { describeActionTarget } from '../describe-action-target.js';
 import { escapeMrkdwn, userMention } from '../mrkdwn.js';
+import {
+  failedObjectsGlance,
+  failedObjectsText,
+  jobSessionNoun,
+  sessionNoun,
+} from './task-failed-objects.js';
 
 const ACTION_VERBS: Record<WatchSpec['action'], string> = {
   start: 'Start',
@@ -99,6 +113,11 @@ function jobName(spec: WatchSpec): string | undefined {
   return spec.target.jobName;
 }
 
+/** The session the job runs: backup, replication or backup copy (before the session itself is read). */
+function runNoun(spec: WatchSpec): string {
+  return jobSessionNoun(spec.target.kind === 'job' ? spec.target.jobKind : undefined);
+}
+
 /** How to look it up by hand: the job card when we know the job, and the Task. */
 function lookupHint(spec: WatchSpec): string {
   const name = jobName(spec);
@@ -112,7 +131,7 @@ function resolvedNote(spec: WatchSpec): string {
       ? "the job's schedule state"
       : spec.action === 'session-stop'
         ? 'the session itself'
-        : "the job's newest backup session";
+        : `the job's newest ${runNoun(spec)}`;
   return `EM no longer knew task ${spec.taskId} (its logon session ended or EM restarted), so this result was read from ${from}.`;
 }
 
@@ -139,6 +158,8 @@ interface Outcome {
   glance: string;
   /** Extra sentences for the reply. */
   notes: string[];
+  /** A block of its own under the reply: which objects failed and why. */
+  details?: string;
 }
 
 function outcomeOf(spec: WatchSpec, report: WatchReport): Outcome {
@@ -184,8 +205,8 @@ function taskOutcome(spec: WatchSpec, report: Extract<WatchReport, { kind: 'task
   if (report.followUp === 'backup-session') {
     return {
       emoji: EMOJI.success,
-      reply: `EM delivered the command (${took}).${quoteEm(report.emMessage)} That only means the job was triggered: following the backup session now, its result will be posted here.`,
-      glance: 'triggered; backup session running…',
+      reply: `EM delivered the command (${took}).${quoteEm(report.emMessage)} That only means the job was triggered: following the ${runNoun(spec)} now, its result will be posted here.`,
+      glance: `triggered; ${runNoun(spec)} running…`,
       notes,
     };
   }
@@ -249,6 +270,8 @@ function sessionOutcome(spec: WatchSpec, report: Extract<WatchReport, { kind: 's
       notes,
     };
   }
+  const noun = sessionNoun(s);
+  const details = failedObjectsText(s.failedObjects);
   const tone = sessionIsGood(s);
   const emoji =
     tone === 'success'
@@ -260,9 +283,10 @@ function sessionOutcome(spec: WatchSpec, report: Extract<WatchReport, { kind: 's
           : EMOJI.unknown;
   return {
     emoji,
-    reply: `backup session *${escapeMrkdwn(s.name)}* ended: *${s.result}*${sessionRan(s)}.${failure}`,
-    glance: `backup *${s.result}*${sessionRan(s)}.${failure}`,
+    reply: `${noun} *${escapeMrkdwn(s.name)}* ended: *${s.result}*${sessionRan(s)}.${failure}`,
+    glance: `${noun.replace(/ session$/, '')} *${s.result}*${sessionRan(s)}.${failure}${failedObjectsGlance(s.failedObjects)}`,
     notes,
+    ...(details === '' ? {} : { details }),
   };
 }
 
@@ -273,8 +297,8 @@ function noSessionOutcome(spec: WatchSpec, report: Extract<WatchReport, { kind: 
       : ` The newest session is *${escapeMrkdwn(report.newest.name)}* (${report.newest.state}, ${report.newest.result}).`;
   return {
     emoji: EMOJI.warning,
-    reply: `no new backup session of the job appeared within ${formatDuration(report.waitedMs)} of the request.${newest} Look with ${lookupHint(spec)}.`,
-    glance: 'no backup session appeared; see the thread.',
+    reply: `no new ${runNoun(spec)} of the job appeared within ${formatDuration(report.waitedMs)} of the request.${newest} Look with ${lookupHint(spec)}.`,
+    glance: `no ${runNoun(spec)} appeared; see the thread.`,
     notes: report.resolved ? [resolvedNote(spec)] : [],
   };
 }
@@ -284,9 +308,9 @@ function timeoutOutcome(spec: WatchSpec, report: Extract<WatchReport, { kind: 't
     report.waitingFor === 'task'
       ? `EM task ${spec.taskId} was still ${report.lastState ?? 'running'}`
       : report.waitingFor === 'session'
-        ? `backup session *${escapeMrkdwn(report.sessionName ?? '?')}* was still ${report.lastState ?? 'running'}`
+        ? `${runNoun(spec)} *${escapeMrkdwn(report.sessionName ?? '?')}* was still ${report.lastState ?? 'running'}`
         : report.waitingFor === 'new-session'
-          ? 'no backup session of the job had appeared yet'
+          ? `no ${runNoun(spec)} of the job had appeared yet`
           : `the job's schedule could not be confirmed yet (${report.lastState ?? 'not read'})`;
   const look = report.waitingFor === 'task' ? `\`/veeam task ${spec.taskId}\`` : lookupHint(spec);
   return {
@@ -302,10 +326,8 @@ export function watchReplyMessage(spec: WatchSpec, report: WatchReport): SlackMe
   const o = outcomeOf(spec, report);
   const main = `${o.emoji} ${title(spec)}: ${o.reply}`;
   const notes = [...o.notes, whoAsked(spec)].join(' ');
-  return {
-    text: `${main} ${notes}`,
-    blocks: [section(main), context(notes)],
-  };
+  if (o.details === undefined) return slackMessage(`${main} ${notes}`, [section(main), context(notes)]);
+  return slackMessage(`${main}\n${o.details}\n${notes}`, [section(main), section(o.details), context(notes)]);
 }
 
 /** The parent message once the Task ended: the outcome at a glance, no Cancel button (new blocks replace the old). */

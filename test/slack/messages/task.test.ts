@@ -5,8 +5,9 @@ import {
   taskRunningMessage,
   watchReplyMessage,
 } from '../../../src/slack/messages/task.js';
+import { checkBlocks } from '../../../src/slack-standin/block-kit-rules.js';
 import type { WatchSpec } from '../../../src/watch/types.js';
-import type { WatchReport } from '../../../src/watch/watch-report.js';
+import type { FailedObjects, WatchReport } from '../../../src/watch/watch-report.js';
 
 const spec: WatchSpec = {
   taskId: 'task-7',
@@ -156,5 +157,92 @@ describe('watch reply messages', () => {
 
   it('the cancel notice names who cancelled', () => {
     expect(taskCancelledNotice(spec, 'UOPER2').text).toContain('<@UOPER2> cancelled EM task task-7');
+  });
+});
+
+describe('why a watched run failed (task sessions)', () => {
+  const failedRun = (failedObjects: FailedObjects): WatchReport => ({
+    kind: 'session',
+    resolved: false,
+    session: {
+      id: 's1',
+      name: 'Fileserver Backup@2026-01-01 00:00:00',
+      kind: 'backup',
+      jobType: 'Backup',
+      state: 'Stopped',
+      result: 'Failed',
+      durationMs: 60_000,
+      failedObjects,
+    },
+  });
+  const objects = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      objectName: `vm-${i + 1}`,
+      result: i === 0 ? ('Warning' as const) : ('Failed' as const),
+      reason: `Error ${i + 1}: <!channel> & more`,
+    }));
+
+  it('lists each failed object with its reason, the first five, then "and N more"', () => {
+    const m = watchReplyMessage(spec, failedRun({ items: objects(7), total: 12 }));
+    expect(m.text).toContain('❌ Start *Server Backup*: backup session');
+    expect(m.text).toContain('• *vm-1* (warning): Error 1: &lt;!channel&gt; &amp; more');
+    expect(m.text).toContain('• *vm-5*: Error 5:');
+    expect(m.text).not.toContain('vm-6');
+    expect(m.text).toContain('and 7 more');
+    expect(m.blocks).toHaveLength(3);
+    expect(checkBlocks(m.blocks, 50, 'blocks')).toEqual([]);
+    const parent = taskParentMessage(spec, failedRun({ items: objects(7), total: 12 }));
+    expect(parent.text).toContain('backup *Failed*, ran 1 min. 12 objects with problems; see the thread.');
+  });
+
+  it('shortens long reasons and names after escaping, within Slack limits', () => {
+    const long = [
+      { objectName: `<${'n'.repeat(400)}>`, result: 'Failed' as const, reason: '&'.repeat(3_000) },
+    ];
+    const m = watchReplyMessage(
+      spec,
+      failedRun({ items: [...long, ...long, ...long, ...long, ...long], total: 5 }),
+    );
+    const details = (m.blocks[1] as { text: { text: string } }).text.text;
+    expect(details).not.toMatch(/&[a-z]*…/);
+    expect(details.length).toBeLessThan(3_000);
+    expect(m.text.length).toBeLessThanOrEqual(4_000);
+    expect(checkBlocks(m.blocks, 50, 'blocks')).toEqual([]);
+  });
+
+  it('says when the reasons could not be read, and names replication and backup copy sessions', () => {
+    const m = watchReplyMessage(spec, failedRun({ unreadable: true }));
+    expect(m.text).toContain('*Failed*');
+    expect(m.text).toContain('could not be read from EM');
+    const replica = watchReplyMessage(
+      { ...spec, target: { kind: 'job', jobId: 'j', jobName: 'ERP', jobKind: 'replica' } },
+      {
+        kind: 'session',
+        resolved: false,
+        session: { id: 's', name: 'ERP@x', kind: 'replica', state: 'Stopped', result: 'Success' },
+      },
+    );
+    expect(replica.text).toContain('replication session *ERP@x* ended: *Success*');
+    const copy = watchReplyMessage(spec, {
+      kind: 'task',
+      success: true,
+      emMessage: 'Job "Offsite Copy" triggered to sync.',
+      durationMs: 1_000,
+      followUp: 'backup-session',
+    });
+    expect(copy.text).toContain('following the backup session now');
+    const copyTarget = {
+      ...spec,
+      target: { kind: 'job' as const, jobId: 'j', jobName: 'Copy', jobKind: 'backup-copy' as const },
+    };
+    expect(
+      watchReplyMessage(copyTarget, {
+        kind: 'task',
+        success: true,
+        emMessage: '',
+        durationMs: 1,
+        followUp: 'backup-session',
+      }).text,
+    ).toContain('following the backup copy session now');
   });
 });
