@@ -68,7 +68,7 @@ function asRefusal(errors: string[]): BlockKitRefusal | undefined {
 }
 
 /** Every fault in a message's or view's blocks, `[]` when Slack would accept them. */
-function checkBlocks(blocks: readonly unknown[], max: number, at: string): string[] {
+export function checkBlocks(blocks: readonly unknown[], max: number, at: string): string[] {
   const faults = new Faults();
   if (blocks.length > max) faults.add(at, `no more than ${max} items allowed`);
   const blockIds = new Set<string>();

@@ -10,7 +10,7 @@ import type { OutboxItem, WatchRecord } from './watch-record.js';
 import type { WatchSaver } from './watch-saver.js';
 import type { WatcherCounters } from './watcher-stats.js';
 
-export interface OutboxDeps {
+interface OutboxDeps {
   publisher: WatchPublisher;
   saver: WatchSaver;
   counters: WatcherCounters;

@@ -6,7 +6,7 @@
  * finished: the Task already Finished; the watch goes on (e.g. follows the backup session a start triggered).
  * gone: EM no longer knows the Task, or the ID now names another Task (a re-logon reused the counter).
  */
-export type CancelRefusalReason = 'not-watched' | 'finished' | 'gone';
+type CancelRefusalReason = 'not-watched' | 'finished' | 'gone';
 
 /** Thrown by TaskWatcher.cancel(); `message` is written for the Slack user who clicked Cancel. */
 export class TaskCancelRefused extends Error {

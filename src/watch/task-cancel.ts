@@ -18,7 +18,7 @@ import type { WatchSaver } from './watch-saver.js';
 import { taskMatchesSpec } from './watch-steps.js';
 import type { WatchTable } from './watch-table.js';
 
-export interface TaskCancelDeps {
+interface TaskCancelDeps {
   em: EmApi;
   calls: EmCalls;
   watches: WatchTable;

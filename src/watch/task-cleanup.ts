@@ -14,7 +14,7 @@ import { isUnknownToEm } from './is-unknown-to-em.js';
 import type { WatchSaver } from './watch-saver.js';
 import type { WatcherCounters } from './watcher-stats.js';
 
-export interface TaskCleanupDeps {
+interface TaskCleanupDeps {
   em: EmApi;
   calls: EmCalls;
   saver: WatchSaver;

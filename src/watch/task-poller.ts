@@ -27,7 +27,7 @@ import {
 } from './watch-steps.js';
 import type { WatcherCounters } from './watcher-stats.js';
 
-export interface TaskPollerDeps {
+interface TaskPollerDeps {
   em: EmApi;
   calls: EmCalls;
   cadence: ListCadence;

@@ -66,7 +66,7 @@ export interface TaskWatcherTuning {
   random?: () => number;
 }
 
-export interface TaskWatcherDeps {
+interface TaskWatcherDeps {
   em: EmApi;
   /** Renders and sends the watcher's posts (createBot builds it on the Slack client). */
   publisher: WatchPublisher;

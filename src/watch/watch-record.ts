@@ -10,7 +10,7 @@ import type { WatchMessage, WatchPost } from './watch-publisher.js';
  * find-session: start/retry look for the session the job started (stop: the job's newest session).
  * session: follow one job session (backup or replication) until Stopped. done: nothing left to poll (posts may still be pending).
  */
-export type WatchPhase = 'task' | 'read-job' | 'find-session' | 'session' | 'done';
+type WatchPhase = 'task' | 'read-job' | 'find-session' | 'session' | 'done';
 
 /** A Slack message still to send; removed only after Slack said ok (or refused it for good). */
 export interface OutboxItem extends WatchMessage {

@@ -3,7 +3,7 @@
 import type { BackupSession, SessionKind, TaskSession } from '../em/types.js';
 
 /** A Failed or Warning object of a session (VM, machine, share), as its task session tells it. */
-export type ObjectOutcome = Pick<TaskSession, 'objectName' | 'result' | 'reason'>;
+type ObjectOutcome = Pick<TaskSession, 'objectName' | 'result' | 'reason'>;
 
 /**
  * Why a session failed, from its task sessions (real EM leaves FailureMessage null, em-api.md fact 12): the
@@ -13,7 +13,7 @@ export type ObjectOutcome = Pick<TaskSession, 'objectName' | 'result' | 'reason'
 export type FailedObjects = { items: ObjectOutcome[]; total: number } | { unreadable: true };
 
 /** Objects kept in a report; the reply shows fewer (slack/messages/task.ts). */
-export const KEPT_OBJECTS = 10;
+const KEPT_OBJECTS = 10;
 /** A reason longer than this is cut before it is saved; the reply shortens it further. */
 const KEPT_REASON_CHARS = 1_000;
 

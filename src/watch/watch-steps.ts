@@ -31,7 +31,7 @@ export function wantedSchedule(spec: WatchSpec): boolean | undefined {
 
 const SCHEDULE_ACTIONS = new Set(['enable', 'disable', 'toggle']);
 
-export function isScheduleAction(spec: WatchSpec): boolean {
+function isScheduleAction(spec: WatchSpec): boolean {
   return SCHEDULE_ACTIONS.has(spec.action);
 }
 

@@ -7,7 +7,7 @@ import { truncate } from '../block-kit.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
 
 /** Objects listed by name; the rest are counted ("and N more"). */
-export const SHOWN_OBJECTS = 5;
+const SHOWN_OBJECTS = 5;
 /**
  * Cut after escaping (so a cut never splits an escape). Five lines of at most 1 + 120 + 400 characters keep the
  * section far below Slack's 3,000 and the whole reply below chat.update's 4,000.
