@@ -13,6 +13,7 @@ import {
   messageText,
   newTopLevel,
   posts,
+  runningVersion,
 } from './e2e-helpers.js';
 
 let h: Harness;
@@ -26,8 +27,15 @@ function scheduleEnabled(jobId: string): boolean | undefined {
 }
 
 /** The bot's parent message for an action, once EM accepted it (it carries the task ID). */
-function runningParent(since: number, jobName: string): Promise<FakeMessage> {
-  return newTopLevel(h, CHANNELS.ops, since, (t) => t.includes(jobName) && /EM task task-\d+/.test(t));
+/** The action's parent message as it was while the Task ran (a fast Task replaces it with the result at once). */
+async function runningParent(since: number, jobName: string): Promise<FakeMessage> {
+  const parent = await newTopLevel(
+    h,
+    CHANNELS.ops,
+    since,
+    (t) => t.includes(jobName) && /EM task task-\d+/.test(t),
+  );
+  return runningVersion(h, parent);
 }
 
 describe('direct writes', () => {

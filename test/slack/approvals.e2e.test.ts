@@ -12,6 +12,7 @@ import {
   messageText,
   newTopLevel,
   posts,
+  runningVersion,
 } from './e2e-helpers.js';
 
 let h: Harness;
@@ -34,11 +35,9 @@ function current(message: FakeMessage): FakeMessage {
   return h.slack.messages.find((m) => m.channel === message.channel && m.ts === message.ts) ?? message;
 }
 
-/** The request message once it became the running parent of the approved action (it carries the task ID). */
+/** The request message as it was while the approved action ran (its EM task and Cancel button). */
 function runningRequest(request: FakeMessage): Promise<FakeMessage> {
-  return h.waitFor(() => (/EM task task-\d+/.test(current(request).text) ? current(request) : undefined), {
-    what: 'the approved request to show its EM task',
-  });
+  return runningVersion(h, request);
 }
 
 describe('approvals', () => {

@@ -1,5 +1,7 @@
 // Small probes over what the fake Slack and the simulator saw, shared by the Slack end-to-end tests.
 
+import { ACTION_IDS } from '../../src/slack/action-ids.js';
+import type { FakeMessage } from '../../src/slack-standin/fake-slack-api.js';
 import type { Harness } from '../support/harness.js';
 import { findButton, messageText } from '../support/harness.js';
 
@@ -69,4 +71,25 @@ export function buttonOf(message: { blocks?: unknown[] } | undefined, actionId: 
   const found = findButton(message, actionId, value);
   if (!found) throw new Error(`no ${actionId} button in ${messageText(message)}`);
   return found;
+}
+
+/**
+ * A message as it was while its action ran (its EM task and Cancel button), read from the chat.update history rather
+ * than the message's current state: a fast Task replaces the running state with the result at once.
+ */
+export function runningVersion(h: Harness, message: FakeMessage): Promise<FakeMessage> {
+  const runningUpdate = () =>
+    h.slack
+      .callsTo('chat.update')
+      .map((call) => call.args)
+      .find((args) => args.ts === message.ts && findButton(args, ACTION_IDS.taskCancel) !== undefined);
+  return h.waitFor(
+    () => {
+      const args = runningUpdate();
+      return args === undefined
+        ? undefined
+        : { ...message, text: String(args.text ?? ''), blocks: args.blocks, updates: 0 };
+    },
+    { what: 'the message to show its running EM task with a Cancel button' },
+  );
 }
