@@ -18,8 +18,8 @@ import { createSlackApp } from './slack/app.js';
 import { createChannelPoster } from './slack/channel-poster.js';
 import type { SlackDeps } from './slack/deps.js';
 import { registerListeners } from './slack/listeners/index.js';
+import { createIncidentPublisher } from './slack/messages/incident-publisher.js';
 import { createTaskPublisher } from './slack/messages/task-publisher.js';
-import { createSlackIncidentPublisher } from './slack/slack-incident-publisher.js';
 import type { StateStore } from './state/state-store.js';
 import { TaskWatcher } from './watch/task-watcher.js';
 import type { TaskWatchSink } from './watch/types.js';
@@ -76,7 +76,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       ? undefined
       : new IncidentMonitor({
           em,
-          publisher: createSlackIncidentPublisher(poster, logger.child({ component: 'monitor' })),
+          publisher: createIncidentPublisher(poster, logger.child({ component: 'monitor' })),
           store,
           logger: logger.child({ component: 'monitor' }),
           clock,

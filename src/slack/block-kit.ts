@@ -1,6 +1,7 @@
 // Block Kit primitives every message of the bot is built from: pure functions returning Bolt's block types.
 
 import type { types } from '@slack/bolt';
+import { capMrkdwn, capPlainText } from './mrkdwn.js';
 
 /** A message as the bot posts it: Block Kit blocks and a plain `text` fallback that says the same. */
 export interface SlackMessage {
@@ -8,20 +9,18 @@ export interface SlackMessage {
   blocks: types.KnownBlock[];
 }
 
-/** Slack rejects a section whose text is longer than this. */
-const SECTION_TEXT_LIMIT = 3000;
-
-/** chat.update refuses a longer `text` fallback (msg_too_long); chat.postMessage would cut it. */
-const MESSAGE_TEXT_LIMIT = 4000;
-
 /**
- * Slack refuses (invalid_blocks) anything past these, counted after escaping: python-slack-sdk `*_max_length`
- * and the Block Kit reference. The primitives below cut to them, so no builder can break them.
+ * Slack's limits on what a message carries, counted after escaping; one character over and Slack refuses the whole
+ * message (invalid_blocks; chat.update's msg_too_long for `text`). Sources: slack-notes.md "Slack limits",
+ * python-slack-sdk `*_max_length`. The primitives below cut to them, so no builder can break them.
  */
-const LIMITS = {
+export const SLACK_LIMITS = {
+  messageText: 4000,
+  section: 3000,
   field: 2000,
   fields: 10,
-  contextText: 3000,
+  /** Not in Slack's reference; kept at a field's 2,000 to be safe. */
+  context: 2000,
   buttonText: 75,
   confirmTitle: 100,
   confirmText: 300,
@@ -30,21 +29,21 @@ const LIMITS = {
 
 /** A message whose `text` fallback is cut to what chat.update accepts (it says the same as the blocks). */
 export function slackMessage(text: string, blocks: types.KnownBlock[]): SlackMessage {
-  return { text: truncate(text, MESSAGE_TEXT_LIMIT), blocks };
+  return { text: capMrkdwn(text, SLACK_LIMITS.messageText), blocks };
 }
 
 function mrkdwn(text: string): types.MrkdwnElement {
   return { type: 'mrkdwn', text };
 }
 
-/** Plain text, cut to `max` characters as Slack counts them: it escapes `&` (5), `<` and `>` (4) itself. */
-function plainText(text: string, max = Number.POSITIVE_INFINITY): types.PlainTextElement {
-  return { type: 'plain_text', text: truncatePlain(text, max) };
+/** Plain text, cut to `max` characters as Slack counts them. */
+function plainText(text: string, max: number): types.PlainTextElement {
+  return { type: 'plain_text', text: capPlainText(text, max) };
 }
 
-/** A mrkdwn section, optionally with a button beside it; text past SECTION_TEXT_LIMIT is cut. */
+/** A mrkdwn section, optionally with a button beside it; text past Slack's limit is cut. */
 export function section(text: string, accessory?: types.Button): types.SectionBlock {
-  const body = mrkdwn(truncate(text, SECTION_TEXT_LIMIT));
+  const body = mrkdwn(capMrkdwn(text, SLACK_LIMITS.section));
   return accessory === undefined
     ? { type: 'section', text: body }
     : { type: 'section', text: body, accessory };
@@ -54,13 +53,13 @@ export function section(text: string, accessory?: types.Button): types.SectionBl
 export function fieldsSection(fields: readonly string[]): types.SectionBlock {
   return {
     type: 'section',
-    fields: fields.slice(0, LIMITS.fields).map((field) => mrkdwn(truncate(field, LIMITS.field))),
+    fields: fields.slice(0, SLACK_LIMITS.fields).map((field) => mrkdwn(capMrkdwn(field, SLACK_LIMITS.field))),
   };
 }
 
 /** A single line of small grey mrkdwn text. */
 export function context(text: string): types.ContextBlock {
-  return { type: 'context', elements: [mrkdwn(truncate(text, LIMITS.contextText))] };
+  return { type: 'context', elements: [mrkdwn(capMrkdwn(text, SLACK_LIMITS.context))] };
 }
 
 export interface ButtonOptions {
@@ -81,7 +80,7 @@ export function button(
   return {
     type: 'button',
     action_id: actionId,
-    text: plainText(text, LIMITS.buttonText),
+    text: plainText(text, SLACK_LIMITS.buttonText),
     value,
     ...(style === undefined ? {} : { style }),
     ...(confirm === undefined ? {} : { confirm }),
@@ -101,37 +100,14 @@ interface ConfirmDialogText {
 /** The dialog Slack shows before it sends the click. */
 export function confirmDialog({ title, text, confirm, deny }: ConfirmDialogText): types.ConfirmationDialog {
   return {
-    title: plainText(title, LIMITS.confirmTitle),
-    text: mrkdwn(truncate(text, LIMITS.confirmText)),
-    confirm: plainText(confirm, LIMITS.confirmButton),
-    deny: plainText(deny, LIMITS.confirmButton),
+    title: plainText(title, SLACK_LIMITS.confirmTitle),
+    text: mrkdwn(capMrkdwn(text, SLACK_LIMITS.confirmText)),
+    confirm: plainText(confirm, SLACK_LIMITS.confirmButton),
+    deny: plainText(deny, SLACK_LIMITS.confirmButton),
   };
 }
 
 /** A row of buttons; `blockId` tells the click handler which message part was clicked. */
 export function actionsBlock(blockId: string, elements: types.Button[]): types.ActionsBlock {
   return { type: 'actions', block_id: blockId, elements };
-}
-
-/**
- * Cuts text to `max` characters, the last one an ellipsis, for Slack's per-field limits. Never splits an escape
- * (`&amp;`, whose `&` alone Slack would count as 5) or a surrogate pair (an emoji in a job name).
- */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text
-    .slice(0, max - 1)
-    .replace(/&[a-z]*$/, '')
-    .replace(/[\uD800-\uDBFF]$/, '');
-  return `${cut}…`;
-}
-
-/** Like truncate, for plain_text: Slack counts the text after it escapes `&`, `<` and `>` itself. */
-function truncatePlain(text: string, max: number): string {
-  const escapedLength = (s: string) =>
-    s.length + 4 * (s.match(/&/g)?.length ?? 0) + 3 * (s.match(/[<>]/g)?.length ?? 0);
-  if (escapedLength(text) <= max) return text;
-  let cut = truncate(text, Math.min(text.length, max));
-  while (escapedLength(cut) > max) cut = truncate(cut, cut.length - 1);
-  return cut;
 }

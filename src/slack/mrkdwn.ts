@@ -1,5 +1,5 @@
-// Slack mrkdwn text: escaping Slack's control characters, capping text to Slack's limits without breaking an
-// escape or a mention, and the mention syntax for users and user groups.
+// Slack text: escaping mrkdwn's control characters, the one way to cut mrkdwn and plain_text to a length without
+// breaking an escape, a mention or an emoji, and the mention syntax for users and user groups.
 
 /**
  * Slack mrkdwn treats &, < and > as control characters; job names and EM messages must not inject links or
@@ -23,23 +23,6 @@ export function decodeSlackEntities(text: string): string {
   );
 }
 
-/**
- * Slack's length limits of text objects, counted after escaping; one character over and Slack refuses the whole
- * message with invalid_blocks (slack-notes.md "Slack limits"). `fallbackText` keeps a message's `text` (also what
- * is sent alone when the blocks are refused) under chat.update's 4,000 (msg_too_long).
- */
-export const TEXT_LIMITS = {
-  section: 3_000,
-  field: 2_000,
-  context: 2_000,
-  header: 150,
-  button: 75,
-  confirmTitle: 100,
-  confirmText: 300,
-  confirmButton: 30,
-  fallbackText: 3_000,
-} as const;
-
 const ELLIPSIS = '…';
 
 /**
@@ -58,12 +41,20 @@ export function capMrkdwn(mrkdwn: string, maxChars: number): string {
   return `${mrkdwn.slice(0, end)}${ELLIPSIS}`;
 }
 
-/** Cuts plain_text (button labels, headers, confirm titles) to at most `maxChars`, ending in an ellipsis. */
+/**
+ * Cuts plain_text (button labels, confirm dialogs) to at most `maxChars` as Slack counts it: Slack escapes `&` (5),
+ * `<` and `>` (4) in plain_text itself. Never splits a surrogate pair; ends in an ellipsis.
+ */
 export function capPlainText(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text;
-  let end = Math.max(0, maxChars - ELLIPSIS.length);
+  if (plainTextLength(text) <= maxChars) return text;
+  let end = Math.max(0, Math.min(text.length, maxChars - ELLIPSIS.length));
+  while (end > 0 && plainTextLength(text.slice(0, end)) + ELLIPSIS.length > maxChars) end -= 1;
   if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
   return `${text.slice(0, end)}${ELLIPSIS}`;
+}
+
+function plainTextLength(text: string): number {
+  return text.length + 4 * (text.match(/&/g)?.length ?? 0) + 3 * (text.match(/[<>]/g)?.length ?? 0);
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -14,7 +14,7 @@ import { IncidentMonitor } from '../../src/notify/incident-monitor.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import { createChannelPoster } from '../../src/slack/channel-poster.js';
-import { createSlackIncidentPublisher } from '../../src/slack/slack-incident-publisher.js';
+import { createIncidentPublisher } from '../../src/slack/messages/incident-publisher.js';
 import { FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
 import { StateStore } from '../../src/state/state-store.js';
 
@@ -72,7 +72,7 @@ export class NotifyKit {
     store.load();
     const monitor = new IncidentMonitor({
       em: this.em,
-      publisher: createSlackIncidentPublisher(createChannelPoster(this.web), this.logger),
+      publisher: createIncidentPublisher(createChannelPoster(this.web), this.logger),
       store,
       logger: this.logger,
       clock,

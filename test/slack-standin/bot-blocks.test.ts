@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Approval } from '../../src/ops/approvals.js';
 import { PICK_JOB_ACTION } from '../../src/slack/action-ids.js';
-import { type SlackMessage, truncate } from '../../src/slack/block-kit.js';
+import type { SlackMessage } from '../../src/slack/block-kit.js';
 import {
   actionFailedMessage,
   approvalClosedMessage,
@@ -14,7 +14,7 @@ import {
   taskMessage,
   withContext,
 } from '../../src/slack/blocks.js';
-import { escapeMrkdwn } from '../../src/slack/mrkdwn.js';
+import { capMrkdwn, escapeMrkdwn } from '../../src/slack/mrkdwn.js';
 import { refusalFor } from '../../src/slack-standin/block-kit-rules.js';
 import { agentJob } from '../ops/job-fixtures.js';
 
@@ -96,8 +96,8 @@ describe("the bot's Block Kit is accepted by real Slack's rules", () => {
   });
 
   it('cuts text without splitting an escape or an emoji, which Slack would count longer', () => {
-    expect(truncate('abc&amp;def', 6)).toBe('abc…');
-    expect(truncate('ab🚀cd', 4)).toBe('ab…');
-    expect(truncate('short', 5)).toBe('short');
+    expect(capMrkdwn('abc&amp;def', 6)).toBe('abc…');
+    expect(capMrkdwn('ab🚀cd', 4)).toBe('ab…');
+    expect(capMrkdwn('short', 5)).toBe('short');
   });
 });

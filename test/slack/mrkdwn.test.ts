@@ -47,6 +47,15 @@ describe('capping mrkdwn to Slack limits', () => {
     expect(capPlainText('x'.repeat(80), 75)).toHaveLength(75);
   });
 
+  it('counts plain_text as Slack does, after it escapes & < > itself', () => {
+    const capped = capPlainText('R&D <prod> 🚀'.repeat(10), 30);
+    const counted =
+      capped.length + 4 * (capped.match(/&/g)?.length ?? 0) + 3 * (capped.match(/[<>]/g)?.length ?? 0);
+    expect(counted).toBeLessThanOrEqual(30);
+    expect(capped).toMatch(/^R&D <prod> .*…$/u);
+    expect(capPlainText('ab🚀cd', 4)).toBe('ab…');
+  });
+
   it('decodes what Slack escaped in typed text, once', () => {
     expect(decodeSlackEntities('R&amp;D &lt;x&gt; &amp;lt;')).toBe('R&D <x> &lt;');
   });

@@ -3,14 +3,10 @@
 
 import type { SessionRecord } from '../../notify/monitor-state.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
+import { failedObjectLines, NO_REASON } from './failed-object-lines.js';
 
 /** Slack caps a section's text at 3,000 characters; EM failure messages can carry whole stack traces. */
 const MAX_REASON_CHARS = 1_500;
-/** Objects listed by name; the rest are counted. */
-const MAX_LISTED_OBJECTS = 5;
-/** Per object, after escaping: five of these and their names stay far inside one 3,000-character section. */
-const MAX_OBJECT_REASON_CHARS = 400;
-const MAX_OBJECT_NAME_CHARS = 80;
 
 const NO_MESSAGE = 'EM gave no failure message.';
 const UNREADABLE = 'The reason could not be read: EM did not answer for the task sessions of this run.';
@@ -25,16 +21,9 @@ export function reasonMrkdwn(session: SessionRecord): string {
   if (reasons.objects.length === 0) {
     return `*Reason (from EM)*\n${NO_MESSAGE} No object of this run failed or warned.`;
   }
-  const lines = reasons.objects.slice(0, MAX_LISTED_OBJECTS).map((object) => {
-    const name = escapeMrkdwn(object.objectName, MAX_OBJECT_NAME_CHARS);
-    const reason = object.reason
-      ? escapeMrkdwn(joinLines(object.reason), MAX_OBJECT_REASON_CHARS)
-      : 'no reason given';
-    return `• *${name}* (${escapeMrkdwn(object.result, 40)}): ${reason}`;
-  });
-  const more = reasons.total - Math.min(reasons.objects.length, MAX_LISTED_OBJECTS);
-  if (more > 0) lines.push(`…and ${more} more`);
-  return `*Why it failed (from EM, per object)*\n${lines.join('\n')}`;
+  // The card tags every object with its result: an incident holds failed and warning runs alike.
+  const lines = failedObjectLines(reasons.objects, reasons.total, (result) => result);
+  return `*Why it failed (from EM, per object)*\n${lines}`;
 }
 
 /** One line for a text fallback: the message's first line, or the first object's name and reason. */
@@ -47,7 +36,7 @@ export function reasonOneLine(session: SessionRecord): string {
   const [first] = reasons.objects;
   if (first === undefined) return NO_MESSAGE;
   const more = reasons.total > 1 ? ` (and ${reasons.total - 1} more)` : '';
-  return `${first.objectName}: ${first.reason ? firstLine(first.reason) : 'no reason given'}${more}`;
+  return `${first.objectName}: ${first.reason ? firstLine(first.reason) : NO_REASON}${more}`;
 }
 
 function firstLine(text: string): string {
@@ -57,13 +46,4 @@ function firstLine(text: string): string {
       .map((l) => l.trim())
       .find((l) => l !== '') ?? ''
   );
-}
-
-/** A reason's lines joined (EM's reasons are often several lines); bullets stay one per object. */
-function joinLines(text: string): string {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '')
-    .join(' ');
 }

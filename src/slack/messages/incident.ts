@@ -8,17 +8,18 @@ import type { types } from '@slack/bolt';
 import type { IncidentCard, SessionRecord } from '../../notify/monitor-state.js';
 import { formatDurationFixed } from '../../watch/format-duration.js';
 import { ACTION_IDS } from '../action-ids.js';
-import type { SlackMessage } from '../block-kit.js';
+import {
+  actionsBlock,
+  button,
+  confirmDialog,
+  context,
+  fieldsSection,
+  type SlackMessage,
+  section,
+  slackMessage,
+} from '../block-kit.js';
 import { formatUtc } from '../format-utc.js';
 import { escapeMrkdwn, mentionFor } from '../mrkdwn.js';
-import {
-  type CappedButton,
-  cappedActions,
-  cappedContext,
-  cappedFallback,
-  cappedFields,
-  cappedSection,
-} from './capped-blocks.js';
 import { reasonMrkdwn, reasonOneLine } from './incident-reasons.js';
 
 /** What the card calls a job of each JobType EM gives (em-api.md fact 15); an unknown one is named as EM names it. */
@@ -37,7 +38,7 @@ function jobKindLabel(jobType: string): string {
 }
 
 // EM text is escaped, then cut (Slack counts after escaping): these caps leave room in every text object for the
-// words around them; the capped-blocks primitives still cap each whole text object to Slack's limit.
+// words around them; the block-kit primitives still cap each whole text object to Slack's limit.
 /** A job name as shown (escaped): fits a confirm dialog's 300 characters with its sentence. */
 const MAX_NAME_CHARS = 200;
 /** The reason in a message's plain `text` (notifications; the text-only fallback). */
@@ -77,7 +78,7 @@ function sessionDuration(session: SessionRecord, nowMs?: number): string {
 }
 
 function sessionFields(session: SessionRecord): types.KnownBlock {
-  return cappedFields([
+  return fieldsSection([
     `*Job*\n${nameOf(session.jobName)}`,
     `*Result*\n${resultOf(session.result)}`,
     `*Started*\n${timeOf(session.creationTime)}`,
@@ -88,7 +89,7 @@ function sessionFields(session: SessionRecord): types.KnownBlock {
 }
 
 function reasonBlock(session: SessionRecord): types.KnownBlock {
-  return cappedSection(reasonMrkdwn(session));
+  return section(reasonMrkdwn(session));
 }
 
 /** "failed 3 times since …", "failed once, 1 warning since …". */
@@ -114,28 +115,27 @@ function headline(card: IncidentCard): string {
 function incidentActions(card: IncidentCard): types.KnownBlock {
   const name = nameOf(card.jobName);
   // Same rule as the job card: every button that changes something asks first.
-  const retry: CappedButton = {
-    actionId: ACTION_IDS.jobRetry,
-    label: 'Retry',
-    value: card.jobId,
+  const retry = button(ACTION_IDS.jobRetry, 'Retry', card.jobId, {
     style: 'primary',
-    confirm: { title: 'Retry the job?', text: `Retry *${name}* now?`, confirm: 'Retry', deny: 'Not now' },
-  };
-  return cappedActions(`incident:${card.jobId}`, [
+    confirm: confirmDialog({
+      title: 'Retry the job?',
+      text: `Retry *${name}* now?`,
+      confirm: 'Retry',
+      deny: 'Not now',
+    }),
+  });
+  return actionsBlock(`incident:${card.jobId}`, [
     ...(card.retryOffered === false ? [] : [retry]),
-    { actionId: ACTION_IDS.jobDetails, label: 'Job details', value: card.jobId },
-    {
-      actionId: ACTION_IDS.jobDisable,
-      label: 'Disable schedule',
-      value: card.jobId,
+    button(ACTION_IDS.jobDetails, 'Job details', card.jobId),
+    button(ACTION_IDS.jobDisable, 'Disable schedule', card.jobId, {
       style: 'danger',
-      confirm: {
+      confirm: confirmDialog({
         title: 'Disable the schedule?',
         text: `*${name}* will not run on its schedule until someone enables it again.`,
         confirm: 'Disable schedule',
         deny: 'Keep it',
-      },
-    },
+      }),
+    }),
   ]);
 }
 
@@ -146,27 +146,21 @@ function incidentActions(card: IncidentCard): types.KnownBlock {
 export function incidentMessage(card: IncidentCard, mention?: string): SlackMessage {
   const ping = mention !== undefined && card.failures > 0 ? ` ${mentionFor(mention)}` : '';
   const title = `${headline(card)}${ping}`;
-  const blocks: types.KnownBlock[] = [
-    cappedSection(title),
-    sessionFields(card.latest),
-    reasonBlock(card.latest),
-  ];
+  const blocks: types.KnownBlock[] = [section(title), sessionFields(card.latest), reasonBlock(card.latest)];
   if (card.failures + card.warnings > 1)
-    blocks.push(cappedContext(`:repeat: ${incidentTally(card)}. Details of each run are in the thread.`));
+    blocks.push(context(`:repeat: ${incidentTally(card)}. Details of each run are in the thread.`));
   if (card.retryOffered === false && card.failures > 0) {
-    blocks.push(cappedContext('EM offers no retry of this job right now, so there is no Retry button.'));
+    blocks.push(context('EM offers no retry of this job right now, so there is no Retry button.'));
   }
   blocks.push(incidentActions(card));
   const verb = card.failures > 0 ? 'failed' : 'finished with warnings';
   const tally = card.failures + card.warnings > 1 ? ` (${incidentTally(card)})` : '';
   // The mention before EM's reason, so no cut of the text can take it away.
   const reason = fallbackReason(card.latest);
-  return {
-    text: cappedFallback(
-      `${runNoun(card.jobType)} ${verb}: ${nameOf(card.jobName)}${tally}${ping}: ${reason}`,
-    ),
+  return slackMessage(
+    `${runNoun(card.jobType)} ${verb}: ${nameOf(card.jobName)}${tally}${ping}: ${reason}`,
     blocks,
-  };
+  );
 }
 
 /** A further problem run of a job whose incident is open: a reply in the incident's thread. */
@@ -177,10 +171,11 @@ export function incidentFollowUp(card: IncidentCard, session: SessionRecord, men
   const line = failed
     ? `:red_circle: Failed again (${incidentTally(card)}).${ping}`
     : `:warning: Finished with warnings again (${incidentTally(card)}).`;
-  return {
-    text: cappedFallback(`${line} ${fallbackReason(session)}`),
-    blocks: [cappedSection(line), sessionFields(session), reasonBlock(session)],
-  };
+  return slackMessage(`${line} ${fallbackReason(session)}`, [
+    section(line),
+    sessionFields(session),
+    reasonBlock(session),
+  ]);
 }
 
 function endedAt(session: SessionRecord): string {
@@ -190,21 +185,18 @@ function endedAt(session: SessionRecord): string {
 /** The thread reply when the first successful run after an incident arrives. */
 export function resolvedReply(card: IncidentCard, success: SessionRecord): SlackMessage {
   const line = `:white_check_mark: *${nameOf(card.jobName)}* succeeded (ended ${endedAt(success)}, took ${sessionDuration(success)}). Incident resolved; it had ${incidentTally(card)}.`;
-  return { text: cappedFallback(line), blocks: [cappedSection(line)] };
+  return slackMessage(line, [section(line)]);
 }
 
 /** The top message once resolved: the last problem's facts stay for the record, the buttons go. */
 export function resolvedMessage(card: IncidentCard, success: SessionRecord): SlackMessage {
   const line = `:white_check_mark: Resolved: *${nameOf(card.jobName)}* succeeded at ${endedAt(success)} (${incidentTally(card)}).`;
-  return {
-    text: cappedFallback(`Resolved: ${nameOf(card.jobName)} succeeded again (${incidentTally(card)}).`),
-    blocks: [
-      cappedSection(line),
-      sessionFields(card.latest),
-      reasonBlock(card.latest),
-      cappedContext('Last problem run shown above; the thread has every run.'),
-    ],
-  };
+  return slackMessage(`Resolved: ${nameOf(card.jobName)} succeeded again (${incidentTally(card)}).`, [
+    section(line),
+    sessionFields(card.latest),
+    reasonBlock(card.latest),
+    context('Last problem run shown above; the thread has every run.'),
+  ]);
 }
 
 /**
@@ -214,19 +206,21 @@ export function resolvedMessage(card: IncidentCard, success: SessionRecord): Sla
 function stopButton(session: SessionRecord): types.KnownBlock {
   const bySession = session.jobType !== 'AgentBackup';
   const run = runNoun(session.jobType).toLowerCase();
-  return cappedActions(`long-running:${session.id}`, [
-    {
-      actionId: bySession ? ACTION_IDS.sessionStop : ACTION_IDS.jobStop,
-      label: bySession ? 'Stop session' : 'Stop job',
-      value: bySession ? session.id : session.jobId,
-      style: 'danger',
-      confirm: {
-        title: bySession ? 'Stop this session?' : 'Stop this job?',
-        text: `Stop the running ${run} of *${nameOf(session.jobName)}*? The run ends unfinished.`,
-        confirm: 'Stop',
-        deny: 'Let it run',
+  return actionsBlock(`long-running:${session.id}`, [
+    button(
+      bySession ? ACTION_IDS.sessionStop : ACTION_IDS.jobStop,
+      bySession ? 'Stop session' : 'Stop job',
+      bySession ? session.id : session.jobId,
+      {
+        style: 'danger',
+        confirm: confirmDialog({
+          title: bySession ? 'Stop this session?' : 'Stop this job?',
+          text: `Stop the running ${run} of *${nameOf(session.jobName)}*? The run ends unfinished.`,
+          confirm: 'Stop',
+          deny: 'Let it run',
+        }),
       },
-    },
+    ),
   ]);
 }
 
@@ -235,10 +229,10 @@ export function longRunningMessage(session: SessionRecord, nowMs: number): Slack
   const progress = Number.isFinite(session.progress) ? `, ${session.progress}% done` : '';
   const name = nameOf(session.jobName);
   const line = `:hourglass_flowing_sand: *${name}* is still running after ${sessionDuration(session, nowMs)} (started ${timeOf(session.creationTime)}${progress}).`;
-  return {
-    text: cappedFallback(`${name} is still running after ${sessionDuration(session, nowMs)}.`),
-    blocks: [cappedSection(line), stopButton(session)],
-  };
+  return slackMessage(`${name} is still running after ${sessionDuration(session, nowMs)}.`, [
+    section(line),
+    stopButton(session),
+  ]);
 }
 
 /** chat.update of a long-running post once the session ended: the Stop button would only fail now. */
@@ -246,20 +240,17 @@ export function longRunningEndedMessage(session: SessionRecord): SlackMessage {
   const name = nameOf(session.jobName);
   const result = resultOf(session.result);
   const line = `:stopwatch: *${name}* ran long and has ended: ${result} after ${sessionDuration(session)} (started ${timeOf(session.creationTime)}).`;
-  return {
-    text: cappedFallback(`${name} ran long and ended: ${result}.`),
-    blocks: [cappedSection(line)],
-  };
+  return slackMessage(`${name} ran long and ended: ${result}.`, [section(line)]);
 }
 
 /** Posted once when EM failed several polls in a row; `description` comes from describeEmError. */
 export function emDownMessage(description: string, sinceMs: number, failedPolls: number): SlackMessage {
   const line = `:rotating_light: The incident monitor cannot reach Enterprise Manager (${failedPolls} polls in a row since ${timeOf(sinceMs)}). ${escapeMrkdwn(description, MAX_DESCRIPTION_CHARS)}\nFailed jobs are not being reported meanwhile; they will be checked as soon as EM answers again.`;
-  return { text: cappedFallback(line), blocks: [cappedSection(line)] };
+  return slackMessage(line, [section(line)]);
 }
 
 /** Posted once when EM answers again after an emDownMessage. */
 export function emBackMessage(sinceMs: number, nowMs: number): SlackMessage {
   const line = `:large_green_circle: Enterprise Manager answers again (it was unreachable for ${formatDurationFixed(nowMs - sinceMs)}, since ${timeOf(sinceMs)}). Runs that ended meanwhile are being checked now.`;
-  return { text: cappedFallback(line), blocks: [cappedSection(line)] };
+  return slackMessage(line, [section(line)]);
 }

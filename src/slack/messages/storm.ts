@@ -4,10 +4,9 @@
 import type { types } from '@slack/bolt';
 import { MAX_STORM_REASON_CHARS } from '../../notify/failure-storm.js';
 import type { Storm, StormJob } from '../../notify/monitor-state.js';
-import type { SlackMessage } from '../block-kit.js';
+import { context, SLACK_LIMITS, type SlackMessage, section, slackMessage } from '../block-kit.js';
 import { formatUtc } from '../format-utc.js';
-import { escapeMrkdwn, mentionFor, TEXT_LIMITS } from '../mrkdwn.js';
-import { cappedContext, cappedFallback, cappedSection } from './capped-blocks.js';
+import { escapeMrkdwn, mentionFor } from '../mrkdwn.js';
 
 /**
  * Jobs are grouped by their reason (a repository outage is one line, not fifty): at most MAX_GROUPS reasons, each
@@ -19,7 +18,7 @@ const MAX_NAMES_PER_GROUP = 15;
 const MAX_NAME_CHARS = 80;
 const MAX_RESULT_CHARS = 40;
 /** Room left in a section after the group texts (each section is checked). */
-const SECTION_BUDGET = TEXT_LIMITS.section - 100;
+const SECTION_BUDGET = SLACK_LIMITS.section - 100;
 
 function counts(storm: Storm): { total: number; failed: number; warned: number; resolved: number } {
   const jobs = Object.values(storm.jobs);
@@ -88,12 +87,12 @@ function listSections(lines: string[]): types.KnownBlock[] {
   let chunk = '';
   for (const line of lines) {
     if (chunk !== '' && chunk.length + 1 + line.length > SECTION_BUDGET) {
-      blocks.push(cappedSection(chunk));
+      blocks.push(section(chunk));
       chunk = '';
     }
     chunk = chunk === '' ? line : `${chunk}\n${line}`;
   }
-  if (chunk !== '') blocks.push(cappedSection(chunk));
+  if (chunk !== '') blocks.push(section(chunk));
   return blocks;
 }
 
@@ -112,21 +111,18 @@ export function stormSummaryMessage(storm: Storm, mention?: string): SlackMessag
 
   const groups = groupByReason(Object.values(storm.jobs));
   const listed = groups.slice(0, MAX_GROUPS);
-  const blocks: types.KnownBlock[] = [cappedSection(title), ...listSections(listed.map(groupText))];
+  const blocks: types.KnownBlock[] = [section(title), ...listSections(listed.map(groupText))];
   const rest = groups.slice(listed.length);
   if (rest.length > 0) {
     const jobs = rest.reduce((n, group) => n + group.length, 0);
-    blocks.push(cappedContext(`…and ${plural(rest.length, 'more reason')} (${plural(jobs, 'job')}).`));
+    blocks.push(context(`…and ${plural(rest.length, 'more reason')} (${plural(jobs, 'job')}).`));
   }
   blocks.push(
-    cappedContext(
+    context(
       allResolved
         ? "Every job's card, runs and resolution are in the thread."
         : "Each job's incident card (with its buttons), later runs and its resolution are in the thread.",
     ),
   );
-  return {
-    text: cappedFallback(`${whatHappened(tally)} since ${since}: ${progress(tally)}.${ping}`),
-    blocks,
-  };
+  return slackMessage(`${whatHappened(tally)} since ${since}: ${progress(tally)}.${ping}`, blocks);
 }

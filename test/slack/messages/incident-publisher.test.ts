@@ -3,10 +3,10 @@
 // monitor back.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
-import type { FakeMessage } from '../../src/slack-standin/fake-slack-api.js';
-import { messageText } from '../../src/slack-standin/slack-user.js';
-import { CHANNEL, type NotifyKit, startNotifyKit } from '../notify/notify-kit.js';
+import { SIM_JOB_IDS } from '../../../src/sim/seed-ids.js';
+import type { FakeMessage } from '../../../src/slack-standin/fake-slack-api.js';
+import { messageText } from '../../../src/slack-standin/slack-user.js';
+import { CHANNEL, type NotifyKit, startNotifyKit } from '../../notify/notify-kit.js';
 
 let kit: NotifyKit;
 

@@ -1,17 +1,17 @@
-// The incident monitor's publisher for Slack: renders its neutral events (messages/incident.ts, messages/storm.ts)
+// The incident monitor's publisher for Slack: renders its neutral events (incident.ts, storm.ts)
 // and sends them through the one ChannelPoster. When Slack refuses the blocks, the text goes alone: an incident is
 // never lost to a layout Slack did not take. A post that can be retried rejects, so the monitor keeps it for later.
 
-import type { Logger } from '../log/logger.js';
+import type { Logger } from '../../log/logger.js';
 import {
   DroppedForGood,
   type IncidentPost,
   type IncidentPublisher,
   type IncidentUpdate,
-} from '../notify/incident-publisher.js';
-import type { SlackMessage } from './block-kit.js';
-import { type ChannelPoster, classifyPostFailure } from './channel-poster.js';
-import { slackErrorCode } from './describe-slack-error.js';
+} from '../../notify/incident-publisher.js';
+import type { SlackMessage } from '../block-kit.js';
+import { type ChannelPoster, classifyPostFailure } from '../channel-poster.js';
+import { slackErrorCode } from '../describe-slack-error.js';
 import {
   emBackMessage,
   emDownMessage,
@@ -21,10 +21,10 @@ import {
   longRunningMessage,
   resolvedMessage,
   resolvedReply,
-} from './messages/incident.js';
-import { stormSummaryMessage } from './messages/storm.js';
+} from './incident.js';
+import { stormSummaryMessage } from './storm.js';
 
-export function createSlackIncidentPublisher(poster: ChannelPoster, logger: Logger): IncidentPublisher {
+export function createIncidentPublisher(poster: ChannelPoster, logger: Logger): IncidentPublisher {
   return {
     async post(channel, event, threadTs) {
       const message = renderIncidentPost(event);
