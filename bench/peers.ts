@@ -34,19 +34,8 @@ const slackUser = new AckClient();
 
 async function handle(req: PeerRequest): Promise<unknown> {
   switch (req.op) {
-    case 'start': {
-      sim = await startEmSimulator({ ...req.sim, seedInventory: true });
-      slack = new FakeSlackApi();
-      await slack.listen();
-      sim.onTaskFinished((taskId, atMs) => events.finished.push([taskId, atMs]));
-      slack.onEvent((event) => {
-        if (event.kind === 'post') okPosts += 1;
-        if (event.kind === 'post' && event.message.threadTs !== undefined) {
-          events.posts.push([event.message.channel, event.message.threadTs, Date.now()]);
-        }
-      });
-      return { simUrl: sim.url, slackApiUrl: slack.url } satisfies PeerStarted;
-    }
+    case 'start':
+      return start(req.sim);
     case 'knobs': {
       const { rateLimitFraction, ...simKnobs } = req.knobs;
       Object.assign(requireSim().knobs, simKnobs);
@@ -55,15 +44,8 @@ async function handle(req: PeerRequest): Promise<unknown> {
     }
     case 'stats':
       return stats();
-    case 'takeEvents': {
-      const taken = events;
-      events = { finished: [], posts: [], taskLists: [] };
-      // The fake keeps every message; the benchmark has its own copy of what matters, so memory stays flat.
-      tallyCalls();
-      requireSlack().messages.length = 0;
-      requireSlack().ephemerals.length = 0;
-      return taken;
-    }
+    case 'takeEvents':
+      return takeEvents();
     case 'countPosts':
       return events.posts.length;
     case 'ack':
@@ -85,13 +67,44 @@ async function handle(req: PeerRequest): Promise<unknown> {
         .messages.filter((m) => m.channel === req.channel)
         .map((m) => ({ ts: m.ts, threadTs: m.threadTs, text: messageText(m) }));
     case 'stop':
-      trackTaskLists(false);
-      await slack?.close();
-      await sim?.close();
-      slackUser.close();
-      setImmediate(() => process.exit(0));
+      await stop();
       return null;
   }
+}
+
+/** Starts the simulator and the fake Slack, and records every Task end and thread reply with its time. */
+async function start(options: Extract<PeerRequest, { op: 'start' }>['sim']): Promise<PeerStarted> {
+  sim = await startEmSimulator({ ...options, seedInventory: true });
+  slack = new FakeSlackApi();
+  await slack.listen();
+  sim.onTaskFinished((taskId, atMs) => events.finished.push([taskId, atMs]));
+  slack.onEvent((event) => {
+    if (event.kind === 'post') okPosts += 1;
+    if (event.kind === 'post' && event.message.threadTs !== undefined) {
+      events.posts.push([event.message.channel, event.message.threadTs, Date.now()]);
+    }
+  });
+  return { simUrl: sim.url, slackApiUrl: slack.url };
+}
+
+/** Hands over the events recorded so far and starts a fresh record. */
+function takeEvents(): PeerEvents {
+  const taken = events;
+  events = { finished: [], posts: [], taskLists: [] };
+  // The fake keeps every message; the benchmark has its own copy of what matters, so memory stays flat.
+  tallyCalls();
+  requireSlack().messages.length = 0;
+  requireSlack().ephemerals.length = 0;
+  return taken;
+}
+
+/** Closes both peers, then exits once the reply to "stop" is on its way. */
+async function stop(): Promise<void> {
+  trackTaskLists(false);
+  await slack?.close();
+  await sim?.close();
+  slackUser.close();
+  setImmediate(() => process.exit(0));
 }
 
 /** Job i is of kind kinds[i % n] and named "Night 0001 Backup"…: no name is a substring of another. */

@@ -15,7 +15,7 @@ import { RecentActions } from './ops/recent-actions.js';
 import { ScheduleSwitch } from './ops/schedule-switch.js';
 import { announceExpiry } from './slack/announce-expiry.js';
 import { createSlackApp } from './slack/app.js';
-import { createChannelPoster } from './slack/channel-poster.js';
+import { type ChannelPoster, createChannelPoster } from './slack/channel-poster.js';
 import type { SlackDeps } from './slack/deps.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createIncidentPublisher } from './slack/messages/incident-publisher.js';
@@ -59,29 +59,11 @@ export interface Bot {
 }
 
 export function createBot(config: Config, deps: BotDeps): Bot {
-  const { em, store, clock, slack, logger, host } = deps;
+  const { store, slack, logger, host } = deps;
   store.load();
   const poster = createChannelPoster(slack);
-  const watcherLogger = logger.child({ component: 'watcher' });
-  const watcher = new TaskWatcher({
-    em,
-    publisher: createTaskPublisher(poster, watcherLogger),
-    store,
-    logger: watcherLogger,
-    clock,
-    config: config.watch,
-  });
-  const monitor =
-    config.notify.incidentChannel === undefined
-      ? undefined
-      : new IncidentMonitor({
-          em,
-          publisher: createIncidentPublisher(poster, logger.child({ component: 'monitor' })),
-          store,
-          logger: logger.child({ component: 'monitor' }),
-          clock,
-          config: config.notify,
-        });
+  const watcher = buildWatcher(config, deps, poster);
+  const monitor = buildMonitor(config, deps, poster);
   const slackDeps = buildSlackDeps(config, deps, watcher);
   const app = buildSlackApp(config, slackDeps, logger, deps.customRoutes);
   const sweep = approvalSweep(slackDeps);
@@ -118,6 +100,35 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       store.flush();
     },
   };
+}
+
+/** The watcher that follows every Task the bot starts and posts its result through `poster`. */
+function buildWatcher(config: Config, deps: BotDeps, poster: ChannelPoster): TaskWatcher {
+  const logger = deps.logger.child({ component: 'watcher' });
+  const { em, store, clock } = deps;
+  return new TaskWatcher({
+    em,
+    publisher: createTaskPublisher(poster, logger),
+    store,
+    logger,
+    clock,
+    config: config.watch,
+  });
+}
+
+/** The incident monitor, only when an incident channel is configured. */
+function buildMonitor(config: Config, deps: BotDeps, poster: ChannelPoster): IncidentMonitor | undefined {
+  if (config.notify.incidentChannel === undefined) return undefined;
+  const logger = deps.logger.child({ component: 'monitor' });
+  const { em, store, clock } = deps;
+  return new IncidentMonitor({
+    em,
+    publisher: createIncidentPublisher(poster, logger),
+    store,
+    logger,
+    clock,
+    config: config.notify,
+  });
 }
 
 /** The Bolt App with every listener registered on the shared deps. */

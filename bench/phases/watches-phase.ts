@@ -2,7 +2,9 @@
 // requests per round, notify latency (simulator's Finished → reply in the fake Slack), the bot's peak RSS.
 
 import { performance } from 'node:perf_hooks';
+import type { WatcherStats } from '../../src/watch/watcher-stats.js';
 import { startBenchBot } from '../bench-bot.js';
+import type { PeerEvents } from '../peer-messages.js';
 import { type LatencySummary, round1, summarize } from '../percentiles.js';
 import { RssSampler } from '../rss-sampler.js';
 import { createWatchedTasks, threadKey } from '../watched-tasks.js';
@@ -58,7 +60,70 @@ interface WatchesResult {
   cpuSec: number;
 }
 
+/** What one run of the phase saw, before it is summarized. */
+interface WatchesRun {
+  tasks: readonly ThreadedTask[];
+  watchCallsMs: number;
+  createSec: number;
+  phaseSec: number;
+  cpuSec: number;
+  peakRssMiB: number;
+  startedEpoch: number;
+  pollIntervalMs: number;
+  events: PeerEvents;
+  routes: Record<string, number>;
+  watcher: WatcherStats;
+}
+
+/** A watched Task and the thread its reply belongs in. */
+interface ThreadedTask {
+  taskId: string;
+  channel: string;
+  threadTs: string;
+}
+
+/** Each Task's reply matched to its Finished time and to the GET /tasks that showed it Finished. */
+interface ReplyTimes {
+  latencies: number[];
+  untilList: number[];
+  listToPost: number[];
+  missing: number;
+  extra: number;
+}
+
 export async function runWatchesPhase(ctx: PhaseContext, s: WatchesSettings): Promise<WatchesResult> {
+  const run = await watchTasks(ctx, s);
+  const replies = matchReplies(run.tasks, run.events);
+  const lists = run.events.taskLists; // ascending
+  const gaps = lists.slice(1).map((at, i) => ({
+    atSec: round1((at - run.startedEpoch) / 1000),
+    gapMs: at - (lists[i] as number),
+  }));
+  return {
+    tasks: s.tasks,
+    channels: s.channels,
+    pollIntervalMs: run.pollIntervalMs,
+    createSec: round1(run.createSec),
+    watchCallsSec: Math.round(run.watchCallsMs) / 1000,
+    phaseSec: round1(run.phaseSec),
+    replies: run.events.posts.length,
+    missingReplies: replies.missing,
+    extraReplies: replies.extra,
+    notifyLatencyMs: summarize(replies.latencies),
+    notifyLatencyParts: {
+      untilNextTaskListMs: summarize(replies.untilList),
+      taskListToReplyMs: summarize(replies.listToPost),
+      taskListIntervalMs: summarize(gaps.map((g) => g.gapMs)),
+      longTaskListGaps: gaps.filter((g) => g.gapMs > run.pollIntervalMs * 1.1),
+    },
+    em: emRequests(run.routes, run.watcher),
+    peakRssMiB: run.peakRssMiB,
+    cpuSec: round1(run.cpuSec),
+  };
+}
+
+/** Starts a bot, creates and watches the Tasks, waits for their replies, and collects what the peers saw. */
+async function watchTasks(ctx: PhaseContext, s: WatchesSettings): Promise<WatchesRun> {
   await ctx.link.knobs({
     taskDurationMs: s.minTaskMs,
     taskDurationJitterMs: s.spreadMs,
@@ -94,12 +159,30 @@ export async function runWatchesPhase(ctx: PhaseContext, s: WatchesSettings): Pr
   await ctx.link.trackTaskLists(false);
   const events = await ctx.link.takeEvents();
   const after = await ctx.link.stats();
-  const ws = target.bot.watcher.stats();
+  const watcher = target.bot.watcher.stats();
   const cpuSec = cpuSeconds(cpuStart);
   const phaseSec = (performance.now() - startedAt) / 1000;
   const peakRssMiB = rss.stop();
   await target.close();
+  const pollIntervalMs = target.config.watch.pollIntervalMs;
+  const routes = routeDelta(before, after);
+  return {
+    tasks,
+    watchCallsMs,
+    createSec,
+    phaseSec,
+    cpuSec,
+    peakRssMiB,
+    startedEpoch,
+    pollIntervalMs,
+    events,
+    routes,
+    watcher,
+  };
+}
 
+/** Matches each Task to its replies: latency from Finished to the first reply, and how many went missing or twice. */
+function matchReplies(tasks: readonly ThreadedTask[], events: PeerEvents): ReplyTimes {
   const finishedAt = new Map(events.finished);
   const postsByThread = new Map<string, number[]>();
   for (const [channel, threadTs, at] of events.posts) {
@@ -109,35 +192,29 @@ export async function runWatchesPhase(ctx: PhaseContext, s: WatchesSettings): Pr
     else postsByThread.set(key, [at]);
   }
   const lists = events.taskLists; // ascending
-  const latencies: number[] = [];
-  const untilList: number[] = [];
-  const listToPost: number[] = [];
-  let missing = 0;
-  let extra = 0;
+  const out: ReplyTimes = { latencies: [], untilList: [], listToPost: [], missing: 0, extra: 0 };
   for (const t of tasks) {
     const posts = postsByThread.get(threadKey(t.channel, t.threadTs)) ?? [];
     const done = finishedAt.get(t.taskId);
-    extra += Math.max(0, posts.length - 1);
+    out.extra += Math.max(0, posts.length - 1);
     if (posts.length === 0 || done === undefined) {
-      missing += 1;
+      out.missing += 1;
       continue;
     }
     const postedAt = posts[0] as number;
-    latencies.push(postedAt - done);
+    out.latencies.push(postedAt - done);
     // The first GET /tasks after the Task finished is the one that showed it Finished.
     const seenAt = firstAtOrAfter(lists, done);
     if (seenAt !== undefined && seenAt <= postedAt) {
-      untilList.push(seenAt - done);
-      listToPost.push(postedAt - seenAt);
+      out.untilList.push(seenAt - done);
+      out.listToPost.push(postedAt - seenAt);
     }
   }
+  return out;
+}
 
-  const pollIntervalMs = target.config.watch.pollIntervalMs;
-  const gaps = lists.slice(1).map((at, i) => ({
-    atSec: round1((at - startedEpoch) / 1000),
-    gapMs: at - (lists[i] as number),
-  }));
-  const routes = routeDelta(before, after);
+/** EM requests while watching, split into Task polling, read-backs and the rest (creating POSTs excluded). */
+function emRequests(routes: Record<string, number>, ws: WatcherStats): WatchesResult['em'] {
   const listTasks = routes['GET /tasks'] ?? 0;
   const getTaskById = routes['GET /tasks/{id}'] ?? 0;
   const otherRequests: Record<string, number> = {};
@@ -146,34 +223,14 @@ export async function runWatchesPhase(ctx: PhaseContext, s: WatchesSettings): Pr
     otherRequests[route] = count;
   }
   return {
-    tasks: s.tasks,
-    channels: s.channels,
-    pollIntervalMs,
-    createSec: round1(createSec),
-    watchCallsSec: Math.round(watchCallsMs) / 1000,
-    phaseSec: round1(phaseSec),
-    replies: events.posts.length,
-    missingReplies: missing,
-    extraReplies: extra,
-    notifyLatencyMs: summarize(latencies),
-    notifyLatencyParts: {
-      untilNextTaskListMs: summarize(untilList),
-      taskListToReplyMs: summarize(listToPost),
-      taskListIntervalMs: summarize(gaps.map((g) => g.gapMs)),
-      longTaskListGaps: gaps.filter((g) => g.gapMs > pollIntervalMs * 1.1),
-    },
-    em: {
-      watcherRounds: ws.rounds,
-      listTasks,
-      getTaskById,
-      taskPollRequestsPerPollingRound: listTasks === 0 ? null : round2((listTasks + getTaskById) / listTasks),
-      taskPollRequestsPerRound: ws.rounds === 0 ? null : round2((listTasks + getTaskById) / ws.rounds),
-      jobReadBacks: routes['GET /agents/jobs/{id}'] ?? 0,
-      otherRequests,
-      peakInFlight: ws.em.peakInFlight,
-    },
-    peakRssMiB,
-    cpuSec: round1(cpuSec),
+    watcherRounds: ws.rounds,
+    listTasks,
+    getTaskById,
+    taskPollRequestsPerPollingRound: listTasks === 0 ? null : round2((listTasks + getTaskById) / listTasks),
+    taskPollRequestsPerRound: ws.rounds === 0 ? null : round2((listTasks + getTaskById) / ws.rounds),
+    jobReadBacks: routes['GET /agents/jobs/{id}'] ?? 0,
+    otherRequests,
+    peakInFlight: ws.em.peakInFlight,
   };
 }
 

@@ -44,9 +44,6 @@ async function main(): Promise<number> {
     print(
       `Demo finished: ${steps.done} steps passed in ${seconds} s. Every post above came from the real bot over HTTP.`,
     );
-    for (const p of steps.pending) {
-      print(`  pending (needs ${p.needs}, not merged into this tree): "${p.step}": ${p.error}`);
-    }
   }
 
   if (interactive && failed === undefined) await repl(stack, transcript);

@@ -6,7 +6,6 @@ import { ACTION_IDS } from '../slack/action-ids.js';
 import type { FakeMessage } from '../slack-standin/fake-slack-api.js';
 import { findButton, messageText } from '../slack-standin/slack-user.js';
 import { type LocalStack, startLocalStack } from './local-stack.js';
-import { type KindsBranch, PENDING_BRANCHES } from './pending-branches.js';
 import type { Transcript } from './transcript.js';
 
 export const PEOPLE = { alice: 'UALICE', bob: 'UBOB', carol: 'UCAROL' } as const;
@@ -41,16 +40,6 @@ export function startDemoStack(logger: Logger): Promise<LocalStack> {
   });
 }
 
-/** A step that needs a branch this tree lacks and fell short: played, reported, not fatal (pending-branches.ts). */
-interface PendingStep {
-  step: string;
-  needs: KindsBranch;
-  error: string;
-}
-
-/** How long a step that needs a pending branch waits for its signal before it is recorded as pending. */
-const PENDING_WAIT_MS = 3_000;
-
 /** What EM records on the failed VM's task session (its session's FailureMessage stays null). */
 const VM_FAILURE_REASON =
   'Error: Failed to create VM snapshot. There is not enough space on the datastore "ds-prod-02".';
@@ -58,8 +47,6 @@ const VM_FAILURE_REASON =
 export class DemoScenario {
   current = 'start';
   done = 0;
-  readonly pending: PendingStep[] = [];
-  private waitCapMs: number | undefined;
 
   constructor(
     private readonly stack: LocalStack,
@@ -87,21 +74,17 @@ export class DemoScenario {
       );
     });
 
-    await this.step(
-      'the list holds every kind: VM backup and backup copy jobs too',
-      async () => {
-        await this.until(
-          () =>
-            stack.slack.ephemerals.some((e) =>
-              ['Server Backup', 'Fileserver Backup', 'Offsite Copy'].every((name) =>
-                messageText(e).includes(name),
-              ),
+    await this.step('the list holds every kind: VM backup and backup copy jobs too', async () => {
+      await this.until(
+        () =>
+          stack.slack.ephemerals.some((e) =>
+            ['Server Backup', 'Fileserver Backup', 'Offsite Copy'].every((name) =>
+              messageText(e).includes(name),
             ),
-          'VM backup and backup copy jobs in the job list',
-        );
-      },
-      'kinds-surface',
-    );
+          ),
+        'VM backup and backup copy jobs in the job list',
+      );
+    });
 
     await this.step('show a job card', async () => {
       const before = stack.slack.ephemerals.length + stack.slack.messages.length;
@@ -116,23 +99,19 @@ export class DemoScenario {
   /** A VM backup job's card: its platform, and the actions EM's own links allow. */
   private async showAVmJob(): Promise<void> {
     const { stack } = this;
-    await this.step(
-      'show a VM backup job card',
-      async () => {
-        await this.type(PEOPLE.alice, 'job "Fileserver Backup"', CHANNELS.ops);
-        await this.until(
-          () =>
-            [...stack.slack.ephemerals, ...stack.slack.messages].find(
-              (m) =>
-                messageText(m).includes('Fileserver Backup') &&
-                /VMware|vSphere/.test(messageText(m)) &&
-                findButton(m as FakeMessage, ACTION_IDS.jobStart) !== undefined,
-            ),
-          'the VM job card with its platform and a Start button',
-        );
-      },
-      'kinds-surface',
-    );
+    await this.step('show a VM backup job card', async () => {
+      await this.type(PEOPLE.alice, 'job "Fileserver Backup"', CHANNELS.ops);
+      await this.until(
+        () =>
+          [...stack.slack.ephemerals, ...stack.slack.messages].find(
+            (m) =>
+              messageText(m).includes('Fileserver Backup') &&
+              /VMware|vSphere/.test(messageText(m)) &&
+              findButton(m as FakeMessage, ACTION_IDS.jobStart) !== undefined,
+          ),
+        'the VM job card with its platform and a Start button',
+      );
+    });
   }
 
   /** A write that needs an approval: the requester may not approve it, another approver does. */
@@ -178,38 +157,30 @@ export class DemoScenario {
     const ops = CHANNELS.ops;
     const copySessions = () => stack.sim.listSessions().filter((s) => s.jobId === SIM_JOB_IDS.offsiteCopy);
     let post: FakeMessage | undefined;
-    await this.step(
-      'start the backup copy job: EM gets ?action=sync',
-      async () => {
-        const before = copySessions().length;
-        stack.sim.setNextRunOutcome(SIM_JOB_IDS.offsiteCopy, { result: 'Success' });
-        await this.type(PEOPLE.alice, 'start "Offsite Copy"', ops);
-        post = await this.until(
-          () => stack.slack.topLevel(ops).find((m) => messageText(m).includes('Offsite Copy')),
-          'the start post',
-        );
-        // The simulator answers ?action=start on a backup copy job with 400: a new session means a sync.
-        await this.until(() => copySessions().length > before, 'a backup copy session in EM (a sync)');
-      },
-      'kinds-surface',
-    );
+    await this.step('start the backup copy job: EM gets ?action=sync', async () => {
+      const before = copySessions().length;
+      stack.sim.setNextRunOutcome(SIM_JOB_IDS.offsiteCopy, { result: 'Success' });
+      await this.type(PEOPLE.alice, 'start "Offsite Copy"', ops);
+      post = await this.until(
+        () => stack.slack.topLevel(ops).find((m) => messageText(m).includes('Offsite Copy')),
+        'the start post',
+      );
+      // The simulator answers ?action=start on a backup copy job with 400: a new session means a sync.
+      await this.until(() => copySessions().length > before, 'a backup copy session in EM (a sync)');
+    });
 
-    await this.step(
-      "the copy session's end lands in the thread",
-      async () => {
-        const parent = post;
-        if (parent === undefined) throw new Error('no start post to follow');
-        await this.until(
-          () =>
-            stack.slack
-              .thread(parent.channel, parent.ts)
-              .some((m) => /ended: \*Success\*/.test(messageText(m))),
-          'the backup copy session result in the thread',
-          15_000,
-        );
-      },
-      'kinds-watch',
-    );
+    await this.step("the copy session's end lands in the thread", async () => {
+      const parent = post;
+      if (parent === undefined) throw new Error('no start post to follow');
+      await this.until(
+        () =>
+          stack.slack
+            .thread(parent.channel, parent.ts)
+            .some((m) => /ended: \*Success\*/.test(messageText(m))),
+        'the backup copy session result in the thread',
+        15_000,
+      );
+    });
   }
 
   /** The incident monitor posts a failure, on-call retries from the post, the next poll resolves it. */
@@ -291,41 +262,23 @@ export class DemoScenario {
       ).ts;
     });
 
-    await this.step(
-      "its card names the VM and EM's reason, with buttons",
-      async () => {
-        await this.until(() => {
-          const text = messageText(card());
-          return (
-            text.includes('fs01') &&
-            text.includes('not enough space') &&
-            findButton(card(), ACTION_IDS.jobRetry) !== undefined
-          );
-        }, 'the reason from the task session and a Retry button on the VM incident card');
-      },
-      'kinds-notify',
-    );
+    await this.step("its card names the VM and EM's reason, with buttons", async () => {
+      await this.until(() => {
+        const text = messageText(card());
+        return (
+          text.includes('fs01') &&
+          text.includes('not enough space') &&
+          findButton(card(), ACTION_IDS.jobRetry) !== undefined
+        );
+      }, 'the reason from the task session and a Retry button on the VM incident card');
+    });
   }
 
-  /** A step; one that `needs` a pending branch may fall short without failing the run (pending-branches.ts). */
-  private async step(name: string, body: () => Promise<void>, needs?: KindsBranch): Promise<void> {
+  /** A named step of the script: `current` says which one a failure happened in. */
+  private async step(name: string, body: () => Promise<void>): Promise<void> {
     this.current = name;
-    if (needs === undefined || !PENDING_BRANCHES.has(needs)) {
-      await body();
-      this.done += 1;
-      return;
-    }
-    this.waitCapMs = PENDING_WAIT_MS;
-    try {
-      await body();
-      this.done += 1;
-    } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      this.pending.push({ step: name, needs, error });
-      this.transcript.note(`pending: "${name}" needs ${needs}, not in this tree (${error})`);
-    } finally {
-      this.waitCapMs = undefined;
-    }
+    await body();
+    this.done += 1;
   }
 
   private async type(user: string, text: string, channel: string): Promise<void> {
@@ -354,12 +307,11 @@ export class DemoScenario {
     what: string,
     timeoutMs = 10_000,
   ): Promise<T> {
-    const limitMs = Math.min(timeoutMs, this.waitCapMs ?? timeoutMs);
-    const deadline = Date.now() + limitMs;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = probe();
       if (value) return value;
-      if (Date.now() > deadline) throw new Error(`waited ${limitMs / 1000} s for ${what}`);
+      if (Date.now() > deadline) throw new Error(`waited ${timeoutMs / 1000} s for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }

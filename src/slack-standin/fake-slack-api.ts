@@ -224,44 +224,12 @@ export class FakeSlackApi {
           user_id: this.botUserId,
           bot_id: 'B0FAKE',
         };
-      case 'chat.postMessage': {
-        if (typeof args.channel !== 'string' || args.channel === '')
-          return { ok: false, error: 'channel_not_found' };
-        if (!args.text && !args.blocks) return { ok: false, error: 'no_text' };
-        const ts = this.nextTs();
-        const message: FakeMessage = {
-          channel: args.channel,
-          ts,
-          threadTs: typeof args.thread_ts === 'string' ? args.thread_ts : undefined,
-          text: String(args.text ?? ''),
-          blocks: args.blocks,
-          updates: 0,
-        };
-        this.messages.push(message);
-        this.emit({ kind: 'post', message });
-        return { ok: true, channel: args.channel, ts, message: { text: message.text, ts } };
-      }
-      case 'chat.update': {
-        const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
-        if (message === undefined) return { ok: false, error: 'message_not_found' };
-        if (args.text !== undefined) message.text = String(args.text);
-        if (args.blocks !== undefined) message.blocks = args.blocks;
-        message.updates += 1;
-        this.emit({ kind: 'update', message });
-        return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
-      }
-      case 'chat.postEphemeral': {
-        const ephemeral: FakeEphemeral = {
-          channel: args.channel,
-          user: args.user,
-          text: String(args.text ?? ''),
-          blocks: args.blocks,
-          via: 'postEphemeral',
-        };
-        this.ephemerals.push(ephemeral);
-        this.emit({ kind: 'ephemeral', ephemeral });
-        return { ok: true, message_ts: this.nextTs() };
-      }
+      case 'chat.postMessage':
+        return this.postMessage(args);
+      case 'chat.update':
+        return this.updateMessage(args);
+      case 'chat.postEphemeral':
+        return this.postEphemeral(args);
       case 'apps.connections.open':
         return this.socketModeUrl === undefined
           ? { ok: false, error: 'socket_mode_not_enabled' }
@@ -273,6 +241,47 @@ export class FakeSlackApi {
       default:
         return { ok: true };
     }
+  }
+
+  private postMessage(args: Record<string, Json>): Record<string, Json> {
+    if (typeof args.channel !== 'string' || args.channel === '')
+      return { ok: false, error: 'channel_not_found' };
+    if (!args.text && !args.blocks) return { ok: false, error: 'no_text' };
+    const ts = this.nextTs();
+    const message: FakeMessage = {
+      channel: args.channel,
+      ts,
+      threadTs: typeof args.thread_ts === 'string' ? args.thread_ts : undefined,
+      text: String(args.text ?? ''),
+      blocks: args.blocks,
+      updates: 0,
+    };
+    this.messages.push(message);
+    this.emit({ kind: 'post', message });
+    return { ok: true, channel: args.channel, ts, message: { text: message.text, ts } };
+  }
+
+  private updateMessage(args: Record<string, Json>): Record<string, Json> {
+    const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
+    if (message === undefined) return { ok: false, error: 'message_not_found' };
+    if (args.text !== undefined) message.text = String(args.text);
+    if (args.blocks !== undefined) message.blocks = args.blocks;
+    message.updates += 1;
+    this.emit({ kind: 'update', message });
+    return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
+  }
+
+  private postEphemeral(args: Record<string, Json>): Record<string, Json> {
+    const ephemeral: FakeEphemeral = {
+      channel: args.channel,
+      user: args.user,
+      text: String(args.text ?? ''),
+      blocks: args.blocks,
+      via: 'postEphemeral',
+    };
+    this.ephemerals.push(ephemeral);
+    this.emit({ kind: 'ephemeral', ephemeral });
+    return { ok: true, message_ts: this.nextTs() };
   }
 
   private handleResponseUrl(id: string, raw: string, res: ServerResponse): void {

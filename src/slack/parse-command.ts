@@ -44,20 +44,8 @@ export function parseCommand(slackText: string): ParseResult {
     }
     case 'job':
       return jobRef(rest, USAGE.job, (ref) => ({ kind: 'job', ref }));
-    case 'session': {
-      const parts = /^(\S+)\s*(.*)$/s.exec(rest);
-      if (parts?.[1]?.toLowerCase() !== 'stop') return fail('Unknown session command.', USAGE.sessionStop);
-      const arg = unquote(parts[2] ?? '');
-      if (!arg) return fail('Which session? Give the session ID.', USAGE.sessionStop);
-      const sessionId = guidFrom(arg);
-      if (sessionId === undefined) {
-        return fail(
-          `"${echo(arg)}" is not a session ID (a GUID like a6deb158-b26c-4140-8b26-5a3cc344e8ec).`,
-          USAGE.sessionStop,
-        );
-      }
-      return { ok: true, intent: { kind: 'session-stop', sessionId } };
-    }
+    case 'session':
+      return sessionStop(rest);
     case 'task': {
       const arg = unquote(rest);
       if (!arg) return fail('Which task? Give the EM task ID.', USAGE.task);
@@ -75,6 +63,22 @@ export function parseCommand(slackText: string): ParseResult {
       return fail(`I don't know \`${echo(verb)}\`.`, HELP_TEXT);
     }
   }
+}
+
+/** `session stop <GUID>`, the only session command. */
+function sessionStop(rest: string): ParseResult {
+  const parts = /^(\S+)\s*(.*)$/s.exec(rest);
+  if (parts?.[1]?.toLowerCase() !== 'stop') return fail('Unknown session command.', USAGE.sessionStop);
+  const arg = unquote(parts[2] ?? '');
+  if (!arg) return fail('Which session? Give the session ID.', USAGE.sessionStop);
+  const sessionId = guidFrom(arg);
+  if (sessionId === undefined) {
+    return fail(
+      `"${echo(arg)}" is not a session ID (a GUID like a6deb158-b26c-4140-8b26-5a3cc344e8ec).`,
+      USAGE.sessionStop,
+    );
+  }
+  return { ok: true, intent: { kind: 'session-stop', sessionId } };
 }
 
 function jobRef(rest: string, usage: string, make: (ref: string) => Intent): ParseResult {

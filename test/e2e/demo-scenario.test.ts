@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../src/demo/local-stack.js';
-import { type KindsBranch, PENDING_BRANCHES } from '../../src/demo/pending-branches.js';
 import { DemoScenario, startDemoStack } from '../../src/demo/scenario.js';
 import { Transcript } from '../../src/demo/transcript.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
@@ -14,16 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-/** Every step of DemoScenario.run(); the ones a pending branch owns may be pending instead of done. */
+/** Every step of DemoScenario.run(). */
 const STEPS = 14;
-
-/**
- * Assertions on work another branch of issue 11 does. They run once that branch is merged (the lead empties
- * PENDING_BRANCHES in src/demo/pending-branches.ts); until then this tree cannot pass them.
- */
-function once(branch: KindsBranch, assertion: () => void): void {
-  if (!PENDING_BRANCHES.has(branch)) assertion();
-}
 
 describe('the demo scenario, end to end', () => {
   it('plays every step: list, cards, approval, backup copy sync, incidents with reasons, retry, resolution', async () => {
@@ -33,9 +24,7 @@ describe('the demo scenario, end to end', () => {
 
     await scenario.run();
 
-    // Only steps of a pending branch may fall short.
-    for (const p of scenario.pending) expect(PENDING_BRANCHES.has(p.needs), p.step).toBe(true);
-    expect(scenario.done + scenario.pending.length).toBe(STEPS);
+    expect(scenario.done).toBe(STEPS);
     const text = lines.join('\n');
     expect(text).toContain('you cannot decide it');
     expect(text).toMatch(/Disable schedule \*Server Backup\*.*schedule is now \*disabled\*/);
@@ -44,21 +33,15 @@ describe('the demo scenario, end to end', () => {
     expect(text).toContain('Incident resolved');
     expect(text).toContain('Fileserver Backup');
 
-    // needs kinds-surface: every kind listed, a VM job card, a backup copy job started with ?action=sync.
-    once('kinds-surface', () => {
-      expect(text).toContain('Offsite Copy');
-      expect(text).toMatch(/Fileserver Backup[\s\S]*VMware|VMware[\s\S]*Fileserver Backup/);
-    });
-    // needs kinds-watch: the backup copy session is followed to its end in the start post's thread.
-    once('kinds-watch', () => {
-      expect(text).toMatch(/Offsite Copy.*ended: \*Success\*/);
-    });
-    // needs kinds-notify: failure reasons read from task sessions (real EM's FailureMessage is null).
-    once('kinds-notify', () => {
-      expect(text).toContain('The network path was not found.');
-      expect(text).toContain('There is not enough space on the datastore');
-      expect(text).not.toContain('EM gave no failure message');
-    });
+    // Every kind listed, a VM job card, a backup copy job started with ?action=sync.
+    expect(text).toContain('Offsite Copy');
+    expect(text).toMatch(/Fileserver Backup[\s\S]*VMware|VMware[\s\S]*Fileserver Backup/);
+    // The backup copy session is followed to its end in the start post's thread.
+    expect(text).toMatch(/Offsite Copy.*ended: \*Success\*/);
+    // Failure reasons read from task sessions (real EM's FailureMessage is null).
+    expect(text).toContain('The network path was not found.');
+    expect(text).toContain('There is not enough space on the datastore');
+    expect(text).not.toContain('EM gave no failure message');
 
     // Nothing in the bot's log carries the Slack token or EM credentials.
     const log = JSON.stringify(logger.lines);
