@@ -1,10 +1,7 @@
-// What the rest of the bot may ask of Enterprise Manager. EmClient (em/client.ts) implements it over HTTP.
-//
-// Two generations live side by side while callers move: the agent-only calls the first features were built on
-// (marked "agent-only", to delete once nothing calls them) and the calls for every job kind (em-api.md fact 15).
+// What the rest of the bot may ask of Enterprise Manager, for every job kind (em-api.md fact 15). EmClient
+// (em/client.ts) implements it over HTTP.
 
 import type {
-  AgentBackupJob,
   Job,
   JobAction,
   JobKind,
@@ -36,29 +33,12 @@ export interface EmApi {
    */
   runJobAction(job: Job, action: JobAction): Promise<Task>;
 
-  // --- Agent-only (the lead deletes these once callers use the calls above) ------------------------------------
-
-  /** agent-only. GET /agents/jobs/{id}?format=Entity. `id` may be a GUID or a urn:veeam:…:GUID UID. */
-  getAgentJob(id: string): Promise<AgentBackupJob>;
-  /** agent-only. Every page of /query?type=AgentBackupJob (pageSize 100, em-api.md fact 11). */
-  listAgentJobs(): Promise<AgentBackupJob[]>;
-  /** agent-only. GET /query?type=AgentBackupJob&format=Entities&filter=Name=="…". */
-  findAgentJobsByName(name: string): Promise<AgentBackupJob[]>;
-  /** agent-only. POST /agents/jobs/{id}?action=toggleScheduleEnabled → the 202 Task. */
-  toggleSchedule(jobId: string): Promise<Task>;
-  /** agent-only. */
-  startJob(jobId: string): Promise<Task>;
-  /** agent-only. */
-  stopJob(jobId: string): Promise<Task>;
-  /** agent-only. */
-  retryJob(jobId: string): Promise<Task>;
-
   // --- Sessions -----------------------------------------------------------------------------------------------
 
-  /** A JobSession: POST to its validated Stop link. A bare ID (agent-only callers): /backupSessions/{id}?action=stop. */
-  stopSession(session: JobSession | string): Promise<Task>;
-  /** A Job's sessions, newest first (backupSessions, or ReplicaJobSession for replication); a bare ID is an agent job. */
-  listJobSessions(job: Job | string): Promise<JobSession[]>;
+  /** POST to the session's validated Stop link; a backup session without one: /backupSessions/{id}?action=stop. */
+  stopSession(session: JobSession): Promise<Task>;
+  /** A Job's sessions, newest first (backupSessions, or ReplicaJobSession for replication). */
+  listJobSessions(job: Job): Promise<JobSession[]>;
   /** GET /backupSessions/{id}?format=Entity, or /replicaSessions/{id} for kind 'replica'; no kind tries both. */
   getSession(sessionId: string, kind?: SessionKind): Promise<JobSession>;
   /** BackupJobSession and ReplicaJobSession matching the query, every page, oldest first. */

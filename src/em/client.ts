@@ -8,22 +8,11 @@ import type { Logger } from '../log/logger.js';
 import type { EmApi } from './api.js';
 import { EmError } from './errors.js';
 import { type EmHttpRequest, type EmHttpResponse, HttpTransport } from './http-transport.js';
-import { requireGuid, requireTaskId } from './ids.js';
-import { findJobsByName, getJob, listJobs, listSessionsOfJob, runJobAction, timeOf } from './job-calls.js';
+import { requireTaskId } from './ids.js';
+import { findJobsByName, getJob, listJobs, listSessionsOfJob, runJobAction } from './job-calls.js';
 import { type LogonSession, logonPausedError, requestLogon, SESSION_HEADER } from './logon.js';
 import { DEFAULT_LOGON_COOLDOWN_MS, LogonCooldown } from './logon-cooldown.js';
-import {
-  type EmFormat,
-  parseAgentJob,
-  parseAgentJobQueryPage,
-  parseError,
-  parseJobSessions,
-  parseTask,
-  parseTasks,
-  sniffFormat,
-} from './parse.js';
-import { agentJobsByNamePath, queryPath } from './query-filter.js';
-import { readAllPages } from './query-pager.js';
+import { type EmFormat, parseError, parseTask, parseTasks, sniffFormat } from './parse.js';
 import type { EmRequester } from './requester.js';
 import {
   deleteFinishedTask,
@@ -33,7 +22,6 @@ import {
   stopJobSession,
 } from './session-calls.js';
 import type {
-  AgentBackupJob,
   Job,
   JobAction,
   JobKind,
@@ -253,44 +241,6 @@ export class EmClient implements EmApi {
   }
 
   // -------------------------------------------------------------------------------------------------------------
-  // Agent jobs
-
-  async getAgentJob(id: string): Promise<AgentBackupJob> {
-    const guid = requireGuid(id, 'job ID');
-    return this.read('GET', `/agents/jobs/${guid}?format=Entity`, parseAgentJob);
-  }
-
-  /** Every page (em-api.md fact 11), as listJobs does for every kind. */
-  async listAgentJobs(): Promise<AgentBackupJob[]> {
-    return readAllPages(this.requester, queryPath('AgentBackupJob'), parseAgentJobQueryPage);
-  }
-
-  async findAgentJobsByName(name: string): Promise<AgentBackupJob[]> {
-    return readAllPages(this.requester, agentJobsByNamePath(name), parseAgentJobQueryPage);
-  }
-
-  async toggleSchedule(jobId: string): Promise<Task> {
-    return this.jobAction(jobId, 'toggleScheduleEnabled');
-  }
-
-  async startJob(jobId: string): Promise<Task> {
-    return this.jobAction(jobId, 'start');
-  }
-
-  async stopJob(jobId: string): Promise<Task> {
-    return this.jobAction(jobId, 'stop');
-  }
-
-  async retryJob(jobId: string): Promise<Task> {
-    return this.jobAction(jobId, 'retry');
-  }
-
-  private async jobAction(jobId: string, action: JobAction): Promise<Task> {
-    const guid = requireGuid(jobId, 'job ID');
-    return this.read('POST', `/agents/jobs/${guid}?action=${action}`, parseTask);
-  }
-
-  // -------------------------------------------------------------------------------------------------------------
   // Jobs of every kind (em/job-calls.ts)
 
   listJobs(): Promise<Job[]> {
@@ -312,23 +262,13 @@ export class EmClient implements EmApi {
   // -------------------------------------------------------------------------------------------------------------
   // Sessions (em/session-calls.ts)
 
-  /** A JobSession: via its validated Stop link. A bare ID (older callers): POST /backupSessions/{id}?action=stop. */
-  async stopSession(session: JobSession | string): Promise<Task> {
-    if (typeof session !== 'string') return stopJobSession(this.requester, session);
-    const guid = requireGuid(session, 'backup session ID');
-    return this.read('POST', `/backupSessions/${guid}?action=stop`, parseTask);
+  stopSession(session: JobSession): Promise<Task> {
+    return stopJobSession(this.requester, session);
   }
 
-  /** A Job of any kind; a bare ID (older callers) is an agent job's ID. Newest first. */
-  async listJobSessions(job: Job | string): Promise<JobSession[]> {
-    if (typeof job !== 'string') return listSessionsOfJob(this.requester, job);
-    const guid = requireGuid(job, 'job ID');
-    const sessions = await this.read(
-      'GET',
-      `/agents/jobs/${guid}/backupSessions?format=Entity`,
-      (body, format) => parseJobSessions(body, format, 'backup'),
-    );
-    return sessions.sort((a, b) => timeOf(b.creationTime) - timeOf(a.creationTime));
+  /** Newest first. */
+  listJobSessions(job: Job): Promise<JobSession[]> {
+    return listSessionsOfJob(this.requester, job);
   }
 
   getSession(sessionId: string, kind?: SessionKind): Promise<JobSession> {

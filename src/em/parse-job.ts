@@ -1,4 +1,4 @@
-// EM job entities of every kind (Job, AgentBackupJob, NasJob) in raw JSON shape → Job / AgentBackupJob.
+// EM job entities of every kind (Job, AgentBackupJob, NasJob) in raw JSON shape → Job.
 
 import {
   bool,
@@ -16,15 +16,7 @@ import {
   toLinks,
   uidType,
 } from './parse-raw.js';
-import type {
-  AgentBackupJob,
-  Job,
-  JobInclude,
-  JobKind,
-  Link,
-  RetentionPolicy,
-  ScheduleOptionsSummary,
-} from './types.js';
+import type { Job, JobInclude, JobKind, Link, RetentionPolicy, ScheduleOptionsSummary } from './types.js';
 
 /** EM's JobType → our kind (em-api.md §4.1, fact 15); the entity Type or UID decides when JobType is absent (NAS v10). */
 export function jobKindOf(raw: Raw, uid: string): { kind: JobKind; copyMode?: Job['copyMode'] } {
@@ -77,28 +69,6 @@ export function toJob(raw: Raw): Job {
   };
   if (copyMode) job.copyMode = copyMode;
   return job;
-}
-
-/** The agent-only shape the first features were built on; retention is always present there. */
-export function toAgentJob(raw: Raw): AgentBackupJob {
-  const job = toJob(raw);
-  return {
-    id: job.id,
-    uid: job.uid,
-    name: job.name,
-    href: job.href,
-    jobType: job.jobType,
-    platform: job.platform,
-    description: job.description,
-    scheduleConfigured: job.scheduleConfigured,
-    scheduleEnabled: job.scheduleEnabled,
-    nextRun: job.nextRun,
-    schedule: job.schedule,
-    retention: job.retention ?? { gfsEnabled: false },
-    includes: job.includes,
-    backupServer: job.backupServer,
-    links: job.links,
-  };
 }
 
 function backupServerOf(links: Link[]): Job['backupServer'] {

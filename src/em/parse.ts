@@ -1,7 +1,7 @@
 // EM's XML and JSON bodies → our types: the public face of em/parse-*.ts, which are the only modules that know
 // EM's raw shapes (em-api.md §7, §8). parse-raw.ts brings both formats to one shape; the others map it.
 
-import { toAgentJob, toJob } from './parse-job.js';
+import { toJob } from './parse-job.js';
 import { entityPage, referencePage, toEntityRef } from './parse-query.js';
 import {
   bool,
@@ -21,17 +21,7 @@ import {
   toLinks,
 } from './parse-raw.js';
 import { toJobSession, toTaskSession } from './parse-session.js';
-import type {
-  AgentBackupJob,
-  BackupSession,
-  EntityRef,
-  Job,
-  JobSession,
-  QueryPage,
-  SessionKind,
-  Task,
-  TaskSession,
-} from './types.js';
+import type { EntityRef, Job, JobSession, QueryPage, SessionKind, Task, TaskSession } from './types.js';
 
 export { type EmFormat, idFromUid, sniffFormat } from './parse-raw.js';
 
@@ -67,22 +57,6 @@ export function parseJobQueryPage(body: string, format: EmFormat): QueryPage<Job
   return { ...page, items: page.items.map(toJob) };
 }
 
-export function parseAgentJob(body: string, format: EmFormat): AgentBackupJob {
-  return toAgentJob(readDocument(body, format, 'AgentBackupJob'));
-}
-
-/** One page of `/query?type=AgentBackupJob&format=Entities`, in the agent-only shape. */
-export function parseAgentJobQueryPage(body: string, format: EmFormat): QueryPage<AgentBackupJob> {
-  const what = 'QueryResult of AgentBackupJob';
-  const page = entityPage(readDocument(body, format, what), what);
-  return { ...page, items: page.items.map(toAgentJob) };
-}
-
-/** A plain collection (`{"AgentBackupJobs":[…]}` / `<AgentBackupJobs>`) or a query result holding agent jobs. */
-export function parseAgentJobs(body: string, format: EmFormat): AgentBackupJob[] {
-  return findItems(readDocument(body, format, 'AgentBackupJob list'), hasUid).map(toAgentJob);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Sessions
 
@@ -113,35 +87,10 @@ export function parseTaskSessions(body: string, format: EmFormat): TaskSession[]
   return findItems(readDocument(body, format, 'task session list'), hasUid).map(toTaskSession);
 }
 
-export function parseBackupSession(body: string, format: EmFormat): BackupSession {
-  return parseJobSession(body, format);
-}
-
-export function parseBackupSessions(body: string, format: EmFormat): BackupSession[] {
-  return parseJobSessions(body, format);
-}
-
 /** One page of a References answer (`Refs.Refs[]`). */
 export function parseRefQueryPage(body: string, format: EmFormat): QueryPage<EntityRef> {
   const page = referencePage(readDocument(body, format, 'QueryResult of references'));
   return { ...page, items: page.items.map(toEntityRef) };
-}
-
-type QueryEntityType = 'AgentBackupJob' | 'BackupJobSession';
-
-/** GET /query?…&format=Entities → the entities of one page (em-api.md §5: `Entities.<X>.<X>` or `<Entities><Xs><X>`). */
-export function parseQueryResult(body: string, format: EmFormat, type: 'AgentBackupJob'): AgentBackupJob[];
-export function parseQueryResult(body: string, format: EmFormat, type: 'BackupJobSession'): BackupSession[];
-export function parseQueryResult(
-  body: string,
-  format: EmFormat,
-  type: QueryEntityType,
-): AgentBackupJob[] | BackupSession[] {
-  const what = `QueryResult of ${type}`;
-  const page = entityPage(readDocument(body, format, what), what);
-  return type === 'AgentBackupJob'
-    ? page.items.map(toAgentJob)
-    : page.items.map((raw) => toJobSession(raw, 'backup'));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ export function sessionFilter(query: SessionQuery): string | undefined {
 }
 
 /** Path and query (relative to the API base) for a query-service request. */
-export function queryPath(
+function queryPath(
   type: string,
   options: { filter?: string; sortAsc?: string; sortDesc?: string } = {},
 ): string {
@@ -46,10 +46,6 @@ export function queryPath(
   if (options.sortAsc !== undefined) path += `&sortAsc=${encodeURIComponent(options.sortAsc)}`;
   if (options.sortDesc !== undefined) path += `&sortDesc=${encodeURIComponent(options.sortDesc)}`;
   return path;
-}
-
-export function agentJobsByNamePath(name: string): string {
-  return queryPath('AgentBackupJob', { filter: `Name==${quoteFilterValue(name)}` });
 }
 
 /** Oldest first: sessions EM adds while we page land on the last page instead of shifting the ones we read. */

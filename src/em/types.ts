@@ -38,28 +38,6 @@ export interface JobInclude {
   href?: string;
 }
 
-/** A Veeam Agent backup job (GET /agents/jobs/{ID}?format=Entity). */
-export interface AgentBackupJob {
-  /** The GUID: the last `:` segment of the UID. This is what goes into URLs. */
-  id: string;
-  uid: string;
-  name: string;
-  href: string;
-  jobType: string;
-  /** AgentForWindows | AgentForLinux */
-  platform: string;
-  description: string;
-  scheduleConfigured: boolean;
-  scheduleEnabled: boolean;
-  /** ISO-8601 UTC; undefined when EM gives none. */
-  nextRun?: string;
-  schedule: ScheduleOptionsSummary;
-  retention: RetentionPolicy;
-  includes: JobInclude[];
-  backupServer?: { id: string; name?: string; href: string };
-  links: Link[];
-}
-
 /** Task states: Running and OperationFinished are not final; unknown strings are possible (em-api.md fact 5). */
 type TaskState = 'Running' | 'OperationFinished' | 'Finished' | (string & {});
 

@@ -6,17 +6,17 @@ import { isEmError } from '../em/errors.js';
 import type { ReadinessProbe } from './readiness.js';
 
 /**
- * A name query that matches nothing: one round trip and an empty page, where listing jobs would read every page
- * (em-api.md fact 11). It runs on the bot's own session, so an expired one is renewed (a fresh logon) on the way,
- * and a logon refused or cooling down fails it.
+ * A name query that matches nothing: one empty page per job query type (three round trips, whatever the number of
+ * jobs), where listing jobs would read every page (em-api.md fact 11). It runs on the bot's own session, so an
+ * expired one is renewed (a fresh logon) on the way, and a logon refused or cooling down fails it.
  */
 const NO_SUCH_JOB = 'veeam-chatops readiness probe';
 
-export function emProbe(em: Pick<EmApi, 'findAgentJobsByName'>): ReadinessProbe {
+export function emProbe(em: Pick<EmApi, 'findJobsByName'>): ReadinessProbe {
   return {
     name: 'em',
     check: async () => {
-      await em.findAgentJobsByName(NO_SUCH_JOB);
+      await em.findJobsByName(NO_SUCH_JOB);
     },
     explain(error) {
       if (!isEmError(error)) return 'Enterprise Manager check failed';

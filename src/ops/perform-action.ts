@@ -4,7 +4,6 @@ import type { EmApi } from '../em/api.js';
 import { EmError, isEmError } from '../em/errors.js';
 import type { Job, JobAction, JobKind, Task } from '../em/types.js';
 import type { ActionName } from './action-name.js';
-import { findSession } from './find-session.js';
 import type { ActionTarget } from './intent.js';
 import { startActionOf } from './offered-actions.js';
 import type { ScheduleSwitch } from './schedule-switch.js';
@@ -30,7 +29,7 @@ export async function performAction(
   if (action === 'session-stop') {
     if (target.kind !== 'session') throw new Error('session-stop needs a session target');
     // Read first: the Stop link EM gives on the session (backup or replica) is where the stop goes.
-    const session = await findSession(em, target.sessionId, target.sessionKind);
+    const session = await em.getSession(target.sessionId, target.sessionKind);
     const task = await em.stopSession(session);
     await onAccepted(task);
     return { kind: 'accepted', task };

@@ -3,7 +3,6 @@
 import { isEmError } from '../em/errors.js';
 import type { Job } from '../em/types.js';
 import { findJob } from '../ops/find-job.js';
-import { findSession } from '../ops/find-session.js';
 import type { ActionTarget } from '../ops/intent.js';
 import { jobNotFoundMessage, pickJobMessage } from './blocks.js';
 import type { SlackDeps } from './deps.js';
@@ -28,8 +27,8 @@ export async function sessionTarget(
   sessionId: string,
 ): Promise<ActionTarget | undefined> {
   try {
-    // A bare GUID: EM's backup sessions, then its replica sessions.
-    const session = await findSession(deps.em, sessionId);
+    // A bare GUID: getSession reads EM's backup sessions, then its replica sessions.
+    const session = await deps.em.getSession(sessionId);
     return {
       kind: 'session',
       sessionId: session.id || sessionId,

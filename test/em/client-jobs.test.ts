@@ -252,6 +252,33 @@ describe('sessions', () => {
     expect(posts()).toEqual(['POST /api/backupSessions/486430ea-e837-4cef-b971-19c2ece05036?action=stop']);
   });
 
+  it('reads a bare session GUID from /replicaSessions after /backupSessions says 404, and only after a 404', async () => {
+    const replicaSession = {
+      UID: `urn:veeam:ReplicaJobSession:${G(7)}`,
+      Name: 'ERP Replica@2025-02-19 21:00:00',
+      JobUid: `urn:veeam:Job:${G(2)}`,
+      JobType: 'Replica',
+      State: 'Working',
+      Type: 'ReplicaJobSession',
+    };
+    let backupAnswer = 404;
+    em.handle = ({ path }) =>
+      path.startsWith('/replicaSessions/')
+        ? { status: 200, body: replicaSession }
+        : { status: backupAnswer, body: { Message: 'Session not found', StatusCode: backupAnswer } };
+
+    const session = await client.getSession(G(7));
+    expect([session.kind, session.id]).toEqual(['replica', G(7)]);
+    expect(em.seen.map((r) => r.path)).toEqual([`/backupSessions/${G(7)}`, `/replicaSessions/${G(7)}`]);
+
+    // A kind given goes straight to its collection; a failure other than 404 is not taken for "not here".
+    em.seen.length = 0;
+    expect((await client.getSession(G(7), 'replica')).kind).toBe('replica');
+    backupAnswer = 500;
+    expect(((await rejection(client.getSession(G(7)))) as EmError).status).toBe(500);
+    expect(em.seen.map((r) => r.path)).toEqual([`/replicaSessions/${G(7)}`, `/backupSessions/${G(7)}`]);
+  });
+
   it("lists a replica job's sessions over the query service, newest first", async () => {
     const replicaSession = (n: number, created: string) => ({
       UID: `urn:veeam:ReplicaJobSession:${G(n)}`,

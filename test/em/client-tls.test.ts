@@ -46,7 +46,7 @@ describe('TLS', () => {
   });
 
   it('refuses an untrusted certificate with EmError unreachable that names VEEAM_EM_CA_FILE', async () => {
-    const err = await withClient({}, (em) => rejection(em.getAgentJob(SIM_JOB_IDS.serverBackup)));
+    const err = await withClient({}, (em) => rejection(em.getJob(SIM_JOB_IDS.serverBackup, 'agent')));
     expect(err).toBeInstanceOf(EmError);
     expect((err as EmError).kind).toBe('unreachable');
     expect((err as EmError).message).toContain('certificate');
@@ -54,7 +54,7 @@ describe('TLS', () => {
   });
 
   it('works with the CA in config.ca', async () => {
-    const job = await withClient({ ca: tls('ca.pem') }, (em) => em.getAgentJob(SIM_JOB_IDS.serverBackup));
+    const job = await withClient({ ca: tls('ca.pem') }, (em) => em.getJob(SIM_JOB_IDS.serverBackup, 'agent'));
     expect(job.name).toBe('Server Backup');
   });
 

@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EmClient, type EmClientOptions } from '../../src/em/client.js';
 import { EmError } from '../../src/em/errors.js';
+import type { Job } from '../../src/em/types.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { SIM_BACKUP_SERVER, SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
@@ -40,6 +41,11 @@ function client(
   return em;
 }
 
+/** An agent job as EM describes it now (its links are where actions go). */
+function agentJob(em: EmClient, id: string): Promise<Job> {
+  return em.getJob(id, 'agent');
+}
+
 function expectEmError(err: unknown, kind: EmError['kind']): EmError {
   expect(err).toBeInstanceOf(EmError);
   expect((err as EmError).kind).toBe(kind);
@@ -73,13 +79,14 @@ afterAll(async () => {
 });
 
 describe('reading jobs, sessions and tasks', () => {
-  it('reads the seed job the same over XML and over JSON', async () => {
-    const fromXml = await client({ format: 'xml' }).getAgentJob(SIM_JOB_IDS.serverBackup);
-    const fromJson = await client({ format: 'json' }).getAgentJob(
+  it('reads the seed job the same over XML and over JSON, by GUID and kind or by UID', async () => {
+    const fromXml = await agentJob(client({ format: 'xml' }), SIM_JOB_IDS.serverBackup);
+    const fromJson = await client({ format: 'json' }).getJob(
       `urn:veeam:AgentBackupJob:${SIM_JOB_IDS.serverBackup}`,
     );
     expect(fromJson).toEqual(fromXml);
     expect(fromJson).toMatchObject({
+      kind: 'agent',
       id: SIM_JOB_IDS.serverBackup,
       name: 'Server Backup',
       platform: 'AgentForWindows',
@@ -101,10 +108,10 @@ describe('reading jobs, sessions and tasks', () => {
     ]);
   });
 
-  it('lists and finds agent jobs the same in both formats; the name match is exact', async () => {
+  it('lists and finds jobs the same in both formats; the name match is exact', async () => {
     const xml = client({ format: 'xml' });
     const json = client({ format: 'json' });
-    const [allXml, allJson] = await Promise.all([xml.listAgentJobs(), json.listAgentJobs()]);
+    const [allXml, allJson] = await Promise.all([xml.listJobs(), json.listJobs()]);
     expect(allJson).toEqual(allXml);
     expect(allJson.map((j) => j.name)).toEqual(
       expect.arrayContaining(['Server Backup', 'Server Backup SQL', 'Linux Web Servers', 'Linux DB Servers']),
@@ -112,10 +119,8 @@ describe('reading jobs, sessions and tasks', () => {
     expect(allJson.find((j) => j.id === SIM_JOB_IDS.linuxDb)?.scheduleEnabled).toBe(false);
 
     for (const em of [xml, json]) {
-      expect((await em.findAgentJobsByName('Server Backup')).map((j) => j.id)).toEqual([
-        SIM_JOB_IDS.serverBackup,
-      ]);
-      expect(await em.findAgentJobsByName('No "such" job; (really), ok')).toEqual([]);
+      expect((await em.findJobsByName('Server Backup')).map((j) => j.id)).toEqual([SIM_JOB_IDS.serverBackup]);
+      expect(await em.findJobsByName('No "such" job; (really), ok')).toEqual([]);
     }
   });
 
@@ -138,12 +143,13 @@ describe('reading jobs, sessions and tasks', () => {
       creationTime: now - 10_000,
     });
 
-    const sessions = await json.listJobSessions(SIM_JOB_IDS.linuxWeb);
+    const linuxWeb = await agentJob(json, SIM_JOB_IDS.linuxWeb);
+    const sessions = await json.listJobSessions(linuxWeb);
     expect(sessions.length).toBeGreaterThanOrEqual(3);
     const times = sessions.map((s) => Date.parse(s.creationTime));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     expect(sessions[0]?.state).toBe('Working');
-    expect(await xml.listJobSessions(SIM_JOB_IDS.linuxWeb)).toEqual(sessions);
+    expect(await xml.listJobSessions(await agentJob(xml, SIM_JOB_IDS.linuxWeb))).toEqual(sessions);
 
     const failed = await json.querySessions({ results: ['Failed'], endedSince: new Date(now - 120_000) });
     // As recorded on real EM (em-api.md fact 12): FailureMessage is null; the reason is on the task sessions.
@@ -173,7 +179,7 @@ describe('reading jobs, sessions and tasks', () => {
 
   it('starts a job, follows its Task to Finished, lists and cancels Tasks', async () => {
     const em = client();
-    const task = await em.startJob(SIM_JOB_IDS.serverBackupSql);
+    const task = await em.runJobAction(await agentJob(em, SIM_JOB_IDS.serverBackupSql), 'start');
     expect(task.id).toMatch(/^task-\d+$/);
     expect(task.state).toBe('Running');
     expect(task.result).toBeUndefined();
@@ -191,22 +197,26 @@ describe('reading jobs, sessions and tasks', () => {
     const xmlTasks = await client({ format: 'xml' }).listTasks();
     expect(xmlTasks.map((t) => t.id)).not.toContain(task.id); // Tasks belong to their logon session (fact 7)
 
-    const toggle = await em.toggleSchedule(SIM_JOB_IDS.workstations);
+    const toggle = await em.runJobAction(
+      await agentJob(em, SIM_JOB_IDS.workstations),
+      'toggleScheduleEnabled',
+    );
     await em.cancelTask(toggle.id);
   });
 
   it('toggles the schedule: EM flips it, we read it before and after', async () => {
     const em = client({ format: 'xml' });
-    const before = (await em.getAgentJob(SIM_JOB_IDS.linuxDb)).scheduleEnabled;
-    const task = await em.toggleSchedule(SIM_JOB_IDS.linuxDb);
+    const job = await agentJob(em, SIM_JOB_IDS.linuxDb);
+    const before = job.scheduleEnabled;
+    const task = await em.runJobAction(job, 'toggleScheduleEnabled');
     expect(task.operation).toBe('UpdateJob');
     await waitFor(async () => (await em.getTask(task.id)).state === 'Finished', {
       what: 'the toggle Task',
       timeoutMs: 5_000,
     });
-    expect((await em.getAgentJob(SIM_JOB_IDS.linuxDb)).scheduleEnabled).toBe(!before);
-    await em.toggleSchedule(SIM_JOB_IDS.linuxDb);
-    await waitFor(async () => (await em.getAgentJob(SIM_JOB_IDS.linuxDb)).scheduleEnabled === before, {
+    expect((await agentJob(em, SIM_JOB_IDS.linuxDb)).scheduleEnabled).toBe(!before);
+    await em.runJobAction(job, 'toggleScheduleEnabled');
+    await waitFor(async () => (await agentJob(em, SIM_JOB_IDS.linuxDb)).scheduleEnabled === before, {
       what: 'the flip back',
       timeoutMs: 5_000,
     });
@@ -215,7 +225,7 @@ describe('reading jobs, sessions and tasks', () => {
   it('sends exactly one Accept value, the token as a header, no cookie, credentials only to logon', async () => {
     const from = pool.seen.length;
     const em = client({ format: 'xml' });
-    await em.getAgentJob(SIM_JOB_IDS.serverBackup);
+    await agentJob(em, SIM_JOB_IDS.serverBackup);
     await em.listTasks();
     const seen = pool.seen.slice(from);
     expect(seen.map((r) => `${r.method} ${r.path.replace(/\?.*/, '')}`)).toEqual([
@@ -239,19 +249,19 @@ describe('reading jobs, sessions and tasks', () => {
 describe('the logon session', () => {
   it('logs on again once after the session expired, shared by concurrent calls', async () => {
     const em = client();
-    await em.logon();
+    const serverBackup = await agentJob(em, SIM_JOB_IDS.serverBackup);
     const logons = sim.stats.logons;
     sim.expireAllLogonSessions();
     const results = await Promise.all([
-      em.getAgentJob(SIM_JOB_IDS.serverBackup),
-      em.getAgentJob(SIM_JOB_IDS.linuxWeb),
-      em.listAgentJobs(),
+      agentJob(em, SIM_JOB_IDS.serverBackup),
+      em.getJob(SIM_JOB_IDS.linuxWeb),
+      em.listJobs(),
       em.listTasks(),
-      em.listJobSessions(SIM_JOB_IDS.serverBackup),
+      em.listJobSessions(serverBackup),
     ]);
     expect(results).toHaveLength(5);
     expect(sim.stats.logons).toBe(logons + 1);
-    await em.getAgentJob(SIM_JOB_IDS.linuxDb);
+    await agentJob(em, SIM_JOB_IDS.linuxDb);
     expect(sim.stats.logons).toBe(logons + 1);
   });
 
@@ -260,7 +270,7 @@ describe('the logon session', () => {
     await em.logon();
     const logons = sim.stats.logons;
     sim.knobs.forceStatus = { status: 401, count: 2, path: /\/agents\/jobs\// };
-    const err = expectEmError(await rejection(em.getAgentJob(SIM_JOB_IDS.serverBackup)), 'auth');
+    const err = expectEmError(await rejection(agentJob(em, SIM_JOB_IDS.serverBackup)), 'auth');
     expect(err.status).toBe(401);
     expect(sim.stats.logons).toBe(logons + 1);
   });
@@ -275,7 +285,7 @@ describe('the logon session', () => {
 
   it('logs out with DELETE /logonSessions/{SessionId}; the old token then stops working', async () => {
     const em = client();
-    await em.getAgentJob(SIM_JOB_IDS.serverBackup);
+    await agentJob(em, SIM_JOB_IDS.serverBackup);
     const token = tokensSeen().at(-1) as string;
     const before = await request(`${sim.url}/tasks`, {
       dispatcher: pool.dispatcher,
@@ -311,7 +321,7 @@ describe('errors', () => {
   it('unreachable: nothing listens on the port', async () => {
     const port = await freePort();
     const em = client({ config: { url: `http://127.0.0.1:${port}/api` } });
-    const err = expectEmError(await rejection(em.getAgentJob(SIM_JOB_IDS.serverBackup)), 'unreachable');
+    const err = expectEmError(await rejection(agentJob(em, SIM_JOB_IDS.serverBackup)), 'unreachable');
     expect(err.message).toContain('ECONNREFUSED');
   });
 
@@ -328,7 +338,7 @@ describe('errors', () => {
     it(`http 404 carries EM's own Message (${format})`, async () => {
       const em = client({ format });
       const err = expectEmError(
-        await rejection(em.getAgentJob('00000000-0000-4000-8000-000000000000')),
+        await rejection(agentJob(em, '00000000-0000-4000-8000-000000000000')),
         'http',
       );
       expect(err.status).toBe(404);
@@ -340,9 +350,9 @@ describe('errors', () => {
 
   it('http 500 forced by the simulator, with its message', async () => {
     const em = client();
-    await em.logon();
+    const job = await agentJob(em, SIM_JOB_IDS.serverBackup);
     sim.knobs.forceStatus = { status: 500, count: 1, message: 'The backup server is in maintenance' };
-    const err = expectEmError(await rejection(em.startJob(SIM_JOB_IDS.serverBackup)), 'http');
+    const err = expectEmError(await rejection(em.runJobAction(job, 'start')), 'http');
     expect(err.status).toBe(500);
     expect(err.emMessage).toBe('The backup server is in maintenance');
     expect(err.request).toBe(`POST /agents/jobs/${SIM_JOB_IDS.serverBackup}?action=start`);
@@ -353,7 +363,7 @@ describe('errors', () => {
       const em = client({ format });
       await em.logon();
       sim.knobs.malformedBodies = 1;
-      const err = expectEmError(await rejection(em.getAgentJob(SIM_JOB_IDS.serverBackup)), 'parse');
+      const err = expectEmError(await rejection(agentJob(em, SIM_JOB_IDS.serverBackup)), 'parse');
       expect(err.request).toBe(`GET /agents/jobs/${SIM_JOB_IDS.serverBackup}?format=Entity`);
     });
   }
@@ -368,7 +378,9 @@ describe('errors', () => {
 
   it('refuses bad IDs without sending anything', async () => {
     const em = client();
-    await em.logon();
+    const job = await agentJob(em, SIM_JOB_IDS.serverBackup);
+    const [session] = await em.listJobSessions(job);
+    if (!session) throw new Error('no session');
     const bad = [
       '../x',
       'a/b',
@@ -381,16 +393,16 @@ describe('errors', () => {
     ];
     const requests = sim.stats.requests;
     const calls: ((id: string) => Promise<unknown>)[] = [
-      (id) => em.getAgentJob(id),
-      (id) => em.toggleSchedule(id),
-      (id) => em.startJob(id),
-      (id) => em.stopJob(id),
-      (id) => em.retryJob(id),
-      (id) => em.stopSession(id),
-      (id) => em.listJobSessions(id),
+      (id) => em.getJob(id),
+      (id) => em.getJob(id, 'agent'),
+      (id) => em.stopSession({ ...session, id }),
+      (id) => em.listJobSessions({ ...job, id }),
+      (id) => em.listTaskSessions({ ...session, id }),
       (id) => em.getSession(id),
+      (id) => em.getSession(id, 'replica'),
       (id) => em.getTask(id),
       (id) => em.cancelTask(id),
+      (id) => em.deleteFinishedTask(id),
     ];
     for (const call of calls) {
       for (const id of bad) {

@@ -52,10 +52,10 @@ function expectAuth(err: unknown): EmError {
 function concurrentCalls(em: EmClient): Promise<unknown>[] {
   return [
     em.listTasks(),
-    em.getAgentJob(SIM_JOB_IDS.serverBackup),
-    em.listAgentJobs(),
+    em.getJob(SIM_JOB_IDS.serverBackup, 'agent'),
+    em.listJobs(),
     em.getTask('task-1'),
-    em.listJobSessions(SIM_JOB_IDS.linuxWeb),
+    em.querySessions({}),
   ].map(rejection);
 }
 
@@ -128,7 +128,7 @@ describe('after EM rejects the logon', () => {
 
     clock.advance(COOLDOWN_MS);
     expect(await em.listTasks()).toBeInstanceOf(Array);
-    expect(await em.listAgentJobs()).not.toHaveLength(0);
+    expect(await em.listJobs()).not.toHaveLength(0);
     expect(logonAttempts()).toBe(attempts + 2);
   });
 
@@ -141,7 +141,7 @@ describe('after EM rejects the logon', () => {
     sim.knobs.forceStatus = { status: 401, count: 1, path: /\/sessionMngr\// };
 
     (await Promise.all(concurrentCalls(em))).map(expectAuth);
-    expectAuth(await rejection(em.getAgentJob(SIM_JOB_IDS.serverBackup)));
+    expectAuth(await rejection(em.getJob(SIM_JOB_IDS.serverBackup, 'agent')));
     expect(logonAttempts()).toBe(attempts + 1);
   });
 });
@@ -208,7 +208,7 @@ describe('failures that say nothing about the password start no cool-down', () =
     await em.logon();
     const attempts = logonAttempts();
     sim.knobs.forceStatus = { status: 401, count: 2, path: /\/agents\/jobs\// };
-    expectAuth(await rejection(em.getAgentJob(SIM_JOB_IDS.serverBackup)));
+    expectAuth(await rejection(em.getJob(SIM_JOB_IDS.serverBackup, 'agent')));
     sim.expireAllLogonSessions();
     expect(await em.listTasks()).toBeInstanceOf(Array);
     expect(logonAttempts()).toBe(attempts + 2);

@@ -2,13 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  parseJobSession,
-  parseJobs,
-  parseQueryResult,
-  parseRefQueryPage,
-  parseSessionQueryPage,
-} from '../../src/em/parse.js';
+import { parseJobSession, parseJobs, parseRefQueryPage, parseSessionQueryPage } from '../../src/em/parse.js';
 
 const recorded = (name: string) =>
   readFileSync(new URL(`../fixtures/em-recorded/${name}.json.body`, import.meta.url), 'utf8');
@@ -49,10 +43,6 @@ describe('centreon-query-backupjobsession (EM 2025, Apache-2.0)', () => {
     expect(failed?.links.find((l) => l.rel === 'Stop')?.href).toBe(
       'https://1.2.3.8:9398/api/backupSessions/486430ea-e837-4cef-b971-19c2ece05036?action=stop',
     );
-  });
-
-  it('reads the same through the older agent-era entry point', () => {
-    expect(parseQueryResult(body, 'json', 'BackupJobSession')).toHaveLength(2);
   });
 });
 

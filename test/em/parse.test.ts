@@ -4,17 +4,18 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EmError } from '../../src/em/errors.js';
 import {
-  parseAgentJob,
-  parseAgentJobs,
-  parseBackupSession,
-  parseBackupSessions,
   parseError,
+  parseJob,
+  parseJobQueryPage,
+  parseJobSession,
+  parseJobSessions,
+  parseJobs,
   parseLogonSession,
-  parseQueryResult,
+  parseSessionQueryPage,
   parseTask,
   parseTasks,
 } from '../../src/em/parse.js';
-import type { AgentBackupJob } from '../../src/em/types.js';
+import type { Job } from '../../src/em/types.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/em/${name}`, import.meta.url), 'utf8');
 
@@ -25,7 +26,8 @@ const SESSION = '821cc74e-4c0e-4a3b-9d7b-2f7f5d9b1c11';
 const BOM = '\uFEFF';
 
 /** Everything the seed page (shared/seeds/001) says about "Server Backup". */
-const SEED_JOB: AgentBackupJob = {
+const SEED_JOB: Job = {
+  kind: 'agent',
   id: JOB,
   uid: `urn:veeam:AgentBackupJob:${JOB}`,
   name: 'Server Backup',
@@ -112,7 +114,7 @@ function expectParseError(run: () => unknown): void {
 
 describe('the seed pages (shared/seeds), XML verbatim', () => {
   it('reads the AgentBackupJob entity of seed 001 into exactly the documented values', () => {
-    const job = parseAgentJob(fixture('seed-001-agent-backup-job.xml'), 'xml');
+    const job = parseJob(fixture('seed-001-agent-backup-job.xml'), 'xml');
     expect(job).toEqual(SEED_JOB);
     expect(job.links).toHaveLength(8);
   });
@@ -190,7 +192,7 @@ describe('the seed pages (shared/seeds), XML verbatim', () => {
       UID: SEED_JOB.uid,
       Type: 'AgentBackupJob',
     };
-    expect(parseAgentJob(BOM + JSON.stringify(json), 'json')).toEqual(SEED_JOB);
+    expect(parseJob(BOM + JSON.stringify(json), 'json')).toEqual(SEED_JOB);
   });
 });
 
@@ -273,7 +275,7 @@ describe('backup sessions', () => {
   const xml = `<BackupJobSession xmlns="http://www.veeam.com/ent/v1.0" Href="${recorded.Href}" Type="BackupJobSession" Name="${recorded.Name}" UID="${recorded.UID}"><Links><Link Rel="Up" Type="BackupServerReference" Href="https://localhost:9398/api/backupServers/7905" Name="appserver" /><Link Rel="Stop" Href="https://localhost:9398/api/backupSessions/${SESSION}?action=stop" /></Links><JobUid>${recorded.JobUid}</JobUid><JobName>Archived Projects</JobName><JobType>NasBackup</JobType><CreationTimeUTC>2020-02-04T08:12:19.453Z</CreationTimeUTC><EndTimeUTC>2020-02-04T08:47:10.64Z</EndTimeUTC><State>Stopped</State><Result>Success</Result><Progress>100</Progress><FailureMessage /><IsRetry>false</IsRetry></BackupJobSession>`;
 
   it('reads the recorded JSON entity and the same in XML to the same object', () => {
-    const fromJson = parseBackupSession(JSON.stringify(recorded), 'json');
+    const fromJson = parseJobSession(JSON.stringify(recorded), 'json');
     expect(fromJson).toEqual({
       kind: 'backup',
       id: SESSION,
@@ -301,12 +303,12 @@ describe('backup sessions', () => {
         { rel: 'Stop', href: `https://localhost:9398/api/backupSessions/${SESSION}?action=stop` },
       ],
     });
-    expect(parseBackupSession(xml, 'xml')).toEqual(fromJson);
+    expect(parseJobSession(xml, 'xml')).toEqual(fromJson);
   });
 
   it('defaults a missing Result to None and keeps unknown states', () => {
     const { Result: _r, EndTimeUTC: _e, ...running } = recorded;
-    const session = parseBackupSession(JSON.stringify({ ...running, State: 'Postprocessing' }), 'json');
+    const session = parseJobSession(JSON.stringify({ ...running, State: 'Postprocessing' }), 'json');
     expect(session.result).toBe('None');
     expect(session.state).toBe('Postprocessing');
     expect(session.endTime).toBeUndefined();
@@ -314,10 +316,10 @@ describe('backup sessions', () => {
 
   it('reads a plain entity collection in both formats', () => {
     expect(
-      parseBackupSessions(JSON.stringify({ BackupJobSessions: [recorded, recorded] }), 'json'),
+      parseJobSessions(JSON.stringify({ BackupJobSessions: [recorded, recorded] }), 'json'),
     ).toHaveLength(2);
     const wrapped = `<BackupJobSessions xmlns="http://www.veeam.com/ent/v1.0">${xml.replace(' xmlns="http://www.veeam.com/ent/v1.0"', '')}</BackupJobSessions>`;
-    expect(parseBackupSessions(wrapped, 'xml').map((s) => s.id)).toEqual([SESSION]);
+    expect(parseJobSessions(wrapped, 'xml').map((s) => s.id)).toEqual([SESSION]);
   });
 
   it('reads query results wrapped once or twice, and empty ones (em-api.md §5)', () => {
@@ -327,16 +329,14 @@ describe('backup sessions', () => {
     };
     const single = { Entities: { BackupJobSessions: [recorded] }, PagingInfo: null };
     const empty = { Entities: { BackupJobSessions: { BackupJobSessions: [] } }, PagingInfo: {} };
-    expect(parseQueryResult(JSON.stringify(double), 'json', 'BackupJobSession').map((s) => s.id)).toEqual([
-      SESSION,
-    ]);
-    expect(parseQueryResult(JSON.stringify(single), 'json', 'BackupJobSession').map((s) => s.id)).toEqual([
-      SESSION,
-    ]);
-    expect(parseQueryResult(JSON.stringify(empty), 'json', 'BackupJobSession')).toEqual([]);
+    const ids = (body: object) =>
+      parseSessionQueryPage(JSON.stringify(body), 'json', 'backup').items.map((s) => s.id);
+    expect(ids(double)).toEqual([SESSION]);
+    expect(ids(single)).toEqual([SESSION]);
+    expect(ids(empty)).toEqual([]);
     const inner = xml.replace(' xmlns="http://www.veeam.com/ent/v1.0"', '');
     const xmlResult = `<QueryResult xmlns="http://www.veeam.com/ent/v1.0"><Entities><BackupJobSessions>${inner}${inner}</BackupJobSessions></Entities><PagingInfo PageNum="1" PageSize="100" PagesCount="1" /></QueryResult>`;
-    expect(parseQueryResult(xmlResult, 'xml', 'BackupJobSession')).toHaveLength(2);
+    expect(parseSessionQueryPage(xmlResult, 'xml', 'backup').items).toHaveLength(2);
   });
 
   it('refuses a References answer where entities were asked for', () => {
@@ -345,7 +345,7 @@ describe('backup sessions', () => {
       Entities: null,
       PagingInfo: {},
     };
-    expectParseError(() => parseQueryResult(JSON.stringify(refs), 'json', 'BackupJobSession'));
+    expectParseError(() => parseSessionQueryPage(JSON.stringify(refs), 'json', 'backup'));
   });
 });
 
@@ -361,7 +361,8 @@ describe('agent job lists', () => {
         },
       },
     });
-    const [job] = parseQueryResult(body, 'json', 'AgentBackupJob');
+    const [job] = parseJobQueryPage(body, 'json').items;
+    expect(job?.kind).toBe('agent');
     expect(job?.id).toBe(JOB);
     expect(job?.name).toBe('X');
     expect(job?.includes).toEqual([]);
@@ -370,10 +371,8 @@ describe('agent job lists', () => {
 
   it('reads an XML query result with one job exactly like the single entity', () => {
     const body = `<QueryResult xmlns="http://www.veeam.com/ent/v1.0"><Entities><AgentBackupJobs>${inner}</AgentBackupJobs></Entities><PagingInfo PageNum="1" /></QueryResult>`;
-    expect(parseQueryResult(body, 'xml', 'AgentBackupJob')).toEqual([SEED_JOB]);
-    expect(parseAgentJobs(`<AgentBackupJobs xmlns="x">${inner}</AgentBackupJobs>`, 'xml')).toEqual([
-      SEED_JOB,
-    ]);
+    expect(parseJobQueryPage(body, 'xml').items).toEqual([SEED_JOB]);
+    expect(parseJobs(`<AgentBackupJobs xmlns="x">${inner}</AgentBackupJobs>`, 'xml')).toEqual([SEED_JOB]);
   });
 });
 
@@ -403,7 +402,7 @@ describe('logon and errors', () => {
 
   it('refuses truncated and empty bodies as parse errors', () => {
     const seed = fixture('seed-001-agent-backup-job.xml');
-    expectParseError(() => parseAgentJob(seed.slice(0, seed.length / 2), 'xml'));
+    expectParseError(() => parseJob(seed.slice(0, seed.length / 2), 'xml'));
     expectParseError(() => parseTask('{"TaskId":"task-1","Sta', 'json'));
     expectParseError(() => parseTask('', 'json'));
     expectParseError(() => parseTask('[1,2]', 'json'));

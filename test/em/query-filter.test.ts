@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  agentJobsByNamePath,
+  jobQueryPath,
   quoteFilterValue,
   sessionFilter,
   sessionQueryPath,
@@ -15,9 +15,9 @@ describe('query filters', () => {
   });
 
   it('URL-encodes the whole name filter so &, # and ; cannot break out of it', () => {
-    const path = agentJobsByNamePath('A&B "x";#1');
+    const path = jobQueryPath('AgentBackupJob', 'A&B "x";#1');
     expect(path).toBe(
-      `/query?type=AgentBackupJob&format=Entities&filter=${encodeURIComponent('Name=="A&B ""x"";#1"')}`,
+      `/query?type=AgentBackupJob&format=Entities&filter=${encodeURIComponent('Name=="A&B ""x"";#1"')}&sortAsc=UID`,
     );
     expect(new URLSearchParams(path.split('?')[1]).get('filter')).toBe('Name=="A&B ""x"";#1"');
   });

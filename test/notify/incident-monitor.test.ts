@@ -179,7 +179,7 @@ describe('one incident per job', () => {
 
     // A real run through EM: start the job, the simulator ends it with Success.
     kit.sim.setNextRunOutcome(SIM_JOB_IDS.serverBackup, { result: 'Success' });
-    await kit.em.startJob(SIM_JOB_IDS.serverBackup);
+    await kit.em.runJobAction(await kit.em.getJob(SIM_JOB_IDS.serverBackup, 'agent'), 'start');
     await waitFor(
       () =>
         kit.sim

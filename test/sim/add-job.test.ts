@@ -41,14 +41,15 @@ describe('addAgentJob', () => {
     expect(job.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(sim.listJobs()).toHaveLength(before + 1);
 
-    expect((await em.listAgentJobs()).map((j) => j.id)).toContain(job.id);
-    expect((await em.findAgentJobsByName('Branch Office 17')).map((j) => j.id)).toEqual([job.id]);
-    expect((await em.getAgentJob(job.id)).name).toBe('Branch Office 17');
+    expect((await em.listJobs()).map((j) => j.id)).toContain(job.id);
+    expect((await em.findJobsByName('Branch Office 17')).map((j) => j.id)).toEqual([job.id]);
+    const read = await em.getJob(job.id);
+    expect(read).toMatchObject({ kind: 'agent', name: 'Branch Office 17' });
 
     // Like a seeded job it has a finished run a day earlier, and it runs when started.
-    expect(await em.listJobSessions(job.id)).toHaveLength(1);
+    expect(await em.listJobSessions(read)).toHaveLength(1);
     sim.setNextRunOutcome(job.id, { result: 'Failed', message: 'Repository offline' });
-    await em.startJob(job.id);
+    await em.runJobAction(read, 'start');
     await waitFor(() =>
       sim
         .listSessions()

@@ -221,7 +221,7 @@ describe('Cancel refused', () => {
   });
 
   it('answers privately for a task the bot is not watching, and sends no DELETE', async () => {
-    const task = await h.em.startJob(SIM_JOB_IDS.workstations);
+    const task = await h.em.runJobAction(await h.em.getJob(SIM_JOB_IDS.workstations, 'agent'), 'start');
     const deleted = deletes(h, 'tasks');
     await ephemeralAfter(
       h,
