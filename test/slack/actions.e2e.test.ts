@@ -244,7 +244,12 @@ describe('EM failures reach the user', () => {
     await h.command('start Server Backup');
     const parent = await newTopLevel(h, CHANNELS.ops, since, (t) => t.includes('failed'));
     expect(messageText(parent)).toContain('Enterprise Manager said: Job is locked by another operation');
-    expect(auditLines(h)).toContainEqual(expect.objectContaining({ action: 'start', outcome: 'failed' }));
+    // The audit line is written after the parent shows the failure: wait for it rather than race it.
+    const failed = await h.waitFor(
+      () => auditLines(h).find((l) => l.action === 'start' && l.outcome === 'failed'),
+      { what: 'the failed audit line' },
+    );
+    expect(failed).toMatchObject({ action: 'start', outcome: 'failed' });
   });
 
   it('says EM rejected the logon when a call is still 401 after logging on again', async () => {
