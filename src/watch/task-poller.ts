@@ -6,7 +6,7 @@
 
 import type { Clock } from '../clock.js';
 import type { EmApi } from '../em/api.js';
-import type { Job, JobSession, SessionKind, Task } from '../em/types.js';
+import type { Job, JobSession, Task } from '../em/types.js';
 import type { Logger } from '../log/logger.js';
 import type { EmCalls } from './em-calls.js';
 import { isUnknownToEm } from './is-unknown-to-em.js';
@@ -154,8 +154,9 @@ export class TaskPoller {
       if (r.phase === phase) this.deps.apply(r, onJobSessions(r, sessions, this.deps.stepContext()));
     } else if (phase === 'session' && sessionId !== undefined) {
       const kind = r.sessionKind;
+      // Without a kind (an older saved watch), EM's client tries backup sessions, then replica sessions.
       const session = await shared(`session:${sessionId}`, 'getSession', () =>
-        this.readSession(sessionId, kind),
+        this.deps.em.getSession(sessionId, kind),
       );
       if (r.phase !== phase) return true;
       if (!needsFailedObjects(r, session)) {
@@ -191,17 +192,6 @@ export class TaskPoller {
     if (this.jobs.size > KNOWN_JOBS) {
       const oldest = this.jobs.keys().next().value;
       if (oldest !== undefined) this.jobs.delete(oldest);
-    }
-  }
-
-  /** GET the session from its collection; not knowing it (an older saved watch), backup first, then replica. */
-  private async readSession(sessionId: string, kind: SessionKind | undefined): Promise<JobSession> {
-    if (kind !== undefined) return this.deps.em.getSession(sessionId, kind);
-    try {
-      return await this.deps.em.getSession(sessionId, 'backup');
-    } catch (err) {
-      if (!isUnknownToEm(err)) throw err;
-      return this.deps.em.getSession(sessionId, 'replica');
     }
   }
 

@@ -28,7 +28,7 @@ describe('TaskWatcher on every job kind', () => {
       /✅ Start \*Fileserver Backup\*: backup session \*Fileserver Backup@.*\* ended: \*Success\*/,
     );
     await waitFor(() => run.parent().text.includes('backup *Success*'), { what: 'the parent outcome' });
-    // Read through the calls for every kind, never the agent-only ones.
+    // Read through the calls for every kind, only the calls for every job kind.
     expect(kit.sim.stats.byRoute['GET /jobs/{id}']).toBeGreaterThanOrEqual(1);
     expect(kit.sim.stats.byRoute['GET /agents/jobs/{id}'] ?? 0).toBe(0);
   });
