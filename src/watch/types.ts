@@ -1,23 +1,14 @@
 // The contract between whoever starts an EM action (Slack surface, incident buttons) and the Task watcher.
 
-import type { JobKind, SessionKind } from '../em/types.js';
 import type { ActionName } from '../ops/action-name.js';
+import type { ActionTarget } from '../ops/intent.js';
 import type { TaskCancelRefused } from './task-cancel-refused.js';
 
 /**
  * What the action works on. `jobKind` / `sessionKind` say which EM collection to read (a state file from before
  * they existed lacks them: the watcher then asks EM to try each collection).
  */
-export type WatchTarget =
-  | { kind: 'job'; jobId: string; jobName: string; jobKind?: JobKind }
-  | {
-      kind: 'session';
-      sessionId: string;
-      sessionName?: string;
-      jobId?: string;
-      jobName?: string;
-      sessionKind?: SessionKind;
-    };
+export type WatchTarget = Exclude<ActionTarget, { kind: 'task' }>;
 
 export interface WatchSpec {
   taskId: string;
