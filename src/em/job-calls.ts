@@ -6,7 +6,7 @@ import { EmError } from './errors.js';
 import { requireGuid } from './ids.js';
 import { parseJob, parseJobQueryPage, parseJobSessions, parseSessionQueryPage, parseTask } from './parse.js';
 import { jobQueryPath, replicaSessionsOfJobPath } from './query-filter.js';
-import { readAllPages } from './query-pager.js';
+import { allRead, readAllPages } from './query-pager.js';
 import type { EmRequester } from './requester.js';
 import type { Job, JobAction, JobKind, JobSession, Task } from './types.js';
 
@@ -33,27 +33,33 @@ export function findJobsByName(em: EmRequester, name: string): Promise<Job[]> {
 }
 
 async function queryJobs(em: EmRequester, name: string | undefined): Promise<Job[]> {
+  // The query types are independent reads: asked at once, merged in their order.
+  const perType = await allRead(JOB_QUERY_TYPES.map((type) => jobsOfType(em, type, name)));
   const byId = new Map<string, Job>();
-  for (const type of JOB_QUERY_TYPES) {
-    let jobs: Job[];
-    try {
-      jobs = await readAllPages(em, jobQueryPath(type, name), parseJobQueryPage);
-    } catch (err) {
-      // An EM older than v10 has no NasJob/AgentBackupJob query type and answers 400/404: say so, list the rest.
-      if (type === 'Job' || !isUnknownTypeAnswer(err)) throw err;
-      const level = em.firstTime(`unknown-query-type:${type}`) ? 'warn' : 'debug';
-      em.logger[level]('EM does not know this query type; its jobs are not listed (logged once at warn)', {
-        queryType: type,
-        error: err,
-      });
-      continue;
-    }
-    for (const job of jobs) {
-      noteUnknownKind(em, job, type);
-      if (!byId.has(job.id)) byId.set(job.id, job);
-    }
-  }
+  for (const job of perType.flat()) if (!byId.has(job.id)) byId.set(job.id, job);
   return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
+async function jobsOfType(
+  em: EmRequester,
+  type: (typeof JOB_QUERY_TYPES)[number],
+  name: string | undefined,
+): Promise<Job[]> {
+  let jobs: Job[];
+  try {
+    jobs = await readAllPages(em, jobQueryPath(type, name), parseJobQueryPage);
+  } catch (err) {
+    // An EM older than v10 has no NasJob/AgentBackupJob query type and answers 400/404: say so, list the rest.
+    if (type === 'Job' || !isUnknownTypeAnswer(err)) throw err;
+    const level = em.firstTime(`unknown-query-type:${type}`) ? 'warn' : 'debug';
+    em.logger[level]('EM does not know this query type; its jobs are not listed (logged once at warn)', {
+      queryType: type,
+      error: err,
+    });
+    return [];
+  }
+  for (const job of jobs) noteUnknownKind(em, job, type);
+  return jobs;
 }
 
 /**

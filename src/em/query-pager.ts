@@ -15,33 +15,75 @@ const MAX_PAGES = 1_000;
 
 type PageParser<T> = (body: string, format: EmFormat) => QueryPage<T>;
 
+/**
+ * Pages read at once after the first: EM says how many there are on page 1, so a busy night's 60 pages cost a few
+ * round trips, not 60 in a row; a few at a time stays polite to EM (the client's pool holds 32 connections).
+ */
+const PAGES_IN_PARALLEL = 4;
+
 /** `path` is a /query?… path without paging; items are de-duplicated by id (pages shift while EM adds sessions). */
 export async function readAllPages<T extends { id: string }>(
   em: EmRequester,
   path: string,
   parse: PageParser<T>,
 ): Promise<T[]> {
+  const read = async (page: number): Promise<QueryPage<T>> => {
+    const pagePath = pathOfPage(path, page);
+    const result = await readPage(em, pagePath, parse);
+    checkPage(em, pagePath, page, result);
+    return result;
+  };
+  const first = await read(1);
+  const pages = [first];
+  const pagesCount = first.paging?.pagesCount;
+  if (pagesCount !== undefined) {
+    // PagesCount decides how many there are: read the rest a few at a time, kept in page order. EM may add items
+    // while we read (a busy night): a later page's larger PagesCount is followed too.
+    let known = pagesCount;
+    for (let next = 2; next <= Math.min(known, MAX_PAGES); next += PAGES_IN_PARALLEL) {
+      const last = Math.min(known, MAX_PAGES, next + PAGES_IN_PARALLEL - 1);
+      const batch = await allRead(Array.from({ length: last - next + 1 }, (_, i) => read(next + i)));
+      pages.push(...batch);
+      known = Math.max(known, ...batch.map((page) => page.paging?.pagesCount ?? 0));
+    }
+  } else {
+    // Without PagesCount, only a full page can have a successor.
+    for (let page = 2; (pages.at(-1)?.items.length ?? 0) >= QUERY_PAGE_SIZE && page <= MAX_PAGES; page++) {
+      pages.push(await read(page));
+    }
+  }
+  const lastCount = pages.at(-1)?.paging?.pagesCount ?? 0;
+  if (lastCount > MAX_PAGES || pages.length >= MAX_PAGES) {
+    em.logger.error('EM query still had pages after the page cap; stopped reading', {
+      request: `GET ${path}`,
+      pagesCount: lastCount,
+    });
+  }
+  return uniqueById(em, path, pages);
+}
+
+/**
+ * Like Promise.all, but waits for every read to end before it throws the first error: no request outlives the
+ * call that made it (an abandoned read would still reach EM, and count against whatever comes next).
+ */
+export async function allRead<T>(reads: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(reads);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+function pathOfPage(path: string, page: number): string {
+  return `${path}&pageSize=${QUERY_PAGE_SIZE}&page=${page}`;
+}
+
+/** Items of every page in order, one of each id (a page can repeat items when the list changed while we read it). */
+function uniqueById<T extends { id: string }>(em: EmRequester, path: string, pages: QueryPage<T>[]): T[] {
   const items = new Map<string, T>();
   let duplicates = 0;
-  for (let page = 1; ; page++) {
-    const pagePath = `${path}&pageSize=${QUERY_PAGE_SIZE}&page=${page}`;
-    const result = await readPage(em, pagePath, parse);
-    for (const item of result.items) {
-      if (items.has(item.id)) duplicates++;
-      else items.set(item.id, item);
-    }
-    const pagesCount = result.paging?.pagesCount;
-    checkPage(em, pagePath, page, result);
-    if (page >= MAX_PAGES) {
-      em.logger.error('EM query still had pages after the page cap; stopped reading', {
-        request: `GET ${pagePath}`,
-        pagesCount,
-        items: items.size,
-      });
-      break;
-    }
-    // PagesCount decides when it is there; without it, only a full page can have a successor.
-    if (pagesCount !== undefined ? page >= pagesCount : result.items.length < QUERY_PAGE_SIZE) break;
+  for (const item of pages.flatMap((p) => p.items)) {
+    if (items.has(item.id)) duplicates++;
+    else items.set(item.id, item);
   }
   if (duplicates > 0) {
     em.logger.info('EM query pages repeated items (the list changed while we read it); kept one of each', {

@@ -13,7 +13,7 @@ import {
   parseTaskSessions,
 } from './parse.js';
 import { sessionQueryPath } from './query-filter.js';
-import { readAllPages } from './query-pager.js';
+import { allRead, readAllPages } from './query-pager.js';
 import type { EmRequester } from './requester.js';
 import type { JobSession, SessionKind, SessionQuery, Task, TaskSession } from './types.js';
 
@@ -82,27 +82,33 @@ export async function stopJobSession(em: EmRequester, session: JobSession): Prom
 
 /** Every BackupJobSession and ReplicaJobSession the query matches, every page, oldest first. */
 export async function queryJobSessions(em: EmRequester, query: SessionQuery): Promise<JobSession[]> {
-  const all: JobSession[] = [];
-  for (const kind of ['backup', 'replica'] as const) {
-    const parse = (body: string, format: EmFormat) => parseSessionQueryPage(body, format, kind);
-    try {
-      all.push(...(await readAllPages(em, sessionQueryPath(query, QUERY_TYPE[kind]), parse)));
-    } catch (err) {
-      // An EM that does not know ReplicaJobSession answers 400/404: its backup sessions still count.
-      const unknownType =
-        err instanceof EmError && err.kind === 'http' && (err.status === 400 || err.status === 404);
-      if (kind === 'backup' || !unknownType) throw err;
-      const level = em.firstTime(`unknown-query-type:${QUERY_TYPE[kind]}`) ? 'warn' : 'debug';
-      em.logger[level](
-        'EM does not know this query type; its sessions are not listed (logged once at warn)',
-        {
-          queryType: QUERY_TYPE[kind],
-          error: err,
-        },
-      );
-    }
+  // The two query types are independent reads: asked at once.
+  const perKind = await allRead(
+    (['backup', 'replica'] as const).map((kind) => sessionsOfKind(em, query, kind)),
+  );
+  return perKind.flat().sort((a, b) => timeOf(a.creationTime) - timeOf(b.creationTime));
+}
+
+async function sessionsOfKind(
+  em: EmRequester,
+  query: SessionQuery,
+  kind: SessionKind,
+): Promise<JobSession[]> {
+  const parse = (body: string, format: EmFormat) => parseSessionQueryPage(body, format, kind);
+  try {
+    return await readAllPages(em, sessionQueryPath(query, QUERY_TYPE[kind]), parse);
+  } catch (err) {
+    // An EM that does not know ReplicaJobSession answers 400/404: its backup sessions still count.
+    const unknownType =
+      err instanceof EmError && err.kind === 'http' && (err.status === 400 || err.status === 404);
+    if (kind === 'backup' || !unknownType) throw err;
+    const level = em.firstTime(`unknown-query-type:${QUERY_TYPE[kind]}`) ? 'warn' : 'debug';
+    em.logger[level]('EM does not know this query type; its sessions are not listed (logged once at warn)', {
+      queryType: QUERY_TYPE[kind],
+      error: err,
+    });
+    return [];
   }
-  return all.sort((a, b) => timeOf(a.creationTime) - timeOf(b.creationTime));
 }
 
 /** The per-object task sessions (their Reason says why a session failed; em-api.md fact 12). */
