@@ -127,7 +127,7 @@ function readSlack(read: EnvReader, problems: string[]): SlackConfig {
 
 function readEm(read: EnvReader, problems: string[], readFile: (path: string) => string): EmConfig {
   // Undefined only when the URL was bad, which is then among the problems and stops loadConfig.
-  const url = read.url('VEEAM_EM_URL', true) ?? '';
+  const url = readEmUrl(read, problems) ?? '';
   const username = read.required('VEEAM_EM_USERNAME', 'the EM account name, e.g. CORP\\svc-chatops');
   const password = read.required('VEEAM_EM_PASSWORD', "the EM account's password");
   const caFile = read.optional('VEEAM_EM_CA_FILE');
@@ -135,6 +135,40 @@ function readEm(read: EnvReader, problems: string[], readFile: (path: string) =>
   const insecureTls = read.boolean('VEEAM_EM_INSECURE_TLS', false);
   const timeoutMs = read.integer('VEEAM_EM_TIMEOUT_MS', 30_000, 100, 600_000);
   return { url: url.replace(/\/+$/, ''), username, password, ca, caFile, insecureTls, timeoutMs };
+}
+
+const EM_URL_EXAMPLE = 'https://em.example.local:9398/api';
+
+/**
+ * EM's base URL: every request path is appended to it, so a query or fragment breaks every call; a `user:pass@`
+ * would be logged with the URL (the logon line). Both are refused, and the error never shows what came before an
+ * `@` (that would be the password).
+ */
+function readEmUrl(read: EnvReader, problems: string[]): string | undefined {
+  const name = 'VEEAM_EM_URL';
+  const raw = read.required(name, `a URL such as ${EM_URL_EXAMPLE}`);
+  if (raw === '') return undefined;
+  const shown = raw.includes('@') ? 'a value with an "@" (not shown: it may hold a password)' : `"${raw}"`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push(`${name}: expected an http:// or https:// URL such as ${EM_URL_EXAMPLE}, got ${shown}`);
+    return undefined;
+  }
+  const wrong =
+    url.protocol !== 'https:' && url.protocol !== 'http:'
+      ? `expected an http:// or https:// URL such as ${EM_URL_EXAMPLE}`
+      : url.username !== '' || url.password !== '' || raw.includes('@')
+        ? 'must not carry a user name or password (user:pass@); set VEEAM_EM_USERNAME and VEEAM_EM_PASSWORD'
+        : url.search !== '' || raw.includes('?')
+          ? 'must not carry a query (?…): it is the base every EM request path is appended to'
+          : url.hash !== '' || raw.includes('#')
+            ? 'must not carry a fragment (#…): it is the base every EM request path is appended to'
+            : undefined;
+  if (wrong === undefined) return raw;
+  problems.push(`${name}: ${wrong}, got ${shown}`);
+  return undefined;
 }
 
 function readCaFile(
@@ -244,11 +278,9 @@ class EnvReader {
     return fallback;
   }
 
-  url(name: string, required = false): string | undefined {
-    const raw = required
-      ? this.required(name, 'a URL such as https://em.example.local:9398/api')
-      : this.optional(name);
-    if (raw === undefined || raw === '') return raw;
+  url(name: string): string | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) return raw;
     try {
       const url = new URL(raw);
       if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('protocol');

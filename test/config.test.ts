@@ -128,4 +128,44 @@ describe('loadConfig', () => {
     expect(config.policy.allowedChannels).toEqual(['C01OPS', 'C09INC']);
     expect(loadConfig({ ...minimal, VEEAM_INCIDENT_CHANNEL: 'C09INC' }).policy.allowedChannels).toEqual([]);
   });
+
+  it('refuses a VEEAM_EM_URL with a user and password, naming the variable and never showing the password', () => {
+    for (const url of [
+      'https://svc:hunter2-secret@em.example.local:9398/api',
+      'https://svc@em.example.local:9398/api',
+      // A password with a "/" or "?" makes the URL unparsable: it must not be echoed either.
+      'https://svc:hunt/er2-secret@em.example.local:9398/api',
+      'https://svc:hunt?er2-secret@em.example.local:9398/api',
+    ]) {
+      const problems = problemsOf({ ...minimal, VEEAM_EM_URL: url });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^VEEAM_EM_URL: /);
+      expect(problems[0]).not.toMatch(/hunt|er2-secret|svc/);
+    }
+    expect(problemsOf({ ...minimal, VEEAM_EM_URL: 'https://svc:pw@em.example.local/api' })[0]).toContain(
+      'VEEAM_EM_USERNAME and VEEAM_EM_PASSWORD',
+    );
+  });
+
+  it('refuses a VEEAM_EM_URL with a query or a fragment, which every EM request path would land behind', () => {
+    for (const [url, what] of [
+      ['https://em.example.local:9398/api?x=1', 'query'],
+      ['https://em.example.local:9398/api?', 'query'],
+      ['https://em.example.local:9398/api#top', 'fragment'],
+      ['https://em.example.local:9398/api#', 'fragment'],
+    ] as const) {
+      const problems = problemsOf({ ...minimal, VEEAM_EM_URL: url });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^VEEAM_EM_URL: must not carry a ${what}`));
+      expect(problems[0]).toContain(url);
+    }
+  });
+
+  it('still accepts a plain http(s) VEEAM_EM_URL, with or without a trailing slash', () => {
+    expect(loadConfig({ ...minimal, VEEAM_EM_URL: 'http://em:9399/api' }).em.url).toBe('http://em:9399/api');
+    expect(problemsOf({ ...minimal, VEEAM_EM_URL: 'ftp://em/api' })[0]).toMatch(
+      /^VEEAM_EM_URL: expected an http/,
+    );
+    expect(problemsOf({ ...minimal, VEEAM_EM_URL: '' })[0]).toMatch(/^VEEAM_EM_URL: required/);
+  });
 });

@@ -18,6 +18,7 @@ export function buildJob(init: SimJobInit): SimJob {
         ? nasJob(id, init.name, init.machines ?? [`\\\\nas01\\${slug}`])
         : vmJob(id, init.name, jobType, init.platform ?? 'VMware', init.machines ?? [slug]);
   if (init.scheduleEnabled !== undefined) job.scheduleEnabled = init.scheduleEnabled;
+  if (init.description !== undefined) job.description = init.description;
   return job;
 }
 

@@ -85,6 +85,8 @@ export interface SimJobInit {
   /** Objects a run processes (default one, named after the job). */
   machines?: string[];
   scheduleEnabled?: boolean;
+  /** Default "Backup of <name>" (or the kind's own wording). */
+  description?: string;
 }
 
 export interface SimJobView {
