@@ -12,7 +12,7 @@ import { requireTaskId } from './ids.js';
 import { findJobsByName, getJob, listJobs, listSessionsOfJob, runJobAction } from './job-calls.js';
 import { type LogonSession, logonPausedError, requestLogon, SESSION_HEADER } from './logon.js';
 import { DEFAULT_LOGON_COOLDOWN_MS, LogonCooldown } from './logon-cooldown.js';
-import { type EmFormat, parseError, parseTask, parseTasks, sniffFormat } from './parse.js';
+import { type EmFormat, notEmAnswer, parseError, parseTask, parseTasks, sniffFormat } from './parse.js';
 import type { EmRequester } from './requester.js';
 import {
   deleteFinishedTask,
@@ -225,6 +225,7 @@ export class EmClient implements EmApi {
         throw new EmError('parse', err.message, {
           status: res.status,
           request: `${method} ${path}`,
+          reason: err.reason,
           cause: err,
         });
       }
@@ -232,11 +233,16 @@ export class EmClient implements EmApi {
     }
   }
 
-  /** The response's own Content-Type decides, since EM may answer errors in the other format; else sniff. */
+  /**
+   * The response's own Content-Type decides, since EM may answer errors in the other format; without one, sniff.
+   * Any other type (text/html from a proxy or a sign-on gateway) is not EM's answer, however well-formed.
+   */
   private bodyFormat(res: EmHttpResponse): EmFormat {
-    const type = res.headers['content-type'] ?? '';
+    const type = (res.headers['content-type'] ?? '').toLowerCase();
     if (type.includes('json')) return 'json';
     if (type.includes('xml')) return 'xml';
+    const mediaType = type.split(';')[0]?.trim() ?? '';
+    if (mediaType !== '') throw notEmAnswer(`the Content-Type is ${mediaType.slice(0, 60)}, not XML or JSON`);
     return sniffFormat(res.body);
   }
 
