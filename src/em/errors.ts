@@ -3,7 +3,7 @@
 export type EmErrorKind =
   /** Connection refused, reset, DNS failure, TLS failure. */
   | 'unreachable'
-  /** Connect, headers or body took longer than VEEAM_EM_TIMEOUT_MS. */
+  /** The whole request (connect, headers and the entire body) took longer than VEEAM_EM_TIMEOUT_MS. */
   | 'timeout'
   /** EM answered with an error status (its Error body's Message in emMessage). */
   | 'http'
