@@ -7,7 +7,7 @@ export type EmErrorKind =
   | 'timeout'
   /** EM answered with an error status (its Error body's Message in emMessage). */
   | 'http'
-  /** EM rejected the logon (401 on sessionMngr) or a call still answered 401 after one re-logon. */
+  /** EM rejected the logon (401 on sessionMngr), or took it and a call still answered 401 (reason 'refused-after-logon'). */
   | 'auth'
   /** EM's body could not be read as the XML/JSON we expect, or was not EM's answer at all (reason 'not-em'). */
   | 'parse'
