@@ -75,6 +75,14 @@ describe.each(['json', 'xml'] as const)('a login page with 200 instead of EM (%s
   });
 });
 
+it('a login page answering the logon itself is not taken for a logon without a token', async () => {
+  const em = client('json');
+  sim.knobs.proxyPage = { count: 1, path: /sessionMngr/ };
+  const err = expectNotEm(await rejection(em.logon()));
+  expect(err.message).toContain('text/html');
+  await em.logon();
+});
+
 it('reads EM again once the proxy lets it through', async () => {
   const em = client('json');
   sim.knobs.proxyPage = { count: 3, path: /\/tasks$/ };
