@@ -24,7 +24,10 @@ export interface EmConfig {
   ca?: string;
   caFile?: string;
   insecureTls: boolean;
+  /** Deadline for each whole request (connect, headers and the entire body), not for each gap between chunks. */
   timeoutMs: number;
+  /** An answer larger than this is refused unread (VEEAM_EM_MAX_BODY_BYTES); unset: the transport's 32 MB. */
+  maxBodyBytes?: number;
 }
 
 export interface PolicyConfig {
@@ -74,6 +77,9 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** 32 MB: a GET /tasks of 10,000 Tasks or a query page of 100 sessions is far below; an endless body is not. */
+export const DEFAULT_EM_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 const USER_OR_GROUP = /^[UWS][A-Z0-9]{2,}$/;
 const CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
@@ -134,7 +140,22 @@ function readEm(read: EnvReader, problems: string[], readFile: (path: string) =>
   const ca = caFile === undefined ? undefined : readCaFile(caFile, problems, readFile);
   const insecureTls = read.boolean('VEEAM_EM_INSECURE_TLS', false);
   const timeoutMs = read.integer('VEEAM_EM_TIMEOUT_MS', 30_000, 100, 600_000);
-  return { url: url.replace(/\/+$/, ''), username, password, ca, caFile, insecureTls, timeoutMs };
+  const maxBodyBytes = read.integer(
+    'VEEAM_EM_MAX_BODY_BYTES',
+    DEFAULT_EM_MAX_BODY_BYTES,
+    1_024,
+    1_073_741_824,
+  );
+  return {
+    url: url.replace(/\/+$/, ''),
+    username,
+    password,
+    ca,
+    caFile,
+    insecureTls,
+    timeoutMs,
+    maxBodyBytes,
+  };
 }
 
 const EM_URL_EXAMPLE = 'https://em.example.local:9398/api';

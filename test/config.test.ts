@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     expect(config.em.url).toBe('https://em.example.local:9398/api');
     expect(config.em.insecureTls).toBe(false);
     expect(config.em.timeoutMs).toBe(30_000);
+    expect(config.em.maxBodyBytes).toBe(32 * 1024 * 1024);
     expect(config.policy.approvalActions).toEqual(['stop', 'disable', 'session-stop']);
     expect(config.policy.approvalTtlMinutes).toBe(15);
     expect(config.policy.operators).toEqual([]);
@@ -51,6 +52,7 @@ describe('loadConfig', () => {
       VEEAM_EM_URL: 'ftp://em',
       VEEAM_EM_PASSWORD: 'hunter2-secret',
       VEEAM_EM_TIMEOUT_MS: '1e3',
+      VEEAM_EM_MAX_BODY_BYTES: '12',
       TASK_POLL_INTERVAL_MS: 'fast',
       VEEAM_OPERATORS: 'U123,alice',
       VEEAM_APPROVAL_ACTIONS: 'stop,explode',
@@ -64,6 +66,7 @@ describe('loadConfig', () => {
       'VEEAM_EM_URL',
       'VEEAM_EM_USERNAME',
       'VEEAM_EM_TIMEOUT_MS',
+      'VEEAM_EM_MAX_BODY_BYTES',
       'TASK_POLL_INTERVAL_MS',
       'VEEAM_OPERATORS',
       'VEEAM_APPROVAL_ACTIONS',
@@ -73,6 +76,10 @@ describe('loadConfig', () => {
       expect(text).toContain(name);
     }
     expect(text).not.toContain('hunter2');
+  });
+
+  it('reads the EM answer size cap in bytes', () => {
+    expect(loadConfig({ ...minimal, VEEAM_EM_MAX_BODY_BYTES: '1048576' }).em.maxBodyBytes).toBe(1_048_576);
   });
 
   it('uses HTTP mode with a signing secret and port', () => {

@@ -1,5 +1,6 @@
-// EmApi over HTTP: the logon session (single-flight re-logon on 401, cool-down after a rejected logon), one Accept
-// format, IDs checked before URLs.
+// EmApi over HTTP: the logon session (single-flight re-logon on 401 that first ends the stale session, cool-down
+// after a rejected logon, back-off when EM refuses requests right after a good logon), one Accept format, IDs
+// checked before URLs.
 
 import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
@@ -12,7 +13,8 @@ import { requireTaskId } from './ids.js';
 import { findJobsByName, getJob, listJobs, listSessionsOfJob, runJobAction } from './job-calls.js';
 import { type LogonSession, logonPausedError, requestLogon, SESSION_HEADER } from './logon.js';
 import { DEFAULT_LOGON_COOLDOWN_MS, LogonCooldown } from './logon-cooldown.js';
-import { type EmFormat, parseError, parseTask, parseTasks, sniffFormat } from './parse.js';
+import { type EmFormat, notEmAnswer, parseError, parseTask, parseTasks, sniffFormat } from './parse.js';
+import { RefusalBackoff } from './refusal-backoff.js';
 import type { EmRequester } from './requester.js';
 import {
   deleteFinishedTask,
@@ -60,6 +62,8 @@ export class EmClient implements EmApi {
   /** The logon in progress; every caller that needs a session meanwhile awaits this one (single flight). */
   private pendingLogon?: Promise<LogonSession>;
   private readonly logonCooldown: LogonCooldown;
+  /** After a request still got 401 right after a fresh logon: no re-logon until this ends. */
+  private readonly refusalBackoff: RefusalBackoff;
   private readonly clock: Clock;
   /** What em/job-calls.ts and em/session-calls.ts may use: logged-on requests, not the session itself. */
   private readonly requester: EmRequester;
@@ -71,6 +75,7 @@ export class EmClient implements EmApi {
     this.http = new HttpTransport(options.config, options.dispatcher);
     this.clock = options.clock ?? systemClock;
     this.logonCooldown = new LogonCooldown(options.logonCooldownMs ?? DEFAULT_LOGON_COOLDOWN_MS, this.clock);
+    this.refusalBackoff = new RefusalBackoff(this.clock);
     const noted = new Set<string>();
     this.requester = {
       logger: this.logger,
@@ -101,7 +106,15 @@ export class EmClient implements EmApi {
   async logout(): Promise<void> {
     const session = this.session ?? (await this.pendingLogon?.catch(() => undefined));
     this.session = undefined;
-    if (session?.sessionId === undefined) return;
+    if (session) await this.endSession(session, 'Logged out of EM');
+  }
+
+  /**
+   * DELETE /logonSessions/{SessionId}: on logout, and before every re-logon, so a session EM stopped taking is not
+   * left open beside the new one (EM keeps it, with its Tasks, until it idles out).
+   */
+  private async endSession(session: LogonSession, done: string): Promise<void> {
+    if (session.sessionId === undefined) return;
     const req: EmHttpRequest = {
       method: 'DELETE',
       path: `/logonSessions/${encodeURIComponent(session.sessionId)}`,
@@ -111,10 +124,13 @@ export class EmClient implements EmApi {
     const what = 'DELETE /logonSessions/{SessionId}';
     try {
       const res = await this.http.send(req);
-      this.logger.debug('Logged out of EM', { request: what, status: res.status });
+      this.logger.debug(done, { request: what, status: res.status });
     } catch (err) {
-      // The session idles out on EM's side anyway; a failed logout must not fail shutdown.
-      this.logger.debug('EM logout failed; ignored', { request: what, kind: (err as EmError).kind });
+      // The session idles out on EM's side anyway; a failed logout must not fail shutdown or the next logon.
+      this.logger.debug('Ending the EM logon session failed; ignored', {
+        request: what,
+        kind: (err as EmError).kind,
+      });
     }
   }
 
@@ -134,8 +150,9 @@ export class EmClient implements EmApi {
       const retryAt = this.logonCooldown.activeUntil();
       if (retryAt !== undefined)
         return Promise.reject(logonPausedError(this.config, retryAt, this.clock.now()));
+      const stale = this.session;
       this.session = undefined;
-      this.pendingLogon = this.doLogon().finally(() => {
+      this.pendingLogon = this.replaceSession(stale).finally(() => {
         this.pendingLogon = undefined;
       });
     }
@@ -144,6 +161,11 @@ export class EmClient implements EmApi {
 
   private async currentSession(): Promise<LogonSession> {
     return this.session ?? this.pendingLogon ?? this.renewSession(undefined);
+  }
+
+  private async replaceSession(stale: LogonSession | undefined): Promise<LogonSession> {
+    if (stale) await this.endSession(stale, 'Ended the stale EM logon session before logging on again');
+    return this.doLogon();
   }
 
   private async doLogon(): Promise<LogonSession> {
@@ -163,25 +185,50 @@ export class EmClient implements EmApi {
   // -------------------------------------------------------------------------------------------------------------
   // Requests
 
-  /** Sends with the current session; on 401 logs on again once and repeats once (em-api.md fact 2). */
+  /**
+   * Sends with the current session; on 401 logs on again once and repeats once (em-api.md fact 2). When that is
+   * 401 too, EM takes the logon but not the request: no re-logon until the back-off ends, so calls meanwhile fail
+   * at once instead of each opening another logon session.
+   */
   private async call(method: EmHttpRequest['method'], path: string): Promise<EmHttpResponse> {
     const what = `${method} ${path}`;
     const session = await this.currentSession();
     let res = await this.send(method, path, session.token);
     if (res.status === 401) {
+      const waiting = this.refusalBackoff.activeUntil();
+      if (waiting !== undefined) throw this.refusedError(res, what, waiting);
       this.logger.info('EM session expired; logging on again', { request: what });
       const fresh = await this.renewSession(session.token);
       res = await this.send(method, path, fresh.token);
       if (res.status === 401) {
-        throw new EmError(
-          'auth',
-          `EM still answered 401 to ${what} right after a fresh logon: check the EM account's role and VEEAM_EM_USERNAME / VEEAM_EM_PASSWORD.`,
-          { status: 401, request: what, emMessage: parseError(res.body)?.message },
+        const retryAt = this.refusalBackoff.refused();
+        this.logger.warn(
+          'EM accepted the logon but still answered 401; no new logon until the back-off ends',
+          {
+            request: what,
+            user: this.config.username,
+            nextLogonAt: new Date(retryAt).toISOString(),
+          },
         );
+        throw this.refusedError(res, what, retryAt);
       }
     }
     if (res.status < 200 || res.status >= 300) throw this.httpError(res, what);
+    this.refusalBackoff.clear();
     return res;
+  }
+
+  private refusedError(res: EmHttpResponse, what: string, retryAt: number): EmError {
+    return new EmError(
+      'auth',
+      `EM accepted the logon for user "${this.config.username}" but answered 401 to ${what}: check the EM account's role (Portal Administrator to run jobs). No new logon is tried before ${new Date(retryAt).toISOString()}.`,
+      {
+        status: 401,
+        request: what,
+        emMessage: parseError(res.body)?.message,
+        reason: 'refused-after-logon',
+      },
+    );
   }
 
   private async send(method: EmHttpRequest['method'], path: string, token: string): Promise<EmHttpResponse> {
@@ -225,6 +272,7 @@ export class EmClient implements EmApi {
         throw new EmError('parse', err.message, {
           status: res.status,
           request: `${method} ${path}`,
+          reason: err.reason,
           cause: err,
         });
       }
@@ -232,11 +280,16 @@ export class EmClient implements EmApi {
     }
   }
 
-  /** The response's own Content-Type decides, since EM may answer errors in the other format; else sniff. */
+  /**
+   * The response's own Content-Type decides, since EM may answer errors in the other format; without one, sniff.
+   * Any other type (text/html from a proxy or a sign-on gateway) is not EM's answer, however well-formed.
+   */
   private bodyFormat(res: EmHttpResponse): EmFormat {
-    const type = res.headers['content-type'] ?? '';
+    const type = (res.headers['content-type'] ?? '').toLowerCase();
     if (type.includes('json')) return 'json';
     if (type.includes('xml')) return 'xml';
+    const mediaType = type.split(';')[0]?.trim() ?? '';
+    if (mediaType !== '') throw notEmAnswer(`the Content-Type is ${mediaType.slice(0, 60)}, not XML or JSON`);
     return sniffFormat(res.body);
   }
 

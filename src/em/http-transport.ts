@@ -1,8 +1,12 @@
-// One HTTP exchange with EM over a keep-alive undici pool; network failures become EmError (unreachable/timeout).
+// One HTTP exchange with EM over a keep-alive undici pool, under one deadline for the whole request and a byte cap
+// on the answer; network failures become EmError (unreachable/timeout), an answer over the cap EmError too-large.
 
 import { Agent, type Dispatcher, request } from 'undici';
 import type { EmConfig } from '../config.js';
 import { EmError } from './errors.js';
+
+/** The cap when the config sets none (VEEAM_EM_MAX_BODY_BYTES' default). */
+const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export interface EmHttpResponse {
   status: number;
@@ -60,18 +64,29 @@ export class HttpTransport {
     return `${req.method} ${req.path}`;
   }
 
+  /**
+   * undici's headers and body timeouts only bound each wait (a body trickling a few bytes a second never trips
+   * them), so the whole exchange, body included, runs under one deadline of VEEAM_EM_TIMEOUT_MS.
+   */
   async send(req: EmHttpRequest): Promise<EmHttpResponse> {
     const what = this.describe(req);
+    const deadline = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      deadline.abort();
+    }, this.config.timeoutMs);
     try {
       const res = await request(`${this.baseUrl}${req.path}`, {
         method: req.method,
         headers: req.headers,
         dispatcher: this.dispatcher,
+        signal: deadline.signal,
         // Per request as well, so a dispatcher passed in by the caller still honours VEEAM_EM_TIMEOUT_MS.
         headersTimeout: this.config.timeoutMs,
         bodyTimeout: this.config.timeoutMs,
       });
-      const body = await res.body.text();
+      const body = await this.readBody(res, what);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(res.headers)) {
         if (value !== undefined)
@@ -79,8 +94,51 @@ export class HttpTransport {
       }
       return { status: res.statusCode, headers, body };
     } catch (err) {
+      if (timedOut && !(err instanceof EmError)) throw this.timeoutError(what, err);
       throw this.networkError(err, what);
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  /** The body as text, refused (and the connection dropped) once it passes the cap, declared or counted. */
+  private async readBody(res: Dispatcher.ResponseData, what: string): Promise<string> {
+    const cap = this.config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > cap) {
+      res.body.destroy();
+      throw this.tooLarge(what, res.statusCode, `declares ${declared} bytes`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      const buffer = chunk as Buffer;
+      size += buffer.length;
+      if (size > cap) {
+        res.body.destroy();
+        throw this.tooLarge(what, res.statusCode, `passed ${cap} bytes and was cut off`);
+      }
+      chunks.push(buffer);
+    }
+    // TextDecoder drops a leading UTF-8 BOM (EM's JSON has one, em-api.md §1), as undici's body.text() did.
+    return new TextDecoder().decode(Buffer.concat(chunks, size));
+  }
+
+  private tooLarge(what: string, status: number, detail: string): EmError {
+    const cap = this.config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    return new EmError(
+      'too-large',
+      `EM at ${this.origin()} answered ${what} with more than ${cap} bytes (VEEAM_EM_MAX_BODY_BYTES): the answer ${detail}; it was not read.`,
+      { status, request: what },
+    );
+  }
+
+  private timeoutError(what: string, cause: unknown): EmError {
+    return new EmError(
+      'timeout',
+      `EM at ${this.origin()} did not finish ${what} within ${this.config.timeoutMs} ms (VEEAM_EM_TIMEOUT_MS, the deadline for the whole request).`,
+      { request: what, cause },
+    );
   }
 
   async close(): Promise<void> {
@@ -91,13 +149,7 @@ export class HttpTransport {
     if (err instanceof EmError) return err;
     const codes = errorCodes(err);
     const target = `EM at ${this.origin()}`;
-    if (codes.some((code) => TIMEOUT_CODES.has(code))) {
-      return new EmError(
-        'timeout',
-        `${target} did not answer ${what} within ${this.config.timeoutMs} ms (VEEAM_EM_TIMEOUT_MS).`,
-        { request: what, cause: err },
-      );
-    }
+    if (codes.some((code) => TIMEOUT_CODES.has(code))) return this.timeoutError(what, err);
     const tlsCode = codes.find((code) => TLS_CODES.test(code));
     if (tlsCode !== undefined) {
       return new EmError(

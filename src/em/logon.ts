@@ -59,6 +59,8 @@ export async function requestLogon(deps: LogonDeps): Promise<LogonSession> {
   if (res.status !== 201 && res.status !== 200) throw deps.httpError(res, what);
   const token = res.headers[SESSION_HEADER];
   if (!token) {
+    // A proxy's or sign-on gateway's page says so by its Content-Type: that is the better error to give.
+    deps.bodyFormat(res);
     throw new EmError('parse', 'EM accepted the logon but sent no X-RestSvcSessionId header.', {
       status: res.status,
       request: what,

@@ -56,8 +56,18 @@ export function sniffFormat(body: string): EmFormat {
   return stripBom(body).trimStart().startsWith('<') ? 'xml' : 'json';
 }
 
+/**
+ * What marks a body as EM's answer of the kind asked for, and not a page a proxy or a single sign-on gateway sent
+ * with 200: the XML root element's name (one of `roots`), or for JSON (which drops the root, em-api.md §7 rule 2)
+ * one of `keys` at the top level. A well-formed page with neither would otherwise read as an empty list.
+ */
+export interface DocShape {
+  roots: readonly string[];
+  keys: readonly string[];
+}
+
 /** The JSON-shaped content of a document: XML's root element content, or the JSON object. */
-export function readDocument(body: string, format: EmFormat, what: string): Raw {
+export function readDocument(body: string, format: EmFormat, what: string, shape: DocShape): Raw {
   const text = stripBom(body).trim();
   if (text === '') throw parseFailure(`${what}: the body is empty`);
   if (format === 'json') {
@@ -68,6 +78,9 @@ export function readDocument(body: string, format: EmFormat, what: string): Raw 
       throw parseFailure(`${what}: the body is not valid JSON (${(err as Error).message})`, err);
     }
     if (!isObject(value)) throw parseFailure(`${what}: expected a JSON object`);
+    if (!shape.keys.some((key) => key in value)) {
+      throw notEmAnswer(`${what}: the JSON has none of ${shape.keys.join(', ')} at the top level`);
+    }
     return value;
   }
   // fast-xml-parser is lenient with truncated documents; validate first so a cut body is an error, not half an object.
@@ -81,6 +94,10 @@ export function readDocument(body: string, format: EmFormat, what: string): Raw 
   }
   const rootName = isObject(doc) ? Object.keys(doc).find((key) => !key.startsWith('?')) : undefined;
   if (rootName === undefined || !isObject(doc)) throw parseFailure(`${what}: the XML has no root element`);
+  if (!shape.roots.some((root) => root.toLowerCase() === rootName.toLowerCase())) {
+    const expected = shape.roots.map((root) => `<${root}>`).join(' or ');
+    throw notEmAnswer(`${what}: the root element is <${rootName.slice(0, 40)}>, expected ${expected}`);
+  }
   const root = normaliseXml(doc[rootName]);
   return isObject(root) ? root : {};
 }
@@ -215,4 +232,13 @@ export function lastPathSegment(href: string): string {
 
 export function parseFailure(message: string, cause?: unknown): EmError {
   return new EmError('parse', `Could not read EM's answer: ${message}.`, { cause });
+}
+
+/** A well-formed answer that is not EM's at all (a proxy's or sign-on gateway's page): never read as "nothing". */
+export function notEmAnswer(message: string): EmError {
+  return new EmError(
+    'parse',
+    `The answer is not Enterprise Manager's (a proxy or sign-on page in front of EM?): ${message}.`,
+    { reason: 'not-em' },
+  );
 }

@@ -28,7 +28,7 @@ export function stepEmOutage(outage: EmOutage | undefined, outcome: PollOutcome,
     // The outage is kept when the "back" post fails, so it is tried again next time EM answers.
     return { change: 'back', outage: undefined, post: { event, ifPostFails: outage } };
   }
-  // EM answered, just not usefully (a 4xx, an unreadable body): not an outage, but worth a log line.
+  // EM answered, just not usefully (a 4xx): not an outage, but worth a log line.
   if (!isOutage(outcome.error)) return { change: 'query-failed', outage };
   const next: EmOutage = {
     sinceMs: outage?.sinceMs ?? nowMs,
@@ -45,9 +45,14 @@ export function stepEmOutage(outage: EmOutage | undefined, outcome: PollOutcome,
   return { change: 'unreachable', outage: { ...next, announced: true }, post: { event, ifPostFails: next } };
 }
 
-/** EM down or refusing us, as opposed to EM answering something odd: unreachable, timeout, auth, HTTP 5xx. */
+/**
+ * EM down, refusing us or unreadable, as opposed to EM refusing one query (a 4xx): unreachable, timeout, auth, HTTP
+ * 5xx, and an answer the bot cannot read or that is not EM's at all (a proxy's login page with 200) or too large.
+ * Those last ones hide every failure that ends meanwhile just as an outage does, so the channel must hear of them.
+ */
 function isOutage(error: unknown): boolean {
   if (!isEmError(error)) return false;
   if (error.kind === 'unreachable' || error.kind === 'timeout' || error.kind === 'auth') return true;
+  if (error.kind === 'parse' || error.kind === 'too-large') return true;
   return error.kind === 'http' && (error.status ?? 0) >= 500;
 }

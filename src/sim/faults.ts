@@ -1,12 +1,26 @@
-// Fault knobs (types.ts SimKnobs): added latency, dropped sockets, forced error statuses, truncated bodies and
-// a failing query page, so clients prove their retries and error paths against the same simulator.
+// Fault knobs (types.ts SimKnobs): added latency, dropped sockets, forced error statuses, truncated bodies, a
+// failing query page, a proxy's page, slow or oversized bodies and 401s after a good logon, so clients prove their
+// retries and error paths against the same simulator.
 
-import { type Answer, errorAnswer } from './http-answer.js';
+import type http from 'node:http';
+import { type PendingTimers, writePadded, writeTrickled } from './body-faults.js';
+import { type Answer, errorAnswer, type RenderedAnswer, writeRendered } from './http-answer.js';
 import { paging } from './query-result.js';
 import type { SimKnobs } from './types.js';
 
+/** A login page as a single sign-on gateway serves it: well-formed XHTML, nothing of EM's. */
+const PROXY_LOGIN_PAGE = `<?xml version="1.0" encoding="utf-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Sign in</title></head><body>
+<form method="post" action="/login"><input type="text" name="username"/><input type="password" name="password"/>
+<button type="submit">Sign in</button></form></body></html>`;
+
+interface Countdown {
+  count: number;
+  path?: RegExp;
+}
+
 export class Faults {
-  private readonly pendingDelays = new Set<NodeJS.Timeout>();
+  private readonly pendingDelays: PendingTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly knobs: SimKnobs) {}
 
@@ -43,6 +57,41 @@ export class Faults {
     return errorAnswer(force.status, force.message ?? `Simulated failure (HTTP ${force.status}).`);
   }
 
+  /** proxyPage: a 200 page that is not EM's, for a matching request, counting it down. */
+  proxyPage(rawUrl: string): Answer | undefined {
+    const page = this.knobs.proxyPage;
+    if (!takeMatching(page, rawUrl)) return undefined;
+    if (page.count <= 0) this.knobs.proxyPage = undefined;
+    const body = page.body ?? PROXY_LOGIN_PAGE;
+    return { status: 200, rawBody: () => body, contentType: page.contentType ?? 'text/html; charset=utf-8' };
+  }
+
+  /** refuseAfterLogon: true when this authenticated request must be answered 401 anyway. */
+  takeRefusal(segments: string[]): boolean {
+    if ((this.knobs.refuseAfterLogon ?? 0) <= 0) return false;
+    // Logging out must still work, or the client could not clean up the sessions it no longer uses.
+    if (segments[0]?.toLowerCase() === 'logonsessions') return false;
+    this.knobs.refuseAfterLogon = (this.knobs.refuseAfterLogon ?? 0) - 1;
+    return true;
+  }
+
+  /** Writes the answer, trickled or padded when trickleBody or oversizedBody matches this request. */
+  deliver(res: http.ServerResponse, rendered: RenderedAnswer, rawUrl: string): void {
+    const trickle = this.knobs.trickleBody;
+    if (takeMatching(trickle, rawUrl)) {
+      if (trickle.count <= 0) this.knobs.trickleBody = undefined;
+      writeTrickled(res, rendered, trickle, this.pendingDelays);
+      return;
+    }
+    const oversized = this.knobs.oversizedBody;
+    if (takeMatching(oversized, rawUrl)) {
+      if (oversized.count <= 0) this.knobs.oversizedBody = undefined;
+      writePadded(res, rendered, oversized);
+      return;
+    }
+    writeRendered(res, rendered);
+  }
+
   /** failQueryPage: the answer for GET /query when it asks for the failing page (of the failing type). */
   failedQueryPage(params: URLSearchParams): Answer | undefined {
     const fail = this.knobs.failQueryPage;
@@ -72,4 +121,15 @@ export class Faults {
     for (const timer of this.pendingDelays) clearTimeout(timer);
     this.pendingDelays.clear();
   }
+}
+
+/** True (and counted down) when the knob is armed and its path, if any, matches. */
+function takeMatching<T extends Countdown>(knob: T | undefined, rawUrl: string): knob is T {
+  if (!knob || knob.count <= 0) return false;
+  if (knob.path) {
+    knob.path.lastIndex = 0;
+    if (!knob.path.test(rawUrl)) return false;
+  }
+  knob.count -= 1;
+  return true;
 }

@@ -16,6 +16,8 @@ export interface Answer {
   headers?: Record<string, string | string[]>;
   /** Force JSON even when XML was asked (EM's multi-Accept 400 comes back as JSON). */
   json?: boolean;
+  /** A body that is not EM's (the proxyPage fault): `rawBody` sent as it is, with this Content-Type. */
+  contentType?: string;
 }
 
 /** An authenticated API request, path split after /api. */
@@ -56,6 +58,42 @@ function answerText(answer: Answer, json: boolean): string | undefined {
   return json ? renderJson(answer.body) : renderXml(answer.body);
 }
 
+/** An answer as it goes on the wire. */
+export interface RenderedAnswer {
+  status: number;
+  headers: Record<string, string | string[] | number>;
+  body?: Buffer;
+}
+
+/** Encodes the answer; `mangle` may alter the encoded body (the malformedBodies fault). */
+export function renderAnswer(
+  answer: Answer,
+  json: boolean,
+  mangle: (body: Buffer) => Buffer = (b) => b,
+): RenderedAnswer {
+  const headers: Record<string, string | string[] | number> = { ...answer.headers };
+  const text = answerText(answer, json);
+  let body: Buffer | undefined;
+  if (text !== undefined && answer.contentType !== undefined) {
+    // Not EM's answer (a proxy page): sent as given, no BOM.
+    body = mangle(Buffer.from(text, 'utf8'));
+    headers['Content-Type'] = answer.contentType;
+  } else if (text !== undefined) {
+    // EM puts a UTF-8 BOM in front of JSON (em-api.md §1); clients must strip it.
+    body = mangle(Buffer.from(json ? `\uFEFF${text}` : text, 'utf8'));
+    headers['Content-Type'] = json ? 'application/json; charset=utf-8' : 'application/xml; charset=utf-8';
+  }
+  headers['Content-Length'] = body?.length ?? 0;
+  return { status: answer.status, headers, body };
+}
+
+/** Writes a rendered answer at once. */
+export function writeRendered(res: http.ServerResponse, rendered: RenderedAnswer): void {
+  if (res.destroyed || res.writableEnded) return;
+  res.writeHead(rendered.status, rendered.headers);
+  res.end(rendered.body);
+}
+
 /** Writes the answer; `mangle` may alter the encoded body (the malformedBodies fault). */
 export function writeAnswer(
   res: http.ServerResponse,
@@ -63,18 +101,7 @@ export function writeAnswer(
   json: boolean,
   mangle: (body: Buffer) => Buffer = (b) => b,
 ): void {
-  if (res.destroyed || res.writableEnded) return;
-  const headers: Record<string, string | string[] | number> = { ...answer.headers };
-  const text = answerText(answer, json);
-  let body: Buffer | undefined;
-  if (text !== undefined) {
-    // EM puts a UTF-8 BOM in front of JSON (em-api.md §1); clients must strip it.
-    body = mangle(Buffer.from(json ? `\uFEFF${text}` : text, 'utf8'));
-    headers['Content-Type'] = json ? 'application/json; charset=utf-8' : 'application/xml; charset=utf-8';
-  }
-  headers['Content-Length'] = body?.length ?? 0;
-  res.writeHead(answer.status, headers);
-  res.end(body);
+  writeRendered(res, renderAnswer(answer, json, mangle));
 }
 
 /** Path segments after /api, or undefined when the path is not under /api. */

@@ -26,6 +26,10 @@ const KNOB_KEYS: (keyof SimKnobs)[] = [
   'dropConnections',
   'failQueryPage',
   'failureMessageOnSessions',
+  'proxyPage',
+  'trickleBody',
+  'oversizedBody',
+  'refuseAfterLogon',
 ];
 
 /** The knobs among the options that were given (undefined ones keep the defaults). */

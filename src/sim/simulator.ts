@@ -38,6 +38,7 @@ import {
   errorAnswer,
   HttpError,
   multiAcceptError,
+  renderAnswer,
   sessionToken,
   templateSegment,
   writeAnswer,
@@ -181,6 +182,11 @@ export class EmSimulator {
     this.logons.expireAll();
   }
 
+  /** How many logon sessions EM holds now (not ended by logout or idle expiry). */
+  liveLogonSessions(): number {
+    return this.logons.list().length;
+  }
+
   /** EM lost its Tasks (GET /tasks/{id} → 404); actions already delivered still take effect. */
   forgetAllTasks(): void {
     this.tasks.forgetAll();
@@ -289,8 +295,10 @@ export class EmSimulator {
     const json = accept === 'json';
     const answer =
       this.faults.forcedAnswer(rawUrl) ??
+      this.faults.proxyPage(rawUrl) ??
       (accept === 'several' ? multiAcceptError() : this.answer(req, method, segments, url, json));
-    writeAnswer(res, answer, answer.json ?? json, (body) => this.faults.mangle(body));
+    const rendered = renderAnswer(answer, answer.json ?? json, (body) => this.faults.mangle(body));
+    this.faults.deliver(res, rendered, rawUrl);
   }
 
   private answer(
@@ -311,7 +319,7 @@ export class EmSimulator {
         return this.logon(req, url.searchParams);
       }
       const session = this.logons.authenticate(sessionToken(req));
-      if (!session) {
+      if (!session || this.faults.takeRefusal(segments)) {
         throw new HttpError(
           401,
           'Authorization header expected but not found, or found but expired. Log on again.',

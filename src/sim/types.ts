@@ -34,6 +34,27 @@ export interface SimKnobs {
    * and Warning sessions, em-api.md fact 12; the reason is on task sessions).
    */
   failureMessageOnSessions?: boolean;
+  /**
+   * The next `count` requests (matching `path`) get a 200 page that is not EM's, as a reverse proxy or a single
+   * sign-on gateway in front of EM answers: a well-formed XHTML login page as text/html unless `contentType` and
+   * `body` say otherwise. Applies before authentication, like a proxy would.
+   */
+  proxyPage?: { count: number; path?: RegExp; contentType?: string; body?: string };
+  /**
+   * The next `count` answers (matching `path`) are sent `chunkBytes` at a time, one chunk every `intervalMs`: a
+   * body that never pauses long enough to trip a per-chunk timeout but takes as long as it likes in total.
+   */
+  trickleBody?: { count: number; path?: RegExp; chunkBytes: number; intervalMs: number };
+  /**
+   * The next `count` answers (matching `path`) are padded with trailing spaces to `bytes` (still a valid
+   * document); `chunked` sends them without Content-Length, so only counting bytes as they come can stop them.
+   */
+  oversizedBody?: { count: number; path?: RegExp; bytes: number; chunked?: boolean };
+  /**
+   * The next N authenticated requests answer 401 although the logon succeeded and the token is valid (an EM account
+   * without the right role, a load balancer switching EM nodes). Logon and /logonSessions are not refused.
+   */
+  refuseAfterLogon?: number;
 }
 
 export interface SimOptions extends Partial<SimKnobs> {

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { EmClient } from '../../src/em/client.js';
 import { EmError } from '../../src/em/errors.js';
+import { FIRST_REFUSAL_BACKOFF_MS } from '../../src/em/refusal-backoff.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
@@ -210,6 +211,8 @@ describe('failures that say nothing about the password start no cool-down', () =
     sim.knobs.forceStatus = { status: 401, count: 2, path: /\/agents\/jobs\// };
     expectAuth(await rejection(em.getJob(SIM_JOB_IDS.serverBackup, 'agent')));
     sim.expireAllLogonSessions();
+    // The refusal's own back-off (shorter than this test's logon cool-down) passes; the next logon is not held up.
+    clock.advance(FIRST_REFUSAL_BACKOFF_MS);
     expect(await em.listTasks()).toBeInstanceOf(Array);
     expect(logonAttempts()).toBe(attempts + 2);
   });

@@ -408,3 +408,33 @@ describe('logon and errors', () => {
     expectParseError(() => parseTask('[1,2]', 'json'));
   });
 });
+
+describe('only EM answers are read (issue 12: a proxy page with 200 is not "nothing there")', () => {
+  const notEm = (run: () => unknown): void => {
+    let caught: unknown;
+    try {
+      run();
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(EmError);
+    expect((caught as EmError).kind).toBe('parse');
+    expect((caught as EmError).reason).toBe('not-em');
+  };
+  const page = '<html xmlns="http://www.w3.org/1999/xhtml"><body><form/></body></html>';
+
+  it('refuses an XML document whose root is not the EM element asked for', () => {
+    notEm(() => parseTasks(page, 'xml'));
+    notEm(() => parseJobQueryPage(page, 'xml'));
+    notEm(() => parseSessionQueryPage('<Tasks xmlns="x"/>', 'xml', 'backup'));
+    notEm(() => parseJob('<Task TaskId="task-1"/>', 'xml'));
+    expect(parseTasks('<tasks/>', 'xml')).toEqual([]);
+  });
+
+  it('refuses a JSON object without the key EM puts at the top of that answer', () => {
+    notEm(() => parseTasks('{"error":"login required"}', 'json'));
+    notEm(() => parseJobQueryPage('{"Refs":null,"PagingInfo":null}', 'json'));
+    notEm(() => parseJobSessions('{"Items":[]}', 'json', 'backup'));
+    expect(parseJobQueryPage('{"Refs":null,"Entities":null}', 'json').items).toEqual([]);
+  });
+});

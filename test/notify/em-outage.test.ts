@@ -49,11 +49,18 @@ describe('stepEmOutage', () => {
     });
   });
 
-  it('treats an odd answer (a 4xx, an unreadable body) as no outage, and a 5xx as one', () => {
+  it('treats a 4xx as no outage, and a 5xx, an unreadable, foreign or too large answer as one', () => {
     const notFound = { answered: false, error: new EmError('http', 'HTTP 404', { status: 404 }) } as const;
     expect(stepEmOutage(undefined, notFound, T0)).toEqual({ change: 'query-failed', outage: undefined });
     const parse = { answered: false, error: new EmError('parse', 'bad XML') } as const;
-    expect(stepEmOutage(undefined, parse, T0).change).toBe('query-failed');
+    expect(stepEmOutage(undefined, parse, T0).change).toBe('unreachable');
+    const notEm = {
+      answered: false,
+      error: new EmError('parse', 'login page', { reason: 'not-em' }),
+    } as const;
+    expect(stepEmOutage(undefined, notEm, T0).change).toBe('unreachable');
+    const tooLarge = { answered: false, error: new EmError('too-large', 'over the cap') } as const;
+    expect(stepEmOutage(undefined, tooLarge, T0).change).toBe('unreachable');
     const maintenance = { answered: false, error: new EmError('http', 'HTTP 503', { status: 503 }) } as const;
     expect(stepEmOutage(undefined, maintenance, T0).change).toBe('unreachable');
   });

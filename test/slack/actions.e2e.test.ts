@@ -252,12 +252,12 @@ describe('EM failures reach the user', () => {
     expect(failed).toMatchObject({ action: 'start', outcome: 'failed' });
   });
 
-  it('says EM rejected the logon when a call is still 401 after logging on again', async () => {
+  it('says EM took the logon but refused the request when a call is still 401 after logging on again', async () => {
     h.sim.knobs.forceStatus = { status: 401, count: 2, path: /action=start/ };
     const since = h.slack.topLevel(CHANNELS.ops).length;
     await h.command('start Server Backup');
     const parent = await newTopLevel(h, CHANNELS.ops, since, (t) => t.includes('failed'));
-    expect(messageText(parent)).toContain("rejected the bot's logon");
+    expect(messageText(parent)).toContain("accepted the bot's logon but refused the request");
   });
 
   it('tells the user when EM cannot be reached, and posts no action message', async () => {
