@@ -4,7 +4,7 @@ import type { types } from '@slack/bolt';
 import type { Job, Task } from '../em/types.js';
 import type { Approval } from '../ops/approvals.js';
 import type { ActionTarget } from '../ops/intent.js';
-import { ACTION_IDS, pickJobActionId } from './action-ids.js';
+import { ACTION_IDS, approvalBlockId, pickJobActionId } from './action-ids.js';
 import {
   actionsBlock,
   button,
@@ -107,7 +107,7 @@ export function approvalRequestMessage(approval: Approval): SlackMessage {
   const text = `:raised_hand: ${userMention(approval.requestedBy)} asks to ${what}. An approver other than the requester must decide (expires ${formatUtc(approval.expiresAt, 'minutes')}).`;
   return slackMessage(text, [
     section(text),
-    actionsBlock(`approval:${approval.id}`, [
+    actionsBlock(approvalBlockId(approval.id), [
       button(ACTION_IDS.approve, 'Approve', approval.id, {
         style: 'primary',
         confirm: confirmDialog({
