@@ -8,7 +8,7 @@ import { escapeMrkdwn } from './mrkdwn.js';
  * could ping `@channel` or render a link; and it has no length limit, while Slack refuses a section over 3,000
  * characters (the whole message with it). Cut after escaping, never inside an entity; well under one section.
  */
-export const EM_ERROR_MAX_CHARS = 1_500;
+const EM_ERROR_MAX_CHARS = 1_500;
 
 /** describeEmError's sentence as mrkdwn: every `&`, `<`, `>` escaped, at most EM_ERROR_MAX_CHARS long. */
 export function emErrorMrkdwn(error: unknown): string {

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.js';
  * Slack's replay window (slack-notes.md): Bolt refuses a request signed longer ago than this, but not one stamped
  * in the future, and it remembers nothing, so the same bytes run again as often as they are sent within it.
  */
-export const SLACK_REQUEST_WINDOW_MS = 5 * 60_000;
+const SLACK_REQUEST_WINDOW_MS = 5 * 60_000;
 
 /** How often handled signatures past their window are dropped (they are only kept while a replay could pass). */
 const SWEEP_EVERY_MS = 10_000;
@@ -19,7 +19,7 @@ const SWEEP_EVERY_MS = 10_000;
  * acceptable. Only requests that carry Slack's valid signature are remembered: forged ones cannot fill the memory.
  */
 export class ReplayGuard {
-  /** signature → when (clock ms) its request leaves the window and can no longer be replayed. */
+  /** signature → when (clock ms) its request leaves the window: kept through that very ms, as the skew check is. */
   private readonly handled = new Map<string, number>();
   private nextSweep = 0;
 
@@ -60,7 +60,7 @@ export class ReplayGuard {
   private sweep(now: number): void {
     if (now < this.nextSweep) return;
     this.nextSweep = now + SWEEP_EVERY_MS;
-    for (const [signature, until] of this.handled) if (until <= now) this.handled.delete(signature);
+    for (const [signature, until] of this.handled) if (until < now) this.handled.delete(signature);
   }
 }
 
