@@ -138,7 +138,7 @@ function buildSlackApp(
   logger: Logger,
   customRoutes?: CustomRoute[],
 ): App {
-  const app = createSlackApp({ config: config.slack, logger, customRoutes });
+  const app = createSlackApp({ config: config.slack, logger, clock: slackDeps.clock, customRoutes });
   registerListeners(app, slackDeps);
   app.error(async (error) => {
     // The last net: listeners answer users themselves; this only keeps a trace of what escaped them.

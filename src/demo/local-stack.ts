@@ -68,6 +68,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       signingSecret,
       slack,
       dispatcher,
+      options.clock,
     );
     return { bot, user };
   };

@@ -1,6 +1,14 @@
 // Builds and signs requests the way Slack sends them to a bot's /slack/events endpoint.
 
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * Slack gives every command and click its own trigger_id; so do we, so two requests sent in the same second are
+ * two requests (two signatures) and only a true replay repeats one.
+ */
+function triggerId(): string {
+  return `trigger-${Date.now()}-${randomBytes(6).toString('hex')}`;
+}
 
 /** Slack's v0 signature: HMAC-SHA256 of "v0:{timestamp}:{raw body}" with the signing secret. */
 export function signSlackRequest(
@@ -40,7 +48,7 @@ export function slashCommandBody(init: SlashCommandInit): string {
     api_app_id: 'A0FAKE',
     is_enterprise_install: 'false',
     response_url: init.responseUrl,
-    trigger_id: init.triggerId ?? `trigger-${Date.now()}`,
+    trigger_id: init.triggerId ?? triggerId(),
   }).toString();
 }
 
@@ -68,7 +76,7 @@ export function interactionBody(init: BlockActionInit): string {
     },
     api_app_id: 'A0FAKE',
     token: 'deprecated-verification-token',
-    trigger_id: `trigger-${actionTs}`,
+    trigger_id: triggerId(),
     response_url: init.responseUrl,
     channel: { id: init.channelId, name: init.channelId.toLowerCase() },
     container: init.message

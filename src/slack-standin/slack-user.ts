@@ -3,6 +3,7 @@
 
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
+import { type Clock, systemClock } from '../clock.js';
 import type { FakeMessage, FakeSlackApi } from './fake-slack-api.js';
 import { interactionBody, signSlackRequest, slashCommandBody } from './signed-request.js';
 
@@ -23,6 +24,8 @@ export class SlackUserAgent {
     private readonly signingSecret: string,
     private readonly slack: FakeSlackApi,
     private readonly dispatcher?: Dispatcher,
+    /** Slack's clock, for the request timestamp: the bot's own in tests that move it (it refuses a 5-minute skew). */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Types `/veeam <text>` in a channel. */
@@ -58,7 +61,7 @@ export class SlackUserAgent {
     contentType: string,
     options: { timestampSec?: number; secret?: string } = {},
   ): Promise<SlackHttpResult> {
-    const timestamp = options.timestampSec ?? Math.floor(Date.now() / 1000);
+    const timestamp = options.timestampSec ?? Math.floor(this.clock.now() / 1000);
     const headers = {
       'content-type': contentType,
       ...signSlackRequest(options.secret ?? this.signingSecret, rawBody, timestamp),

@@ -21,6 +21,7 @@ import {
 } from './blocks.js';
 import type { SlackDeps } from './deps.js';
 import { describeSlackError } from './describe-slack-error.js';
+import { emErrorMrkdwn } from './em-error-mrkdwn.js';
 import { ACTION_VERBS, describeAction } from './messages/task.js';
 import { escapeMrkdwn, userMention } from './mrkdwn.js';
 import type { Origin } from './origin.js';
@@ -206,7 +207,7 @@ export async function executeAction(deps: SlackDeps, execution: Execution): Prom
     return outcome.kind === 'accepted' ? 'sent' : 'not-sent';
   } catch (error) {
     deps.logger.error('EM action failed', { action, target: targetId(target), error });
-    await show(actionFailedMessage(action, target, escapeMrkdwn(describeEmError(error))));
+    await show(actionFailedMessage(action, target, emErrorMrkdwn(error)));
     audit(deps.logger, { ...auditBase, outcome: 'failed', detail: describeEmError(error) });
     // An EmError comes from the EM call itself (no 202); anything else may have come after EM accepted.
     return isEmError(error) ? 'not-sent' : 'sent';
@@ -334,7 +335,8 @@ async function cancelTask(
     // A refusal (finished, not watched, reused ID) says why in its own words; anything else is EM's.
     const reason = isTaskCancelRefused(error) ? error.message : describeEmError(error);
     audit(deps.logger, { ...auditBase, taskId, outcome: 'failed', detail: reason });
-    await execution.tellUser(`:x: Could not cancel EM task ${taskId}: ${reason}`);
+    const shown = isTaskCancelRefused(error) ? escapeMrkdwn(reason) : emErrorMrkdwn(error);
+    await execution.tellUser(`:x: Could not cancel EM task ${escapeMrkdwn(taskId)}: ${shown}`);
     return 'not-sent';
   }
 }

@@ -24,3 +24,8 @@ export function pickJobActionId(index: number): string {
   return `${ACTION_IDS.pickJob}:${index}`;
 }
 export const PICK_JOB_ACTION = new RegExp(`^${ACTION_IDS.pickJob}:\\d+$`);
+
+/** The block_id of an approval request's Approve/Deny block: a click is checked against it before any decision. */
+export function approvalBlockId(approvalId: string): string {
+  return `approval:${approvalId}`;
+}

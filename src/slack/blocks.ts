@@ -4,7 +4,7 @@ import type { types } from '@slack/bolt';
 import type { Job, Task } from '../em/types.js';
 import type { Approval } from '../ops/approvals.js';
 import type { ActionTarget } from '../ops/intent.js';
-import { ACTION_IDS, pickJobActionId } from './action-ids.js';
+import { ACTION_IDS, approvalBlockId, pickJobActionId } from './action-ids.js';
 import {
   actionsBlock,
   button,
@@ -19,6 +19,10 @@ import { describeAction } from './messages/task.js';
 import { escapeMrkdwn, userMention } from './mrkdwn.js';
 
 const JOB_LIST_LIMIT = 20;
+
+/** EM's words in a task answer: its result message, and its ID, operation and state (a word each, normally). */
+const EM_TEXT_MAX = 1_500;
+const EM_NAME_MAX = 200;
 
 /** Slack's limit on the elements of one actions block. */
 const ACTIONS_BLOCK_LIMIT = 25;
@@ -51,10 +55,11 @@ export function jobNotFoundMessage(ref: string, closest: readonly string[]): Sla
 }
 
 export function taskMessage(task: Task): SlackMessage {
+  // Every piece is EM's text: escaped, then cut, so the one section stays under Slack's 3,000 characters.
   const result = task.result
-    ? `${task.result.success ? 'succeeded' : 'failed'}${task.result.message ? `: ${escapeMrkdwn(task.result.message)}` : ''}`
+    ? `${task.result.success ? 'succeeded' : 'failed'}${task.result.message ? `: ${escapeMrkdwn(task.result.message, EM_TEXT_MAX)}` : ''}`
     : 'no result yet';
-  const text = `EM task ${task.id} (${escapeMrkdwn(task.operation || 'unknown operation')}): ${escapeMrkdwn(task.state)}, ${result}.`;
+  const text = `EM task ${escapeMrkdwn(task.id, EM_NAME_MAX)} (${escapeMrkdwn(task.operation || 'unknown operation', EM_NAME_MAX)}): ${escapeMrkdwn(task.state, EM_NAME_MAX)}, ${result}.`;
   const blocks: types.KnownBlock[] = [section(text)];
   if (task.state !== 'Finished') {
     blocks.push(
@@ -102,7 +107,7 @@ export function approvalRequestMessage(approval: Approval): SlackMessage {
   const text = `:raised_hand: ${userMention(approval.requestedBy)} asks to ${what}. An approver other than the requester must decide (expires ${formatUtc(approval.expiresAt, 'minutes')}).`;
   return slackMessage(text, [
     section(text),
-    actionsBlock(`approval:${approval.id}`, [
+    actionsBlock(approvalBlockId(approval.id), [
       button(ACTION_IDS.approve, 'Approve', approval.id, {
         style: 'primary',
         confirm: confirmDialog({

@@ -35,6 +35,13 @@ function current(message: FakeMessage): FakeMessage {
   return h.slack.messages.find((m) => m.channel === message.channel && m.ts === message.ts) ?? message;
 }
 
+/** chat.update calls on this message (the watcher updates other messages meanwhile). */
+function updatesOf(message: FakeMessage): number {
+  return h.slack
+    .callsTo('chat.update')
+    .filter((c) => c.args.channel === message.channel && c.args.ts === message.ts).length;
+}
+
 /** The request message as it was while the approved action ran (its EM task and Cancel button). */
 function runningRequest(request: FakeMessage): Promise<FakeMessage> {
   return runningVersion(h, request);
@@ -235,24 +242,84 @@ describe('approvals', () => {
     expect(running.threadTs).toBe(root.ts);
   });
 
-  it('closes a request the bot no longer knows when someone clicks it', async () => {
+  it('answers a click on an unknown request privately, and changes no message', async () => {
     const request = await requestApproval('stop Server Backup');
-    const stale: FakeMessage = { ...request };
+    const updates = updatesOf(request);
     const writes = emWrites(h);
+    // The clicked message is the bot's request; an unknown ID on it must not make the bot overwrite it.
     await ephemeralAfter(
       h,
       () =>
         h.click(
-          { actionId: ACTION_IDS.approve, value: 'apr-0000000000000000' },
-          { user: USERS.approver, message: stale },
+          {
+            actionId: ACTION_IDS.approve,
+            value: 'apr-0000000000000000',
+            blockId: 'approval:apr-0000000000000000',
+          },
+          { user: USERS.approver, message: request },
         ),
       'no longer known',
     );
-    const closed = await h.waitFor(
-      () => (current(request).text.includes('no longer known') ? current(request) : undefined),
-      { what: 'the clicked message to say the request is no longer known' },
-    );
-    expect(findButton(closed, ACTION_IDS.approve)).toBeUndefined();
+    expect(updatesOf(request)).toBe(updates);
+    expect(current(request).updates).toBe(request.updates);
+    expect(findButton(current(request), ACTION_IDS.approve)).toBeDefined();
     expect(emWrites(h)).toBe(writes);
   });
+
+  const elsewhere: Array<
+    [string, (request: FakeMessage, other: FakeMessage) => Parameters<Harness['click']>]
+  > = [
+    [
+      'on another request message',
+      (request, other) => [buttonOf(request, ACTION_IDS.approve), { user: USERS.approver, message: other }],
+    ],
+    [
+      'in another channel',
+      (request) => [
+        buttonOf(request, ACTION_IDS.approve),
+        { user: USERS.approver, message: request, channel: CHANNELS.incident },
+      ],
+    ],
+    [
+      'in another block of its message',
+      (request) => [
+        { ...buttonOf(request, ACTION_IDS.approve), blockId: 'job:other' },
+        { user: USERS.approver, message: request },
+      ],
+    ],
+  ];
+  it.each(elsewhere)(
+    'refuses an approval clicked %s, and decides and changes nothing',
+    async (_label, click) => {
+      const request = await requestApproval('stop Server Backup');
+      const other = await requestApproval('stop Linux Web Servers');
+      const updates = updatesOf(request) + updatesOf(other);
+      const stops = posts(h, 'agents/jobs');
+      const audits = auditLines(h).length;
+
+      await ephemeralAfter(
+        h,
+        () => h.click(...click(request, other)),
+        'does not belong to the approval request',
+      );
+
+      expect(updatesOf(request) + updatesOf(other)).toBe(updates);
+      expect(posts(h, 'agents/jobs')).toBe(stops);
+      expect(auditLines(h).slice(audits)).toContainEqual(
+        expect.objectContaining({
+          action: 'stop',
+          approver: USERS.approver,
+          outcome: 'refused',
+          detail: expect.stringMatching(/^clicked (in|on) another/),
+        }),
+      );
+      // Still pending: its own button, on its own message, decides it.
+      await h.click(buttonOf(request, ACTION_IDS.approve), { user: USERS.approver, message: request });
+      expect(messageText(await runningRequest(request))).toContain(`Approved by <@${USERS.approver}>`);
+      await h.click(buttonOf(other, ACTION_IDS.deny), { user: USERS.approver, message: other });
+      await h.waitFor(() => (current(other).text.includes('Denied by') ? true : undefined), {
+        what: 'the other request to be denied',
+      });
+    },
+  );
 });

@@ -7,10 +7,11 @@ import { buttonOf, emWrites, ephemeralAfter, findButton, messageText } from './e
 
 let h: Harness;
 
-/** Requests Bolt refused for their signature, as it logged them. */
+/** Requests refused for their signature or timestamp, as Bolt or the replay guard logged them. */
 function refusedRequests(): number {
-  return h.logger.lines.filter((l) => String(l.msg).includes('Failed to parse and verify the request data'))
-    .length;
+  return h.logger.lines.filter((l) =>
+    /Failed to parse and verify the request data|refused a signed Slack request/.test(String(l.msg)),
+  ).length;
 }
 beforeAll(async () => {
   h = await startHarness();

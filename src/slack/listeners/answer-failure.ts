@@ -1,8 +1,8 @@
 // What every listener does when its work throws: log it with context, and tell the user in plain words (no stack).
 
-import { describeEmError } from '../../em/errors.js';
 import type { SlackDeps } from '../deps.js';
 import { describeSlackError, isSlackApiError } from '../describe-slack-error.js';
+import { emErrorMrkdwn } from '../em-error-mrkdwn.js';
 import type { Origin } from '../origin.js';
 
 /** `what`: the listener, for the log line; `nextStep`: what the user can type or click instead. */
@@ -14,6 +14,6 @@ export async function answerFailure(
   nextStep: string,
 ): Promise<void> {
   deps.logger.error(`${what} failed`, { user: origin.user, channel: origin.channel, error });
-  const reason = isSlackApiError(error) ? describeSlackError(error) : describeEmError(error);
+  const reason = isSlackApiError(error) ? describeSlackError(error) : emErrorMrkdwn(error);
   await origin.tellUser(`:x: That did not work: ${reason}\n${nextStep}`);
 }

@@ -92,11 +92,15 @@ const EMOJI = {
   cancelled: '🛑',
 } as const;
 
+/** EM's own message on a Task or session: long enough for any real reason, short enough for one section. */
+const EM_QUOTE_MAX = 1_500;
+
 /** ` EM: "…"`, closed with a full stop unless EM's own message ends a sentence, so text can follow. */
 function quoteEm(message: string | undefined): string {
   const m = message?.trim() ?? '';
   if (m === '') return '';
-  return ` EM: "${escapeMrkdwn(m)}"${/[.!?]$/.test(m) ? '' : '.'}`;
+  // EM's text is escaped, then cut: the reply stays one section under Slack's 3,000 characters.
+  return ` EM: "${escapeMrkdwn(m, EM_QUOTE_MAX)}"${/[.!?]$/.test(m) ? '' : '.'}`;
 }
 
 /** "Requested by <@U1>, approved by <@U2>." */
@@ -177,7 +181,7 @@ function outcomeOf(spec: WatchSpec, report: WatchReport): Outcome {
     case 'unknown':
       return {
         emoji: EMOJI.unknown,
-        reply: `result unknown: ${escapeMrkdwn(report.reason)} Look with ${lookupHint(spec)}.`,
+        reply: `result unknown: ${escapeMrkdwn(report.reason, EM_QUOTE_MAX)} Look with ${lookupHint(spec)}.`,
         glance: 'result unknown; see the thread.',
         notes: [],
       };

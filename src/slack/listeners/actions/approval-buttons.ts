@@ -1,14 +1,19 @@
-// Approve / Deny on an approval request: approver rights for the clicking user, one decision ever, then run it.
+// Approve / Deny on an approval request: approver rights for the clicking user, a click on the request's own
+// message only, one decision ever, then run it.
 
 import type { Approval, DecideResult, Verdict } from '../../../ops/approvals.js';
 import { type AuditEntry, audit } from '../../../ops/audit.js';
 import { targetId } from '../../../ops/intent.js';
 import { executeApproved } from '../../action-flow.js';
+import { approvalBlockId } from '../../action-ids.js';
 import type { SlackMessage } from '../../block-kit.js';
-import { approvalClosedMessage, approvalOutcome, plainMessage } from '../../blocks.js';
+import { approvalClosedMessage, approvalOutcome } from '../../blocks.js';
 import type { SlackDeps } from '../../deps.js';
 import type { Origin } from '../../origin.js';
 import { type Click, clickHandler } from './click-handler.js';
+
+const UNKNOWN_REQUEST =
+  'That approval request is no longer known (expired, or the bot restarted). Nothing was done; the requester can ask again.';
 
 export function approvalButton(deps: SlackDeps, verdict: Verdict) {
   return clickHandler(deps, verdict, async ({ value, origin, body }: Click) => {
@@ -17,10 +22,55 @@ export function approvalButton(deps: SlackDeps, verdict: Verdict) {
       await refuseNonApprover(deps, origin, value, verdict, allowed.reason);
       return;
     }
-    // decide() is synchronous: nothing awaits between reading "pending" and writing the decision.
-    const result = deps.approvals.decide(value, origin.user, verdict);
-    await answerDecision(deps, origin, body.message?.ts, result);
+    // Checked and decided in one turn of the event loop: decide() is synchronous, and so is this check.
+    const approval = deps.approvals.get(value);
+    // Unknown: the clicked message is left as it is, whatever it is; only the clicking user is told.
+    if (approval === undefined) return origin.tellUser(UNKNOWN_REQUEST);
+    const elsewhere = clickedElsewhere(approval, body);
+    if (elsewhere !== undefined) return refuseElsewhere(deps, origin, approval, elsewhere);
+    await answerDecision(deps, origin, deps.approvals.decide(value, origin.user, verdict));
   });
+}
+
+/**
+ * Why a click is not on the request its value names, or undefined when it is: an approval ID is only honoured from
+ * the request's own message (its channel and ts, as posted) and its own Approve/Deny block.
+ */
+function clickedElsewhere(approval: Approval, body: Click['body']): string | undefined {
+  if (body.channel?.id !== approval.channel) return 'clicked in another channel than the request';
+  if (approval.messageTs === undefined || body.message?.ts !== approval.messageTs) {
+    return 'clicked on another message than the request';
+  }
+  if (body.actions[0]?.block_id !== approvalBlockId(approval.id))
+    return 'clicked in another block than the request';
+  return undefined;
+}
+
+/** A click that names a request from somewhere else: nothing is decided or updated; the user and the audit say why. */
+async function refuseElsewhere(
+  deps: SlackDeps,
+  origin: Origin,
+  approval: Approval,
+  why: string,
+): Promise<void> {
+  deps.logger.warn('refused an approval click not on its request', {
+    approvalId: approval.id,
+    user: origin.user,
+    channel: origin.channel,
+    why,
+  });
+  audit(deps.logger, {
+    user: approval.requestedBy,
+    channel: approval.channel,
+    action: approval.action,
+    target: targetId(approval.target),
+    approver: origin.user,
+    outcome: 'refused',
+    detail: why,
+  });
+  await origin.tellUser(
+    ':no_entry: That button does not belong to the approval request it names, so nothing was done. Use the Approve or Deny button on the request itself.',
+  );
 }
 
 async function refuseNonApprover(
@@ -44,26 +94,10 @@ async function refuseNonApprover(
   });
 }
 
-/** `clickedTs`: the message the button was on, closed when the request behind it is no longer known. */
-async function answerDecision(
-  deps: SlackDeps,
-  origin: Origin,
-  clickedTs: string | undefined,
-  result: DecideResult,
-): Promise<void> {
+async function answerDecision(deps: SlackDeps, origin: Origin, result: DecideResult): Promise<void> {
   switch (result.kind) {
     case 'unknown':
-      await closeMessage(
-        deps,
-        origin.channel,
-        clickedTs,
-        plainMessage(
-          ':hourglass: This approval request is no longer known (it expired or the bot restarted); nothing was done. Ask again if it is still needed.',
-        ),
-      );
-      await origin.tellUser(
-        'That approval request is no longer known (expired, or the bot restarted). Nothing was done; the requester can ask again.',
-      );
+      await origin.tellUser(UNKNOWN_REQUEST);
       return;
     case 'expired': {
       const { approval } = result;
