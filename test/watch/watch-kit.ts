@@ -9,8 +9,9 @@ import { Agent } from 'undici';
 import { type Clock, systemClock } from '../../src/clock.js';
 import type { WatchConfig } from '../../src/config.js';
 import { EmClient } from '../../src/em/client.js';
-import type { Job, JobAction, JobKind, Task } from '../../src/em/types.js';
+import type { JobKind, Task } from '../../src/em/types.js';
 import { createMemoryLogger, type Logger } from '../../src/log/logger.js';
+import { jobActionFor } from '../../src/ops/offered-actions.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import type { SimOptions } from '../../src/sim/types.js';
@@ -189,7 +190,9 @@ export class WatchKit {
     }
     if (target.kind !== 'job') throw new Error(`${action} needs a job`);
     const job = await this.em.getJob(target.jobId, target.jobKind);
-    return this.em.runJobAction(job, emActionFor(action, job));
+    const emAction = jobActionFor(action, job);
+    if (emAction === undefined) throw new Error(`no EM call for ${action}`);
+    return this.em.runJobAction(job, emAction);
   }
 
   /** The watches in the state file as the watcher last wrote it. */
@@ -222,22 +225,6 @@ export class WatchKit {
 
 export function job(jobId: string, jobName: string, jobKind?: JobKind): WatchTarget {
   return jobKind === undefined ? { kind: 'job', jobId, jobName } : { kind: 'job', jobId, jobName, jobKind };
-}
-
-function emActionFor(action: WatchSpec['action'], target: Job): JobAction {
-  switch (action) {
-    case 'start':
-      return target.kind === 'backup-copy' ? 'sync' : 'start';
-    case 'stop':
-    case 'retry':
-      return action;
-    case 'enable':
-    case 'disable':
-    case 'toggle':
-      return 'toggleScheduleEnabled';
-    default:
-      throw new Error(`no EM call for ${action}`);
-  }
 }
 
 /** Waits until the watcher has nothing left to poll or post. */
