@@ -11,6 +11,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { type Config, loadConfig } from '../config.js';
 import { EmClient } from '../em/client.js';
 import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../sim/simulator.js';
 import type { SimOptions } from '../sim/types.js';
@@ -54,14 +55,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const config = stackConfig({ sim, slack, signingSecret, stateDir, overrides: options.env });
   // Short keep-alive so idle sockets never hold the process (or vitest) open after close().
   const dispatcher = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
+  // EM's client outlives a restartBot(); its requests count in the metrics of whichever bot is current.
+  let metrics: Metrics | undefined;
   const em = new EmClient({
     config: config.em,
     logger: options.logger.child({ component: 'em' }),
     dispatcher,
+    observer: (route, status, seconds) => metrics?.observeEm(route, status, seconds),
   });
 
   const build = async () => {
     const bot = buildBot(config, em, options);
+    metrics = bot.metrics;
     const { port } = await bot.start();
     const user = new SlackUserAgent(
       `http://127.0.0.1:${port}/slack/events`,
