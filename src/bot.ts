@@ -48,7 +48,7 @@ interface BotDeps {
   host?: string;
   /** HTTP mode: routes served beside /slack/events on the same port (main.ts: /healthz, /readyz). */
   customRoutes?: CustomRoute[];
-  /** The bot's metrics (main.ts builds them to meter EM too); a fresh set when absent. */
+  /** The bot's metrics; whoever builds `em` and `slack` gives them its observers. A fresh set when absent. */
   metrics?: Metrics;
 }
 
@@ -79,7 +79,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       : deps.customRoutes;
   const app = buildSlackApp(config, slackDeps, logger, routes);
   meterRequests(app, metrics);
-  meterBot(metrics, { slack, approvals: slackDeps.approvals, watcher, store });
+  meterBot(metrics, { approvals: slackDeps.approvals, watcher, store });
   const sweep = approvalSweep(slackDeps);
 
   let started = false;

@@ -15,6 +15,7 @@ import { type LogFormat, readLogFormat } from './log/log-format.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { Metrics } from './metrics/metrics.js';
 import { metricsRoute } from './metrics/metrics-route.js';
+import { slackCallObserver } from './metrics/slack-call-metrics.js';
 import { createSlackWebClient } from './slack/web-client.js';
 import { StateStore } from './state/state-store.js';
 
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
     em,
     store: new StateStore(config.watch.stateFile, logger.child({ component: 'state' })),
     clock: systemClock,
-    slack: createSlackWebClient(config.slack, logger),
+    slack: createSlackWebClient(config.slack, logger, { observer: slackCallObserver(metrics) }),
     logger,
     customRoutes: socketMode ? undefined : routes,
     metrics,

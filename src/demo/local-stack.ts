@@ -11,7 +11,8 @@ import { type Clock, systemClock } from '../clock.js';
 import { type Config, loadConfig } from '../config.js';
 import { EmClient } from '../em/client.js';
 import type { Logger } from '../log/logger.js';
-import type { Metrics } from '../metrics/metrics.js';
+import { Metrics } from '../metrics/metrics.js';
+import { slackCallObserver } from '../metrics/slack-call-metrics.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../sim/simulator.js';
 import type { SimOptions } from '../sim/types.js';
@@ -40,6 +41,8 @@ export interface LocalStack {
   readonly bot: Bot;
   /** Sends signed requests to the bot as Slack would. */
   readonly user: SlackUserAgent;
+  /** The bot's HTTP port (/slack/events, /healthz, /metrics); changes on restartBot(). */
+  readonly port: number;
   /** Stops the bot (state saved) and builds a new one on the same config, state file, EM client and simulator. */
   restartBot(): Promise<void>;
   close(): Promise<void>;
@@ -75,7 +78,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dispatcher,
       options.clock,
     );
-    return { bot, user };
+    return { bot, user, port: port as number };
   };
   let current = await build();
 
@@ -89,6 +92,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
     get user() {
       return current.user;
+    },
+    get port() {
+      return current.port;
     },
     async restartBot() {
       await current.bot.stop();
@@ -107,11 +113,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 /** The real bot, built as main.ts builds it, on loopback and with the stack's clock and Slack retry policy. */
 function buildBot(config: Config, em: EmClient, options: LocalStackOptions): Bot {
+  const metrics = new Metrics();
   return createBot(config, {
     em,
     store: new StateStore(config.watch.stateFile, options.logger.child({ component: 'state' })),
     clock: options.clock ?? systemClock,
-    slack: createSlackWebClient(config.slack, options.logger, { retryConfig: options.slackRetryConfig }),
+    slack: createSlackWebClient(config.slack, options.logger, {
+      retryConfig: options.slackRetryConfig,
+      observer: slackCallObserver(metrics),
+    }),
+    metrics,
     logger: options.logger,
     host: '127.0.0.1',
   });

@@ -1,28 +1,23 @@
-// Wires the metrics into the bot's parts without the parts knowing: the Slack client, Bolt's middleware, the
-// audit trail and scrape-time gauges over the approval book, the watcher and the monitor's saved state.
+// Wires the metrics into the bot's parts without the parts knowing: Bolt's middleware, the audit trail and scrape-time gauges over the approval book, the watcher and the monitor's saved state.
 
 import type { App } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log/logger.js';
 import { readMonitorState } from '../notify/monitor-state.js';
 import type { ApprovalBook } from '../ops/approvals.js';
 import type { StateStore } from '../state/state-store.js';
 import type { TaskWatcher } from '../watch/task-watcher.js';
 import type { Metrics } from './metrics.js';
-import { instrumentWebClient } from './slack-call-metrics.js';
 
 /** Audit actions and outcomes are our own fixed words; anything else is folded so labels stay bounded. */
 const WORD = /^[a-z][a-z-]{0,39}$/;
 
 export interface MeteredParts {
-  slack: WebClient;
   approvals: ApprovalBook;
   watcher: TaskWatcher;
   store: StateStore;
 }
 
 export function meterBot(metrics: Metrics, parts: MeteredParts): void {
-  instrumentWebClient(parts.slack, metrics);
   metrics.gauge('approvals_pending', 'Approval requests waiting for an approver.', () =>
     parts.approvals.pendingCount(),
   );

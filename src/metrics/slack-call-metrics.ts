@@ -1,32 +1,32 @@
-// Counts every Slack Web API call the bot makes, and every 429 with the wait Slack asked for, on the one WebClient
-// the listeners, the watcher and the monitor share: every method goes through its apiCall, so one wrap sees all.
+// The Slack client's observer for the metrics: every Web API call by method and outcome, every 429 and its wait.
 
-import { type WebClient, WebClientEvent } from '@slack/web-api';
+import type { SlackCallObserver } from '../slack/web-client.js';
 import type { Metrics } from './metrics.js';
 
 /** Slack's method names and error codes are a fixed vocabulary; anything else is folded so labels stay bounded. */
 const METHOD = /^[A-Za-z.]{1,60}$/;
 const OUTCOME = /^[a-z_]{1,60}$/;
 
-export function instrumentWebClient(client: WebClient, metrics: Metrics): void {
-  const apiCall = client.apiCall.bind(client);
-  client.apiCall = async (method, options) => {
-    const label = METHOD.test(method) ? method : 'other';
-    try {
-      const result = await apiCall(method, options);
-      metrics.slackCalls.inc({ method: label, outcome: 'ok' });
-      return result;
-    } catch (error) {
-      metrics.slackCalls.inc({ method: label, outcome: outcomeOf(error) });
-      throw error;
-    }
+export function slackCallObserver(metrics: Metrics): SlackCallObserver {
+  return {
+    called(method, error) {
+      metrics.slackCalls.inc({
+        method: methodLabel(method),
+        outcome: error === undefined ? 'ok' : outcomeOf(error),
+      });
+    },
+    rateLimited(method, retryAfterSec) {
+      const label = methodLabel(method);
+      metrics.slackRateLimited.inc({ method: label });
+      if (Number.isFinite(retryAfterSec) && retryAfterSec >= 0) {
+        metrics.slackRateLimitWait.inc({ method: label }, retryAfterSec);
+      }
+    },
   };
-  // Emitted before each retry after a 429 (the call itself usually succeeds later and counts as ok).
-  client.on(WebClientEvent.RATE_LIMITED, (retryAfterSec: number, request: { url?: string }) => {
-    const label = typeof request?.url === 'string' && METHOD.test(request.url) ? request.url : 'other';
-    metrics.slackRateLimited.inc({ method: label });
-    if (Number.isFinite(retryAfterSec)) metrics.slackRateLimitWait.inc({ method: label }, retryAfterSec);
-  });
+}
+
+function methodLabel(method: string): string {
+  return METHOD.test(method) ? method : 'other';
 }
 
 /** Slack's own error code (channel_not_found, ratelimited…) or the client's (slack_webapi_request_error…). */
