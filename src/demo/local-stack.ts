@@ -58,14 +58,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const config = stackConfig({ sim, slack, signingSecret, stateDir, overrides: options.env });
   // Short keep-alive so idle sockets never hold the process (or vitest) open after close().
   const dispatcher = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
-  // EM's client outlives a restartBot(); its requests count in the metrics of whichever bot is current.
   let metrics: Metrics | undefined;
-  const em = new EmClient({
-    config: config.em,
-    logger: options.logger.child({ component: 'em' }),
-    dispatcher,
-    observer: (route, status, seconds) => metrics?.observeEm(route, status, seconds),
-  });
+  const em = stackEmClient(config, options.logger, dispatcher, () => metrics);
 
   const build = async () => {
     const bot = buildBot(config, em, options);
@@ -109,6 +103,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/** EM's client outlives a restartBot(); its requests count in the metrics of whichever bot is current. */
+function stackEmClient(
+  config: Config,
+  logger: Logger,
+  dispatcher: Agent,
+  metrics: () => Metrics | undefined,
+): EmClient {
+  return new EmClient({
+    config: config.em,
+    logger: logger.child({ component: 'em' }),
+    dispatcher,
+    observer: (route, status, seconds) => metrics()?.observeEm(route, status, seconds),
+  });
 }
 
 /** The real bot, built as main.ts builds it, on loopback and with the stack's clock and Slack retry policy. */
