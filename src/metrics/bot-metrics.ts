@@ -18,6 +18,7 @@ export interface MeteredParts {
 }
 
 export function meterBot(metrics: Metrics, parts: MeteredParts): void {
+  parts.store.onWrite = (ok) => metrics.stateWrites.inc({ outcome: ok ? 'ok' : 'failed' });
   metrics.gauge('approvals_pending', 'Approval requests waiting for an approver.', () =>
     parts.approvals.pendingCount(),
   );

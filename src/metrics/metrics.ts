@@ -53,6 +53,12 @@ export class Metrics {
     labelNames: ['action', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly stateWrites = new Counter({
+    name: `${METRIC_PREFIX}state_writes_total`,
+    help: 'Writes of the state file (watches, the monitor memory), by outcome: ok or failed.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });

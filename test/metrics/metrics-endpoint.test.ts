@@ -83,5 +83,7 @@ describe('GET /metrics', () => {
       sample(text, 'veeam_chatops_slack_rate_limit_wait_seconds_total', 'method="chat.postMessage"'),
     ).toBe(1);
     await sampleAtLeast('veeam_chatops_actions_total', 'action="start",outcome="accepted"', 1);
+    // The started Task is a watch, saved in the state file.
+    await sampleAtLeast('veeam_chatops_state_writes_total', 'outcome="ok"', 1);
   });
 });
