@@ -1,6 +1,7 @@
 // GET /metrics over HTTP on the real bot (harness: signed requests, the EM simulator, the fake Slack Web API):
 // a command, an EM error and a Slack 429 each show in their counter, with bounded labels only.
 
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../support/harness.js';
@@ -85,5 +86,15 @@ describe('GET /metrics', () => {
     await sampleAtLeast('veeam_chatops_actions_total', 'action="start",outcome="accepted"', 1);
     // The started Task is a watch, saved in the state file.
     await sampleAtLeast('veeam_chatops_state_writes_total', 'outcome="ok"', 1);
+  });
+
+  it('serves every metric the Grafana dashboard queries', async () => {
+    const dashboard = readFileSync(
+      new URL('../../deploy/grafana/veeam-chatops.json', import.meta.url),
+      'utf8',
+    );
+    const names = new Set([...dashboard.matchAll(/veeam_chatops_[a-z0-9_]+/g)].map((m) => m[0]));
+    const { text } = await scrape();
+    for (const name of names) expect(text, name).toContain(`# TYPE ${name.replace(/_bucket$/, '')} `);
   });
 });
