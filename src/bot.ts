@@ -7,6 +7,9 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { EmApi } from './em/api.js';
 import type { Logger } from './log/logger.js';
+import { auditCounting, meterBot, meterRequests } from './metrics/bot-metrics.js';
+import { Metrics } from './metrics/metrics.js';
+import { metricsRoute } from './metrics/metrics-route.js';
 import { IncidentMonitor } from './notify/incident-monitor.js';
 import { ApprovalBook } from './ops/approvals.js';
 import { JobLocks } from './ops/job-locks.js';
@@ -45,6 +48,8 @@ interface BotDeps {
   host?: string;
   /** HTTP mode: routes served beside /slack/events on the same port (main.ts: /healthz, /readyz). */
   customRoutes?: CustomRoute[];
+  /** The bot's metrics; whoever builds `em` and `slack` gives them its observers. A fresh set when absent. */
+  metrics?: Metrics;
 }
 
 export interface Bot {
@@ -52,6 +57,7 @@ export interface Bot {
   watcher: TaskWatcher;
   monitor?: IncidentMonitor;
   store: StateStore;
+  metrics: Metrics;
   /** Starts the receiver, then the watcher, the monitor and the approval sweep. In HTTP mode, resolves with the port. */
   start(): Promise<{ port?: number }>;
   /** Stops taking requests, stops polling and saves state. Does not log out of EM: whoever built `em` does. */
@@ -61,11 +67,19 @@ export interface Bot {
 export function createBot(config: Config, deps: BotDeps): Bot {
   const { store, slack, logger, host } = deps;
   store.load();
+  const metrics = deps.metrics ?? new Metrics();
   const poster = createChannelPoster(slack);
   const watcher = buildWatcher(config, deps, poster);
   const monitor = buildMonitor(config, deps, poster);
-  const slackDeps = buildSlackDeps(config, deps, watcher);
-  const app = buildSlackApp(config, slackDeps, logger, deps.customRoutes);
+  const slackDeps = buildSlackDeps(config, { ...deps, logger: auditCounting(logger, metrics) }, watcher);
+  // HTTP mode serves /metrics beside /slack/events; Socket Mode opens no port, main.ts serves it on HEALTH_PORT.
+  const routes =
+    config.slack.appToken === undefined
+      ? [...(deps.customRoutes ?? []), metricsRoute(metrics)]
+      : deps.customRoutes;
+  const app = buildSlackApp(config, slackDeps, logger, routes);
+  meterRequests(app, metrics);
+  meterBot(metrics, { approvals: slackDeps.approvals, watcher, store });
   const sweep = approvalSweep(slackDeps);
 
   let started = false;
@@ -74,6 +88,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     watcher,
     monitor,
     store,
+    metrics,
     async start() {
       const port = await startReceiver(app, config, host);
       started = true;

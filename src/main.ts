@@ -13,6 +13,9 @@ import { Readiness } from './health/readiness.js';
 import { emProbe, slackProbe, stateProbe } from './health/readiness-probes.js';
 import { type LogFormat, readLogFormat } from './log/log-format.js';
 import { createLogger, type Logger } from './log/logger.js';
+import { Metrics } from './metrics/metrics.js';
+import { metricsRoute } from './metrics/metrics-route.js';
+import { slackCallObserver } from './metrics/slack-call-metrics.js';
 import { createSlackWebClient } from './slack/web-client.js';
 import { StateStore } from './state/state-store.js';
 
@@ -44,7 +47,12 @@ async function main(): Promise<void> {
       'VEEAM_EM_URL uses plain http://: the EM password and session travel unencrypted. Use https:// outside the simulator.',
     );
   }
-  const em = new EmClient({ config: config.em, logger: logger.child({ component: 'em' }) });
+  const metrics = new Metrics();
+  const em = new EmClient({
+    config: config.em,
+    logger: logger.child({ component: 'em' }),
+    observer: metrics.observeEm,
+  });
   await logOnOrExit(em, logger);
   const readiness = buildReadiness(config, em, logger);
   const routes = healthRoutes(readiness);
@@ -53,11 +61,15 @@ async function main(): Promise<void> {
     em,
     store: new StateStore(config.watch.stateFile, logger.child({ component: 'state' })),
     clock: systemClock,
-    slack: createSlackWebClient(config.slack, logger),
+    slack: createSlackWebClient(config.slack, logger, { observer: slackCallObserver(metrics) }),
     logger,
     customRoutes: socketMode ? undefined : routes,
+    metrics,
   });
-  const health = socketMode && healthPort !== 0 ? await startHealthServer(routes, healthPort) : undefined;
+  const health =
+    socketMode && healthPort !== 0
+      ? await startHealthServer([...routes, metricsRoute(metrics)], healthPort)
+      : undefined;
   stopOnSignals({ bot, em, readiness, health }, logger);
   await bot.start();
   readiness.start();

@@ -11,6 +11,8 @@ import { type Clock, systemClock } from '../clock.js';
 import { type Config, loadConfig } from '../config.js';
 import { EmClient } from '../em/client.js';
 import type { Logger } from '../log/logger.js';
+import { Metrics } from '../metrics/metrics.js';
+import { slackCallObserver } from '../metrics/slack-call-metrics.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../sim/simulator.js';
 import type { SimOptions } from '../sim/types.js';
@@ -39,6 +41,8 @@ export interface LocalStack {
   readonly bot: Bot;
   /** Sends signed requests to the bot as Slack would. */
   readonly user: SlackUserAgent;
+  /** The bot's HTTP port (/slack/events, /healthz, /metrics); changes on restartBot(). */
+  readonly port: number;
   /** Stops the bot (state saved) and builds a new one on the same config, state file, EM client and simulator. */
   restartBot(): Promise<void>;
   close(): Promise<void>;
@@ -54,14 +58,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const config = stackConfig({ sim, slack, signingSecret, stateDir, overrides: options.env });
   // Short keep-alive so idle sockets never hold the process (or vitest) open after close().
   const dispatcher = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
-  const em = new EmClient({
-    config: config.em,
-    logger: options.logger.child({ component: 'em' }),
-    dispatcher,
-  });
+  let metrics: Metrics | undefined;
+  const em = stackEmClient(config, options.logger, dispatcher, () => metrics);
 
   const build = async () => {
     const bot = buildBot(config, em, options);
+    metrics = bot.metrics;
     const { port } = await bot.start();
     const user = new SlackUserAgent(
       `http://127.0.0.1:${port}/slack/events`,
@@ -70,7 +72,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dispatcher,
       options.clock,
     );
-    return { bot, user };
+    return { bot, user, port: port as number };
   };
   let current = await build();
 
@@ -84,6 +86,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
     get user() {
       return current.user;
+    },
+    get port() {
+      return current.port;
     },
     async restartBot() {
       await current.bot.stop();
@@ -100,13 +105,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 }
 
+/** EM's client outlives a restartBot(); its requests count in the metrics of whichever bot is current. */
+function stackEmClient(
+  config: Config,
+  logger: Logger,
+  dispatcher: Agent,
+  metrics: () => Metrics | undefined,
+): EmClient {
+  return new EmClient({
+    config: config.em,
+    logger: logger.child({ component: 'em' }),
+    dispatcher,
+    observer: (route, status, seconds) => metrics()?.observeEm(route, status, seconds),
+  });
+}
+
 /** The real bot, built as main.ts builds it, on loopback and with the stack's clock and Slack retry policy. */
 function buildBot(config: Config, em: EmClient, options: LocalStackOptions): Bot {
+  const metrics = new Metrics();
   return createBot(config, {
     em,
     store: new StateStore(config.watch.stateFile, options.logger.child({ component: 'state' })),
     clock: options.clock ?? systemClock,
-    slack: createSlackWebClient(config.slack, options.logger, { retryConfig: options.slackRetryConfig }),
+    slack: createSlackWebClient(config.slack, options.logger, {
+      retryConfig: options.slackRetryConfig,
+      observer: slackCallObserver(metrics),
+    }),
+    metrics,
     logger: options.logger,
     host: '127.0.0.1',
   });

@@ -8,7 +8,12 @@ import type { EmConfig } from '../config.js';
 import type { Logger } from '../log/logger.js';
 import type { EmApi } from './api.js';
 import { EmError } from './errors.js';
-import { type EmHttpRequest, type EmHttpResponse, HttpTransport } from './http-transport.js';
+import {
+  type EmHttpRequest,
+  type EmHttpResponse,
+  type EmRequestObserver,
+  HttpTransport,
+} from './http-transport.js';
 import { requireTaskId } from './ids.js';
 import { findJobsByName, getJob, listJobs, listSessionsOfJob, runJobAction } from './job-calls.js';
 import { type LogonSession, logonPausedError, requestLogon, SESSION_HEADER } from './logon.js';
@@ -49,6 +54,8 @@ export interface EmClientOptions {
   logonCooldownMs?: number;
   /** Reads the time for the logon cool-down; tests move a ManualClock instead of waiting. */
   clock?: Clock;
+  /** Told of every HTTP exchange with EM (route template, status, seconds): the bot's metrics. */
+  observer?: EmRequestObserver;
 }
 
 const ACCEPT: Record<EmFormat, string> = { json: 'application/json', xml: 'application/xml' };
@@ -72,7 +79,7 @@ export class EmClient implements EmApi {
     this.config = options.config;
     this.logger = options.logger.child({ component: 'em-client' });
     this.format = options.format ?? 'json';
-    this.http = new HttpTransport(options.config, options.dispatcher);
+    this.http = new HttpTransport(options.config, options.dispatcher, options.observer);
     this.clock = options.clock ?? systemClock;
     this.logonCooldown = new LogonCooldown(options.logonCooldownMs ?? DEFAULT_LOGON_COOLDOWN_MS, this.clock);
     this.refusalBackoff = new RefusalBackoff(this.clock);

@@ -3,6 +3,7 @@
 
 import { Agent, type Dispatcher, request } from 'undici';
 import type { EmConfig } from '../config.js';
+import { emRoute } from './em-route.js';
 import { EmError } from './errors.js';
 
 /** The cap when the config sets none (VEEAM_EM_MAX_BODY_BYTES' default). */
@@ -14,6 +15,9 @@ export interface EmHttpResponse {
   headers: Record<string, string>;
   body: string;
 }
+
+/** Told of every finished exchange (metrics): the route template, the HTTP status or error kind, and seconds. */
+export type EmRequestObserver = (route: string, status: string, seconds: number) => void;
 
 export interface EmHttpRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -39,6 +43,7 @@ export class HttpTransport {
   constructor(
     private readonly config: EmConfig,
     dispatcher?: Dispatcher,
+    private readonly observer?: EmRequestObserver,
   ) {
     this.baseUrl = config.url.replace(/\/+$/, '');
     if (dispatcher) {
@@ -69,6 +74,21 @@ export class HttpTransport {
    * them), so the whole exchange, body included, runs under one deadline of VEEAM_EM_TIMEOUT_MS.
    */
   async send(req: EmHttpRequest): Promise<EmHttpResponse> {
+    if (!this.observer) return this.exchange(req);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    const route = emRoute(req.method, req.path);
+    try {
+      const res = await this.exchange(req);
+      this.observer(route, String(res.status), seconds());
+      return res;
+    } catch (err) {
+      this.observer(route, err instanceof EmError ? err.kind : 'error', seconds());
+      throw err;
+    }
+  }
+
+  private async exchange(req: EmHttpRequest): Promise<EmHttpResponse> {
     const what = this.describe(req);
     const deadline = new AbortController();
     let timedOut = false;

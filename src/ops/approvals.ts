@@ -105,6 +105,12 @@ export class ApprovalBook {
     return expired;
   }
 
+  /** Requests still waiting for an approver (metrics). */
+  pendingCount(): number {
+    return Object.values(this.items.mget<Approval>(this.items.keys())).filter((a) => a.status === 'pending')
+      .length;
+  }
+
   close(): void {
     this.items.close();
   }

@@ -22,6 +22,8 @@ export class StateStore {
   private doc: StateDocument = { version: 1 };
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Told of every file write attempted (true: saved): the bot's metrics. */
+  onWrite?: (ok: boolean) => void;
 
   constructor(
     private readonly path: string,
@@ -158,9 +160,11 @@ export class StateStore {
       renameSync(tmp, this.path);
       created = false;
       this.dirty = false;
+      this.onWrite?.(true);
       return true;
     } catch (err) {
       if (created) unlinkQuietly(tmp);
+      this.onWrite?.(false);
       this.logger.error('could not save the state file; will retry on the next change', {
         path: this.path,
         error: (err as Error).message,

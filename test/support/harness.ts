@@ -56,6 +56,8 @@ export interface Harness {
     opts?: { timestampSec?: number; secret?: string },
   ): Promise<SlackHttpResult>;
   waitFor: typeof waitFor;
+  /** http://127.0.0.1:<bot port>: /healthz, /metrics beside /slack/events. */
+  readonly botUrl: string;
   restartBot(): Promise<void>;
   close(): Promise<void>;
 }
@@ -101,6 +103,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ),
     sendSigned: (rawBody, contentType, opts) => stack.user.sendSigned(rawBody, contentType, opts),
     waitFor,
+    get botUrl() {
+      return `http://127.0.0.1:${stack.port}`;
+    },
     restartBot: () => stack.restartBot(),
     close: () => stack.close(),
   };
