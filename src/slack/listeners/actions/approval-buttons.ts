@@ -59,15 +59,7 @@ async function refuseElsewhere(
     channel: origin.channel,
     why,
   });
-  audit(deps.logger, {
-    user: approval.requestedBy,
-    channel: approval.channel,
-    action: approval.action,
-    target: targetId(approval.target),
-    approver: origin.user,
-    outcome: 'refused',
-    detail: why,
-  });
+  auditClosed(deps, origin, approval, 'refused', why);
   await origin.tellUser(
     ':no_entry: That button does not belong to the approval request it names, so nothing was done. Use the Approve or Deny button on the request itself.',
   );
@@ -137,12 +129,13 @@ async function closeMessage(
     .catch((error: unknown) => deps.logger.warn('could not update the approval message', { ts, error }));
 }
 
-/** The audit line of a click on a request: it closed it (expired, approved, denied) or was refused (self). */
+/** The audit line of a click on a request: it closed it (expired, approved, denied) or was refused (self, elsewhere). */
 function auditClosed(
   deps: SlackDeps,
   origin: Origin,
   approval: Approval,
   outcome: AuditEntry['outcome'],
+  detail?: string,
 ): void {
   audit(deps.logger, {
     user: approval.requestedBy,
@@ -151,5 +144,6 @@ function auditClosed(
     target: targetId(approval.target),
     approver: origin.user,
     outcome,
+    ...(detail === undefined ? {} : { detail }),
   });
 }
