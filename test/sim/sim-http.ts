@@ -1,8 +1,9 @@
 // Test helper: talk to the simulator over real HTTP with undici (no EM client).
 
 import { Agent, request } from 'undici';
+import type { Clock } from '../../src/clock.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/seed-ids.js';
-import type { EmSimulator } from '../../src/sim/simulator.js';
+import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 
 export const agent = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
 
@@ -47,6 +48,23 @@ export function basic(
   password: string = SIM_DEFAULT_CREDENTIALS.password,
 ): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
+/** A simulator on a clock the test moves, logged on once: what the simulator's HTTP test files share. */
+export async function startLoggedOn(
+  clock: Clock,
+  taskDurationMs: number,
+  backupDurationMs: number,
+): Promise<{ sim: EmSimulator; token: string }> {
+  const sim = await startEmSimulator({ clock, taskDurationMs, backupDurationMs });
+  const { token } = await logon(sim);
+  return { sim, token };
+}
+
+/** Closes the simulator and the shared client pool (idle sockets would hold vitest open). */
+export async function stopSimulator(sim: EmSimulator | undefined): Promise<void> {
+  await sim?.close();
+  await agent.close();
 }
 
 /** Logs on; returns the X-RestSvcSessionId header value and the body's SessionId. */

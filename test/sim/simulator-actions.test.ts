@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
-import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
-import { agent, call, logon, reasons } from './sim-http.js';
+import type { EmSimulator } from '../../src/sim/simulator.js';
+import { call, logon, reasons, startLoggedOn, stopSimulator } from './sim-http.js';
 
 const JSON_ACCEPT = 'application/json';
 const TASK_MS = 1_000;
@@ -13,13 +13,9 @@ describe('EM simulator actions, Tasks and backup sessions', () => {
   let sim: EmSimulator;
   let token: string;
   beforeAll(async () => {
-    sim = await startEmSimulator({ clock, taskDurationMs: TASK_MS, backupDurationMs: RUN_MS });
-    ({ token } = await logon(sim));
+    ({ sim, token } = await startLoggedOn(clock, TASK_MS, RUN_MS));
   });
-  afterAll(async () => {
-    await sim.close();
-    await agent.close();
-  });
+  afterAll(() => stopSimulator(sim));
 
   async function action(path: string, as = token): Promise<any> {
     const reply = await call(sim, path, { method: 'POST', token: as, accept: JSON_ACCEPT });

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
-import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
-import { agent, call, logon } from './sim-http.js';
+import type { EmSimulator } from '../../src/sim/simulator.js';
+import { call, logon, startLoggedOn, stopSimulator } from './sim-http.js';
 
 const TASK_MS = 1_000;
 
@@ -14,13 +14,9 @@ describe('EM simulator Task list', () => {
   let sim: EmSimulator;
   let token: string;
   beforeAll(async () => {
-    sim = await startEmSimulator({ clock, taskDurationMs: TASK_MS, backupDurationMs: 60_000 });
-    ({ token } = await logon(sim));
+    ({ sim, token } = await startLoggedOn(clock, TASK_MS, 60_000));
   });
-  afterAll(async () => {
-    await sim.close();
-    await agent.close();
-  });
+  afterAll(() => stopSimulator(sim));
 
   const toggle = async (jobId: string): Promise<string> => {
     const reply = await call(sim, `/agents/jobs/${jobId}?action=toggleScheduleEnabled`, {

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { RECORDED_ENTITIES_KEYS } from '../../src/sim/query-result.js';
 import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
-import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
-import { agent, call, logon } from './sim-http.js';
+import type { EmSimulator } from '../../src/sim/simulator.js';
+import { call, startLoggedOn, stopSimulator } from './sim-http.js';
 
 const TASK_MS = 1_000;
 const RUN_MS = 60_000;
@@ -17,13 +17,9 @@ describe('EM simulator task sessions and failure reasons', () => {
   let sim: EmSimulator;
   let token: string;
   beforeAll(async () => {
-    sim = await startEmSimulator({ clock, taskDurationMs: TASK_MS, backupDurationMs: RUN_MS });
-    ({ token } = await logon(sim));
+    ({ sim, token } = await startLoggedOn(clock, TASK_MS, RUN_MS));
   });
-  afterAll(async () => {
-    await sim.close();
-    await agent.close();
-  });
+  afterAll(() => stopSimulator(sim));
 
   const get = async (path: string): Promise<any> => {
     const reply = await call(sim, path, { token, accept: 'application/json' });
