@@ -6,8 +6,9 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { EmApi } from './em/api.js';
+import { LeaderDuties } from './leader-duties.js';
 import type { Logger } from './log/logger.js';
-import { auditCounting, meterBot, meterRequests } from './metrics/bot-metrics.js';
+import { auditCounting, type MeteredParts, meterBot, meterRequests } from './metrics/bot-metrics.js';
 import { Metrics } from './metrics/metrics.js';
 import { metricsRoute } from './metrics/metrics-route.js';
 import { IncidentMonitor } from './notify/incident-monitor.js';
@@ -23,7 +24,9 @@ import type { SlackDeps } from './slack/deps.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createIncidentPublisher } from './slack/messages/incident-publisher.js';
 import { createTaskPublisher } from './slack/messages/task-publisher.js';
+import { type Leadership, SoloLeadership } from './state/leader-lease.js';
 import type { StateStore } from './state/state-store.js';
+import { StoreOutageNotice } from './store-outage-notice.js';
 import { TaskWatcher } from './watch/task-watcher.js';
 import type { TaskWatchSink } from './watch/types.js';
 
@@ -50,12 +53,18 @@ interface BotDeps {
   customRoutes?: CustomRoute[];
   /** The bot's metrics; whoever builds `em` and `slack` gives them its observers. A fresh set when absent. */
   metrics?: Metrics;
+  /** Who runs the watcher and the monitor: a Redis lease among replicas; absent, this bot alone (the state file). */
+  leadership?: Leadership;
 }
 
 export interface Bot {
   app: App;
-  watcher: TaskWatcher;
-  monitor?: IncidentMonitor;
+  /** This term's watcher (a dormant one while another replica leads). */
+  readonly watcher: TaskWatcher;
+  /** This term's monitor; undefined while another replica leads or without an incident channel. */
+  readonly monitor?: IncidentMonitor;
+  /** True while this replica runs the watcher and the monitor. */
+  readonly isLeader: boolean;
   store: StateStore;
   metrics: Metrics;
   /** Starts the receiver, then the watcher, the monitor and the approval sweep. In HTTP mode, resolves with the port. */
@@ -69,9 +78,9 @@ export function createBot(config: Config, deps: BotDeps): Bot {
   store.load();
   const metrics = deps.metrics ?? new Metrics();
   const poster = createChannelPoster(slack);
-  const watcher = buildWatcher(config, deps, poster);
-  const monitor = buildMonitor(config, deps, poster);
-  const slackDeps = buildSlackDeps(config, { ...deps, logger: auditCounting(logger, metrics) }, watcher);
+  const duties = buildDuties(config, deps, poster);
+  const outage = storeOutageNotice(config, deps, poster, duties);
+  const slackDeps = buildSlackDeps(config, { ...deps, logger: auditCounting(logger, metrics) }, duties);
   // HTTP mode serves /metrics beside /slack/events; Socket Mode opens no port, main.ts serves it on HEALTH_PORT.
   const routes =
     config.slack.appToken === undefined
@@ -79,21 +88,30 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       : deps.customRoutes;
   const app = buildSlackApp(config, slackDeps, logger, routes);
   meterRequests(app, metrics);
-  meterBot(metrics, { approvals: slackDeps.approvals, watcher, store });
+  // Read at scrape time: each leader term has its own watcher.
+  meterBot(metrics, meteredParts(slackDeps, duties, store));
   const sweep = approvalSweep(slackDeps);
 
   let started = false;
   return {
     app,
-    watcher,
-    monitor,
+    // Getters: the watcher and the monitor are new each time this replica starts leading.
+    get watcher() {
+      return duties.watcher;
+    },
+    get monitor() {
+      return duties.monitor;
+    },
+    get isLeader() {
+      return duties.isLeading;
+    },
     store,
     metrics,
     async start() {
       const port = await startReceiver(app, config, host);
       started = true;
-      watcher.start();
-      monitor?.start();
+      // Every replica answers Slack; the watcher and the monitor run where the lease is (here at once, alone).
+      await duties.start();
       sweep.start();
       logger.info('bot started', { mode: config.slack.appToken ? 'socket' : 'http', port });
       return { port };
@@ -106,15 +124,60 @@ export function createBot(config: Config, deps: BotDeps): Bot {
         started = false;
       }
       sweep.stop();
+      outage?.stop();
       slackDeps.approvals.close();
       // In parallel and bounded: a monitor stuck behind Slack retries must not cost the watcher its final save.
-      await Promise.all([
-        monitor ? within(STOP_LIMIT_MS, monitor.stop(), 'incident monitor', logger) : undefined,
-        within(STOP_LIMIT_MS, watcher.stop(), 'task watcher', logger),
-      ]);
-      store.flush();
+      await duties.stop((work, what) => within(STOP_LIMIT_MS, work, what, logger));
     },
   };
+}
+
+/** What the metrics read at scrape time: each leader term has its own watcher. */
+function meteredParts(slackDeps: SlackDeps, duties: LeaderDuties, store: StateStore): MeteredParts {
+  return {
+    approvals: slackDeps.approvals,
+    get watcher() {
+      return duties.watcher;
+    },
+    store,
+  };
+}
+
+/** Runs the watcher and the monitor where the lease is: here at once with no leadership given (the state file). */
+function buildDuties(config: Config, deps: BotDeps, poster: ChannelPoster): LeaderDuties {
+  return new LeaderDuties({
+    leadership: deps.leadership ?? new SoloLeadership(),
+    store: deps.store,
+    newWatcher: () => buildWatcher(config, deps, poster),
+    newMonitor: () => buildMonitor(config, deps, poster),
+    logger: deps.logger,
+    intakeMs: config.watch.pollIntervalMs,
+  });
+}
+
+/** With a shared store and an incident channel: the channel hears once that the store is lost, once that it is back. */
+function storeOutageNotice(
+  config: Config,
+  deps: BotDeps,
+  poster: ChannelPoster,
+  duties: LeaderDuties,
+): StoreOutageNotice | undefined {
+  const channel = config.notify.incidentChannel;
+  const store = deps.store as { onAvailability?(cb: (available: boolean) => void): void };
+  if (channel === undefined || store.onAvailability === undefined) return undefined;
+  // The lease is lost before the store reports the outage: "led recently" is the leader of a moment ago.
+  let ledUntil = 0;
+  const leadWindowMs = config.leader.ttlMs;
+  const notice = new StoreOutageNotice({
+    poster,
+    channel,
+    clock: deps.clock,
+    logger: deps.logger.child({ component: 'state' }),
+    ledRecently: () => duties.isLeading || deps.clock.now() - ledUntil < leadWindowMs,
+  });
+  deps.leadership?.subscribe({ gained: () => {}, lost: () => (ledUntil = deps.clock.now()) });
+  store.onAvailability((available) => notice.changed(available));
+  return notice;
 }
 
 /** The watcher that follows every Task the bot starts and posts its result through `poster`. */

@@ -59,12 +59,18 @@ export interface NotifyConfig {
   longRunningMinutes?: number;
 }
 
+export interface LeaderConfig {
+  /** Leader lease TTL among replicas sharing Redis (VEEAM_LEADER_TTL_MS): failover takes at most this plus a beat. */
+  ttlMs: number;
+}
+
 export interface Config {
   slack: SlackConfig;
   em: EmConfig;
   policy: PolicyConfig;
   watch: WatchConfig;
   notify: NotifyConfig;
+  leader: LeaderConfig;
   logLevel: LogLevel;
 }
 
@@ -97,6 +103,7 @@ export function loadConfig(
   const notify = readNotify(read, problems);
   const watch = readWatch(read);
   const logLevel = readLogLevel(read, problems);
+  const leader = { ttlMs: read.integer('VEEAM_LEADER_TTL_MS', 15_000, 300, 600_000) };
   if (problems.length > 0) throw new ConfigError(problems);
 
   // The incident channel's buttons must work even when the list of allowed channels forgets it.
@@ -109,7 +116,7 @@ export function loadConfig(
   ) {
     policy.allowedChannels = [...allowedChannels, incidentChannel];
   }
-  return deepFreeze({ slack, em, policy, watch, notify, logLevel });
+  return deepFreeze({ slack, em, policy, watch, notify, leader, logLevel });
 }
 
 function readSlack(read: EnvReader, problems: string[]): SlackConfig {
