@@ -11,7 +11,7 @@ import { EmClient } from '../src/em/client.js';
 import type { Logger } from '../src/log/logger.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../src/sim/seed-ids.js';
 import { createSlackWebClient } from '../src/slack/web-client.js';
-import { StateStore } from '../src/state/state-store.js';
+import { FileStateStore } from '../src/state/file-state-store.js';
 import type { PeerStarted } from './peer-messages.js';
 
 export const BENCH_SIGNING_SECRET = 'bench-signing-secret';
@@ -47,7 +47,7 @@ export async function startBenchBot(
   const em = new EmClient({ config: config.em, logger });
   const bot = createBot(config, {
     em,
-    store: new StateStore(config.watch.stateFile, logger.child({ component: 'state' })),
+    store: new FileStateStore(config.watch.stateFile, logger.child({ component: 'state' })),
     clock: systemClock,
     slack: createSlackWebClient(config.slack, logger),
     logger,

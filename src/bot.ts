@@ -75,7 +75,6 @@ export interface Bot {
 
 export function createBot(config: Config, deps: BotDeps): Bot {
   const { store, slack, logger, host } = deps;
-  store.load();
   const metrics = deps.metrics ?? new Metrics();
   const poster = createChannelPoster(slack);
   const duties = buildDuties(config, deps, poster);
@@ -108,6 +107,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     store,
     metrics,
     async start() {
+      await store.load();
       const port = await startReceiver(app, config, host);
       started = true;
       // Every replica answers Slack; the watcher and the monitor run where the lease is (here at once, alone).
@@ -241,7 +241,7 @@ async function startReceiver(
 
 /** Policy, approvals, the schedule switch and the repeat guard: the parts every Slack listener shares. */
 function buildSlackDeps(config: Config, deps: BotDeps, watcher: TaskWatchSink): SlackDeps {
-  const { em, clock, slack } = deps;
+  const { em, clock, slack, store } = deps;
   const logger = deps.logger.child({ component: 'slack' });
   const policy = new Policy(config.policy, async (usergroup) => {
     const answer = await slack.usergroups.users.list({ usergroup });
@@ -249,7 +249,7 @@ function buildSlackDeps(config: Config, deps: BotDeps, watcher: TaskWatchSink): 
   });
   const schedule = new ScheduleSwitch({
     em,
-    locks: new JobLocks(),
+    locks: new JobLocks(store),
     logger,
     pollIntervalMs: Math.min(config.watch.pollIntervalMs, 1_000),
     settleTimeoutMs: SCHEDULE_SETTLE_MS,
@@ -264,19 +264,33 @@ function buildSlackDeps(config: Config, deps: BotDeps, watcher: TaskWatchSink): 
     watcher,
     policy,
     schedule,
-    approvals: new ApprovalBook(clock, config.policy.approvalTtlMinutes),
-    recentActions: new RecentActions(clock, config.policy.repeatWindowSeconds),
+    approvals: new ApprovalBook(clock, config.policy.approvalTtlMinutes, store),
+    recentActions: new RecentActions(clock, config.policy.repeatWindowSeconds, store),
   };
 }
 
-/** An expired request must say so on its own, not only when someone clicks it: a cheap in-memory scan. */
+/**
+ * An expired request must say so on its own, not only when someone clicks it; also those that expired while the
+ * bot was down (the first sweep after a start). One sweep at a time; a store away skips a beat.
+ */
 function approvalSweep(deps: SlackDeps): { start(): void; stop(): void } {
   let timer: NodeJS.Timeout | undefined;
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      for (const approval of await deps.approvals.expireDue()) void announceExpiry(deps, approval);
+    } catch (error) {
+      deps.logger.debug('approval sweep skipped', { error });
+    } finally {
+      sweeping = false;
+    }
+  };
   return {
     start() {
-      timer = setInterval(() => {
-        for (const approval of deps.approvals.expireDue()) void announceExpiry(deps, approval);
-      }, APPROVAL_SWEEP_MS);
+      void sweep();
+      timer = setInterval(() => void sweep(), APPROVAL_SWEEP_MS);
       timer.unref();
     },
     stop() {

@@ -2,6 +2,9 @@
 
 import { readFileSync } from 'node:fs';
 import { ACTION_NAMES, type ActionName } from './ops/action-name.js';
+import { DEFAULT_STATE_FILE, readStateConfig, type StateConfig } from './state/state-config.js';
+
+export type { StateBackend, StateConfig } from './state/state-config.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -70,6 +73,7 @@ export interface Config {
   policy: PolicyConfig;
   watch: WatchConfig;
   notify: NotifyConfig;
+  state: StateConfig;
   leader: LeaderConfig;
   logLevel: LogLevel;
 }
@@ -101,7 +105,8 @@ export function loadConfig(
   const em = readEm(read, problems, readFile);
   const policy = readPolicy(read);
   const notify = readNotify(read, problems);
-  const watch = readWatch(read);
+  const state = readStateConfig((name) => read.optional(name), problems);
+  const watch = readWatch(read, state);
   const logLevel = readLogLevel(read, problems);
   const leader = { ttlMs: read.integer('VEEAM_LEADER_TTL_MS', 15_000, 300, 600_000) };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -116,7 +121,7 @@ export function loadConfig(
   ) {
     policy.allowedChannels = [...allowedChannels, incidentChannel];
   }
-  return deepFreeze({ slack, em, policy, watch, notify, leader, logLevel });
+  return deepFreeze({ slack, em, policy, watch, notify, state, leader, logLevel });
 }
 
 function readSlack(read: EnvReader, problems: string[]): SlackConfig {
@@ -250,9 +255,10 @@ function readNotify(read: EnvReader, problems: string[]): NotifyConfig {
   };
 }
 
-function readWatch(read: EnvReader): WatchConfig {
+function readWatch(read: EnvReader, state: StateConfig): WatchConfig {
   return {
-    stateFile: read.optional('VEEAM_STATE_FILE') ?? 'veeam-chatops.state.json',
+    // The file store's path; with Redis, the default (unused by the store).
+    stateFile: state.backend.kind === 'file' ? state.backend.path : DEFAULT_STATE_FILE,
     pollIntervalMs: read.integer('TASK_POLL_INTERVAL_MS', 1_500, 10, 600_000),
     timeoutMinutes: read.integer('TASK_TIMEOUT_MINUTES', 60, 1, 7 * 24 * 60),
   };

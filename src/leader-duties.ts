@@ -10,20 +10,12 @@ import type { StateStore } from './state/state-store.js';
 import { TaskCancelRefused } from './watch/task-cancel-refused.js';
 import type { TaskWatcher } from './watch/task-watcher.js';
 import type { TaskWatchSink, WatchOptions, WatchSpec } from './watch/types.js';
+import { newWatchRecord, restoreWatches } from './watch/watch-record.js';
 
 /** A watch started on a replica that does not lead, waiting in the store for the leader's watcher. */
 export interface HandedOffWatch {
   spec: WatchSpec;
   options?: WatchOptions;
-}
-
-/** What leading needs from the store beyond its sections; the Redis store has them, the state file needs none. */
-interface SharedStore {
-  load(): void | Promise<void>;
-  flush(): boolean | Promise<boolean>;
-  setFence?(token: number): void;
-  handOffWatch?(record: HandedOffWatch): Promise<void>;
-  takeHandedOffWatches?(): Promise<HandedOffWatch[]>;
 }
 
 interface LeaderDutiesDeps {
@@ -44,10 +36,12 @@ export class LeaderDuties implements TaskWatchSink {
   /** Gains and losses are applied one after the other, in the order the lease reported them. */
   private chain: Promise<void> = Promise.resolve();
   private intake: NodeJS.Timeout | undefined;
-  private readonly store: SharedStore;
+  private readonly store: StateStore;
 
   constructor(private readonly deps: LeaderDutiesDeps) {
-    this.store = deps.store as unknown as SharedStore;
+    this.store = deps.store;
+    // A section write refused by the fence: a newer leader exists, whatever our lease still says.
+    this.store.onFenced = () => this.enqueue(() => this.standDown());
     // Dormant until a term starts: its stats read zero, nothing is handed to it.
     this.current = deps.newWatcher();
     deps.leadership.subscribe({
@@ -89,7 +83,8 @@ export class LeaderDuties implements TaskWatchSink {
   }
 
   watch(spec: WatchSpec, options?: WatchOptions): void {
-    if (this.leading || this.store.handOffWatch === undefined) {
+    // The state file has one replica: it always leads, and nobody would take a handed-off watch.
+    if (this.leading || this.store.kind === 'file') {
       this.current.watch(spec, options);
       return;
     }
@@ -120,7 +115,7 @@ export class LeaderDuties implements TaskWatchSink {
 
   private async lead(token: number): Promise<void> {
     if (this.shuttingDown || !this.deps.leadership.isLeader) return;
-    this.store.setFence?.(token);
+    this.store.setFence(this.store.kind === 'file' ? undefined : token);
     await this.store.load();
     // A loss reported while the store loaded is queued behind us and stops what starts here.
     this.current = this.deps.newWatcher();
@@ -128,7 +123,7 @@ export class LeaderDuties implements TaskWatchSink {
     this.leading = true;
     this.current.start();
     this.currentMonitor?.start();
-    if (this.store.takeHandedOffWatches !== undefined) {
+    if (this.store.kind !== 'file') {
       await this.takeHandedOff();
       this.intake = setInterval(() => void this.takeHandedOff(), this.deps.intakeMs);
       this.intake.unref();
@@ -150,15 +145,38 @@ export class LeaderDuties implements TaskWatchSink {
 
   private async takeHandedOff(): Promise<void> {
     if (!this.leading) return;
-    let handed: HandedOffWatch[];
+    let handed: unknown[];
     try {
-      handed = (await this.store.takeHandedOffWatches?.()) ?? [];
+      handed = await this.store.takeHandedOffWatches();
     } catch (error) {
       this.deps.logger.warn('could not take handed-off watches; trying again next round', { error });
       return;
     }
-    for (const { spec, options } of handed) this.current.watch(spec, options);
+    for (const record of handed) {
+      const watch = readHandedOffWatch(record);
+      if (watch === undefined) this.deps.logger.warn('dropped an unreadable handed-off watch');
+      else this.current.watch(watch.spec, watch.options);
+    }
     // Saved before anything else: they left the inbox, so the watches section is now their only record.
     if (handed.length > 0) await this.store.flush();
+  }
+}
+
+/** A record from the shared inbox, checked like a saved watch (another version's replica may have written it). */
+function readHandedOffWatch(record: unknown): HandedOffWatch | undefined {
+  if (typeof record !== 'object' || record === null) return undefined;
+  const { spec, options } = record as { spec?: unknown; options?: unknown };
+  try {
+    const probe = JSON.parse(JSON.stringify(newWatchRecord(spec as WatchSpec, 0, 1)));
+    const [checked] = restoreWatches({ version: 1, watches: [probe] }).records;
+    if (checked === undefined) return undefined;
+    const note = (options as WatchOptions | undefined)?.runningParent?.note;
+    const running = (options as WatchOptions | undefined)?.runningParent !== undefined;
+    return {
+      spec: checked.spec,
+      options: running ? { runningParent: typeof note === 'string' ? { note } : {} } : undefined,
+    };
+  } catch {
+    return undefined;
   }
 }

@@ -10,14 +10,16 @@ import { readHealthPort } from './health/health-port.js';
 import { healthRoutes } from './health/health-routes.js';
 import { type HealthServer, startHealthServer } from './health/health-server.js';
 import { Readiness } from './health/readiness.js';
-import { emProbe, slackProbe, stateProbe } from './health/readiness-probes.js';
+import { emProbe, slackProbe, storeProbe } from './health/readiness-probes.js';
 import { type LogFormat, readLogFormat } from './log/log-format.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { Metrics } from './metrics/metrics.js';
 import { metricsRoute } from './metrics/metrics-route.js';
 import { slackCallObserver } from './metrics/slack-call-metrics.js';
 import { createSlackWebClient } from './slack/web-client.js';
-import { StateStore } from './state/state-store.js';
+import { RedisLeaderLease } from './state/leader-lease.js';
+import { openStateStore } from './state/open-state-store.js';
+import type { StateStore } from './state/state-store.js';
 
 /** The whole shutdown; a hung EM or Slack must not keep the service manager waiting. */
 const SHUTDOWN_LIMIT_MS = 10_000;
@@ -54,17 +56,28 @@ async function main(): Promise<void> {
     observer: metrics.observeEm,
   });
   await logOnOrExit(em, logger);
-  const readiness = buildReadiness(config, em, logger);
+  const { store, redis } = openStateStore(config, logger);
+  // Replicas on one Redis take turns at the watcher and the monitor; on the state file this bot alone runs them.
+  const leadership = redis
+    ? new RedisLeaderLease({
+        redis,
+        instanceId: config.state.instanceId,
+        ttlMs: config.leader.ttlMs,
+        logger: logger.child({ component: 'leader' }),
+      })
+    : undefined;
+  const readiness = buildReadiness(config, em, store, logger);
   const routes = healthRoutes(readiness);
   const socketMode = config.slack.appToken !== undefined;
   const bot = createBot(config, {
     em,
-    store: new StateStore(config.watch.stateFile, logger.child({ component: 'state' })),
+    store,
     clock: systemClock,
     slack: createSlackWebClient(config.slack, logger, { observer: slackCallObserver(metrics) }),
     logger,
     customRoutes: socketMode ? undefined : routes,
     metrics,
+    leadership,
   });
   const health =
     socketMode && healthPort !== 0
@@ -80,10 +93,10 @@ async function main(): Promise<void> {
  * EmClient keeps no "last logon worked" signal of its own, so readiness asks EM itself on a timer, on the bot's
  * session. Slack's probe gets its own client without retries: the bot's retries for ~30 min, far past a check.
  */
-function buildReadiness(config: Config, em: EmClient, logger: Logger): Readiness {
+function buildReadiness(config: Config, em: EmClient, store: StateStore, logger: Logger): Readiness {
   const probeClient = createSlackWebClient(config.slack, logger, { retryConfig: { retries: 0 } });
   return new Readiness({
-    probes: [emProbe(em), slackProbe(probeClient), stateProbe(config.watch.stateFile)],
+    probes: [emProbe(em), slackProbe(probeClient), storeProbe(store, config.watch.stateFile)],
     logger: logger.child({ component: 'readiness' }),
   });
 }
@@ -141,6 +154,7 @@ function stopOnSignals({ bot, em, readiness, health }: Running, logger: Logger):
     deadline.unref();
     readiness.stop();
     await Promise.all([bot.stop(), health?.close()]);
+    await bot.store.close();
     await Promise.race([em.close(), new Promise((resolve) => setTimeout(resolve, LOGOUT_LIMIT_MS).unref())]);
     logger.info('stopped');
     process.exit(0);

@@ -19,7 +19,7 @@ import type { SimOptions } from '../sim/types.js';
 import { createSlackWebClient } from '../slack/web-client.js';
 import { FakeSlackApi } from '../slack-standin/fake-slack-api.js';
 import { SlackUserAgent } from '../slack-standin/slack-user.js';
-import { StateStore } from '../state/state-store.js';
+import { openStateStore } from '../state/open-state-store.js';
 
 interface LocalStackOptions {
   logger: Logger;
@@ -92,10 +92,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
     async restartBot() {
       await current.bot.stop();
+      await current.bot.store.close();
       current = await build();
     },
     async close() {
       await current.bot.stop();
+      await current.bot.store.close();
       await em.close();
       await dispatcher.close();
       await slack.close();
@@ -125,7 +127,7 @@ function buildBot(config: Config, em: EmClient, options: LocalStackOptions): Bot
   const metrics = new Metrics();
   return createBot(config, {
     em,
-    store: new StateStore(config.watch.stateFile, options.logger.child({ component: 'state' })),
+    store: openStateStore(config, options.logger, { clock: options.clock }).store,
     clock: options.clock ?? systemClock,
     slack: createSlackWebClient(config.slack, options.logger, {
       retryConfig: options.slackRetryConfig,

@@ -1,8 +1,9 @@
-// The three things the bot needs to work: EM accepting our logon, Slack accepting our token, a writable state file.
+// The three things the bot needs to work: EM accepting our logon, Slack accepting our token, a writable store.
 
 import { unlinkSync, writeFileSync } from 'node:fs';
 import type { EmApi } from '../em/api.js';
 import { isEmError } from '../em/errors.js';
+import type { StateStore } from '../state/state-store.js';
 import type { ReadinessProbe } from './readiness.js';
 
 /**
@@ -75,5 +76,17 @@ export function stateProbe(stateFile: string): ReadinessProbe {
       const code = (error as NodeJS.ErrnoException | undefined)?.code;
       return `the state directory is not writable${code && /^E[A-Z]+$/.test(code) ? ` (${code})` : ''}`;
     },
+  };
+}
+
+/** The file store: its directory is writable. Redis: the connection is up (writes would be refused otherwise). */
+export function storeProbe(store: Pick<StateStore, 'kind' | 'available'>, stateFile: string): ReadinessProbe {
+  if (store.kind === 'file') return stateProbe(stateFile);
+  return {
+    name: 'state',
+    check: async () => {
+      if (!store.available()) throw new Error('redis unavailable');
+    },
+    explain: () => 'the shared state store (Redis) is not reachable',
   };
 }

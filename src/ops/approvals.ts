@@ -1,12 +1,18 @@
 // Pending approval requests: created by a write that needs one, decided once by another approver, or expired.
+// They live in the state store, so their buttons work after a restart and on every replica.
 
 import { randomBytes } from 'node:crypto';
-import NodeCache from 'node-cache';
 import type { Clock } from '../clock.js';
+import type { StateStore } from '../state/state-store.js';
 import type { ActionName } from './action-name.js';
 import type { ActionTarget } from './intent.js';
 
 type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
+
+const STATUSES: readonly string[] = ['pending', 'approved', 'denied', 'expired'];
+
+/** A compare-and-set that keeps losing means the request is being fought over; after this many, give up. */
+const MAX_SWAPS = 8;
 
 interface ApprovalRequest {
   action: ActionName;
@@ -37,19 +43,36 @@ export type DecideResult =
   | { kind: 'already'; approval: Approval }
   | { kind: 'decided'; approval: Approval };
 
+/** What the store gave back is ours only if it looks like what we saved (a hand-edited file, an old version). */
+function isApproval(value: unknown): value is Approval {
+  const a = value as Partial<Approval> | undefined;
+  return (
+    typeof a === 'object' &&
+    a !== null &&
+    typeof a.id === 'string' &&
+    typeof a.action === 'string' &&
+    typeof a.target === 'object' &&
+    a.target !== null &&
+    typeof a.requestedBy === 'string' &&
+    typeof a.channel === 'string' &&
+    typeof a.createdAt === 'number' &&
+    typeof a.expiresAt === 'number' &&
+    STATUSES.includes(a.status as string)
+  );
+}
+
 export class ApprovalBook {
-  private readonly items: NodeCache;
+  /** Pending requests at the last sweep (metrics read it synchronously at scrape time). */
+  private pending = 0;
 
   constructor(
     private readonly clock: Clock,
     private readonly ttlMinutes: number,
-  ) {
-    // Entries outlive their expiry (twice the TTL, in real time) so a late click can still be told "expired";
-    // expiry itself is decided by the injected clock. useClones false: decide() mutates the one stored object.
-    this.items = new NodeCache({ stdTTL: ttlMinutes * 120, checkperiod: 0, useClones: false });
-  }
+    private readonly store: StateStore,
+  ) {}
 
-  create(request: ApprovalRequest): Approval {
+  /** Saved before it is posted: a store that cannot take it refuses the request (StoreUnavailable). */
+  async create(request: ApprovalRequest): Promise<Approval> {
     const now = this.clock.now();
     const approval: Approval = {
       ...request,
@@ -58,60 +81,87 @@ export class ApprovalBook {
       expiresAt: now + this.ttlMinutes * 60_000,
       status: 'pending',
     };
-    this.items.set(approval.id, approval);
+    await this.store.putApproval(approval.id, approval);
+    this.pending += 1;
     return approval;
   }
 
-  get(id: string): Approval | undefined {
-    return this.items.get<Approval>(id);
+  async get(id: string): Promise<Approval | undefined> {
+    const saved = await this.store.getApproval(id);
+    return isApproval(saved) ? saved : undefined;
   }
 
-  attachMessage(id: string, messageTs: string): void {
-    const approval = this.get(id);
-    if (approval) approval.messageTs = messageTs;
+  async attachMessage(id: string, messageTs: string): Promise<void> {
+    await this.change(id, (approval) => ({ ...approval, messageTs }));
   }
 
   /**
-   * Synchronous on purpose: check and change happen in one turn of the event loop, so a double click, two
-   * approvers at once or a retried click can never both see "pending".
+   * Compare-and-set in the store: of a double click, two approvers at once, a retried click or clicks on two
+   * replicas, exactly one sees "pending" and decides; the others are told it was already decided.
    */
-  decide(id: string, user: string, verdict: Verdict): DecideResult {
-    const approval = this.get(id);
-    if (!approval) return { kind: 'unknown' };
-    if (approval.status === 'pending' && this.clock.now() >= approval.expiresAt) {
-      approval.status = 'expired';
-      approval.decidedAt = approval.expiresAt;
-    }
-    if (approval.status === 'expired') return { kind: 'expired', approval };
-    if (approval.status !== 'pending') return { kind: 'already', approval };
-    if (approval.requestedBy === user) return { kind: 'self', approval };
-    approval.status = verdict === 'approve' ? 'approved' : 'denied';
-    approval.decidedBy = user;
-    approval.decidedAt = this.clock.now();
-    return { kind: 'decided', approval };
+  async decide(id: string, user: string, verdict: Verdict): Promise<DecideResult> {
+    let result: DecideResult = { kind: 'unknown' };
+    await this.change(id, (approval) => {
+      const now = this.clock.now();
+      if (approval.status === 'pending' && now >= approval.expiresAt) {
+        const expired: Approval = { ...approval, status: 'expired', decidedAt: approval.expiresAt };
+        result = { kind: 'expired', approval: expired };
+        return expired;
+      }
+      if (approval.status === 'expired') result = { kind: 'expired', approval };
+      else if (approval.status !== 'pending') result = { kind: 'already', approval };
+      else if (approval.requestedBy === user) result = { kind: 'self', approval };
+      else {
+        const status = verdict === 'approve' ? 'approved' : 'denied';
+        const decided: Approval = { ...approval, status, decidedBy: user, decidedAt: now };
+        result = { kind: 'decided', approval: decided };
+        return decided;
+      }
+      return undefined;
+    });
+    return result;
   }
 
-  /** Marks every pending request past its expiry as expired and returns them, so their messages can say so. */
-  expireDue(): Approval[] {
+  /**
+   * Marks every pending request past its expiry as expired and returns those this call marked (so each is
+   * announced once, whichever replica sweeps first). Requests expired for a TTL are forgotten.
+   */
+  async expireDue(): Promise<Approval[]> {
     const now = this.clock.now();
     const expired: Approval[] = [];
-    for (const approval of Object.values(this.items.mget<Approval>(this.items.keys()))) {
-      if (approval.status === 'pending' && now >= approval.expiresAt) {
-        approval.status = 'expired';
-        approval.decidedAt = approval.expiresAt;
-        expired.push(approval);
+    let pending = 0;
+    for (const saved of await this.store.listApprovals()) {
+      if (!isApproval(saved)) continue;
+      if (saved.status === 'pending' && now >= saved.expiresAt) {
+        const marked: Approval = { ...saved, status: 'expired', decidedAt: saved.expiresAt };
+        if (await this.store.swapApproval(saved.id, saved, marked)) expired.push(marked);
+      } else if (saved.status === 'pending') {
+        pending += 1;
+      } else if (now >= saved.expiresAt + this.ttlMinutes * 60_000) {
+        // Kept a TTL past expiry so a late click is still told "expired" or "already decided".
+        await this.store.deleteApproval(saved.id);
       }
     }
+    this.pending = pending;
     return expired;
   }
 
-  /** Requests still waiting for an approver (metrics). */
+  /** Requests still waiting for an approver, as of the last sweep (metrics). */
   pendingCount(): number {
-    return Object.values(this.items.mget<Approval>(this.items.keys())).filter((a) => a.status === 'pending')
-      .length;
+    return this.pending;
   }
 
-  close(): void {
-    this.items.close();
+  /** The store holds the requests: nothing of ours to let go of. */
+  close(): void {}
+
+  /** Applies `next` (undefined: no change) by compare-and-set, reading again when another writer got in between. */
+  private async change(id: string, next: (approval: Approval) => Approval | undefined): Promise<void> {
+    for (let attempt = 0; attempt < MAX_SWAPS; attempt++) {
+      const current = await this.get(id);
+      if (current === undefined) return;
+      const changed = next(current);
+      if (changed === undefined || (await this.store.swapApproval(id, current, changed))) return;
+    }
+    throw new Error(`approval ${id} kept changing under us; nothing was decided`);
   }
 }

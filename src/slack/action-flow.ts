@@ -86,7 +86,7 @@ export async function notOffered(origin: Origin, action: ActionName, job: Job): 
 export async function requestAction(deps: SlackDeps, origin: Origin, request: ActionRequest): Promise<void> {
   // A double click or a repeated command within seconds is a repeat, not a second order.
   const key = `${request.action}:${targetId(request.target)}`;
-  const earlier = deps.recentActions.claim(key, origin.user);
+  const earlier = await deps.recentActions.claim(key, origin.user);
   if (earlier !== undefined) {
     const ago = Math.max(0, Math.round((deps.clock.now() - earlier.at) / 1000));
     await origin.tellUser(
@@ -115,13 +115,13 @@ export async function requestAction(deps: SlackDeps, origin: Origin, request: Ac
           tellUser: origin.tellUser,
         })) === 'sent';
   } finally {
-    if (!placed) deps.recentActions.release(key);
+    if (!placed) await deps.recentActions.release(key);
   }
 }
 
 /** True when the request was posted for approvers to decide. */
 async function requestApproval(deps: SlackDeps, origin: Origin, request: ActionRequest): Promise<boolean> {
-  const approval = deps.approvals.create({
+  const approval = await deps.approvals.create({
     action: request.action,
     target: request.target,
     requestedBy: origin.user,
@@ -136,7 +136,7 @@ async function requestApproval(deps: SlackDeps, origin: Origin, request: ActionR
       text: message.text,
       blocks: message.blocks,
     });
-    if (posted.ts) deps.approvals.attachMessage(approval.id, posted.ts);
+    if (posted.ts) await deps.approvals.attachMessage(approval.id, posted.ts);
   } catch (error) {
     deps.logger.error('could not post an approval request', {
       approvalId: approval.id,

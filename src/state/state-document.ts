@@ -5,13 +5,19 @@
 export interface StateSections {
   watches?: unknown;
   monitor?: unknown;
+  /** Pending approval requests by ID (the file store's; Redis keeps them in a hash). */
+  approvals?: unknown;
 }
 
 export interface StateDocument extends StateSections {
   version: 1;
 }
 
-const SECTION_KEYS = ['watches', 'monitor'] as const satisfies readonly (keyof StateSections)[];
+export const SECTION_KEYS = [
+  'watches',
+  'monitor',
+  'approvals',
+] as const satisfies readonly (keyof StateSections)[];
 
 type DocumentReading =
   /** `dropped`: sections that were there but not JSON objects (left out of `doc`). */

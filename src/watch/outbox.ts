@@ -101,7 +101,7 @@ export class Outbox {
       const item = r.outbox[0] as OutboxItem;
       // The state that asked for this post is on disk first (a round saves before it delivers; this covers an
       // item that joined a drain already running).
-      this.deps.saver.saveBefore(item);
+      await this.deps.saver.saveBefore(item);
       this.sending.set(r.key, item.id);
       let result: PublishResult;
       try {

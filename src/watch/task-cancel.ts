@@ -57,7 +57,7 @@ export class TaskCancel {
     record.nextPollAt = now;
     cadence.dueBy(now);
     saver.changed();
-    saver.saveNow();
+    await saver.saveNow();
     outbox.deliver(record);
     timer.schedule();
   }
@@ -102,7 +102,7 @@ export class TaskCancel {
     if (!taskMatchesSpec(owner.spec, task)) throw new TaskCancelRefused('gone', taskId);
     if (task.state === 'Finished') {
       this.deps.poller.onTaskFinished(owner, task);
-      if (this.deps.saver.saveNow()) this.deps.afterSave();
+      if (await this.deps.saver.saveNow()) this.deps.afterSave();
       this.deps.outbox.deliver(owner);
       this.deps.timer.schedule();
       throw new TaskCancelRefused('finished', taskId);

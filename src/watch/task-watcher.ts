@@ -219,7 +219,7 @@ export class TaskWatcher implements TaskWatchSink {
       await Promise.race([Promise.allSettled(pending), bounded]);
       clearTimeout(timeout);
     }
-    this.saver.close();
+    await this.saver.close();
   }
 
   /**
@@ -331,7 +331,7 @@ export class TaskWatcher implements TaskWatchSink {
     else if (listDue) work.push(this.poller.pollTasks(taskWatches, now));
     await Promise.all(work);
     // Phase changes are on disk before their Slack posts are attempted, and before their Tasks are deleted.
-    this.saver.saveNow();
+    await this.saver.saveNow();
     this.outbox.flushPending();
     await this.cleanup.flush();
   }

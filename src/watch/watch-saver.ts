@@ -59,28 +59,28 @@ export class WatchSaver {
    * Writes the file now if anything changed since our last save (before Slack posts that depend on it). False
    * when the write failed (the store logged why): what depends on it waits for a later save.
    */
-  saveNow(): boolean {
+  async saveNow(): Promise<boolean> {
     if (this.closed) return false;
     if (this.savedSeq === this.changeSeq) return true;
     const seq = this.changeSeq;
-    if (!this.store.flush()) return false;
-    this.savedSeq = seq;
+    if (!(await this.store.flush())) return false;
+    this.savedSeq = Math.max(this.savedSeq, seq);
     return true;
   }
 
   /** Before sending `item`: the state that asked for it is on disk first. */
-  saveBefore(item: OutboxItem): void {
-    if ((this.enqueuedSeq.get(item) ?? 0) > this.savedSeq) this.saveNow();
+  async saveBefore(item: OutboxItem): Promise<void> {
+    if ((this.enqueuedSeq.get(item) ?? 0) > this.savedSeq) await this.saveNow();
   }
 
   /** Last save on stop(): a snapshot, not the live view, so whoever uses this store next sees none of our later state. */
-  close(): void {
-    if (!this.closed) {
-      const saved: SavedWatches = { version: 1, watches: this.watches() };
-      this.store.write('watches', saved);
-      this.store.flush();
-      this.savedSeq = this.changeSeq;
-    }
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    const saved: SavedWatches = { version: 1, watches: this.watches() };
+    const seq = this.changeSeq;
+    this.store.write('watches', saved);
+    await this.store.flush();
+    this.savedSeq = Math.max(this.savedSeq, seq);
   }
 }

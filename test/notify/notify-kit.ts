@@ -16,7 +16,7 @@ import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import { createChannelPoster } from '../../src/slack/channel-poster.js';
 import { createIncidentPublisher } from '../../src/slack/messages/incident-publisher.js';
 import { FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
-import { StateStore } from '../../src/state/state-store.js';
+import { FileStateStore } from '../../src/state/file-state-store.js';
 
 export const CHANNEL = 'CINCID1';
 export const MINUTE = 60_000;
@@ -28,7 +28,7 @@ export interface NotifyKitOptions {
 
 export interface Monitored {
   monitor: IncidentMonitor;
-  store: StateStore;
+  store: FileStateStore;
 }
 
 export class NotifyKit {
@@ -68,8 +68,8 @@ export class NotifyKit {
    * clock, as the simulator's) lets a test take the first-start baseline in the past, then move to now.
    */
   startMonitor(config: Partial<NotifyConfig> = {}, clock: Clock = systemClock): Monitored {
-    const store = new StateStore(join(this.dir, 'state.json'), this.logger);
-    store.load();
+    const store = new FileStateStore(join(this.dir, 'state.json'), this.logger);
+    store.loadNow();
     const monitor = new IncidentMonitor({
       em: this.em,
       publisher: createIncidentPublisher(createChannelPoster(this.web), this.logger),
@@ -91,9 +91,9 @@ export class NotifyKit {
   }
 
   /** Stops a monitor the way the bot does (stop, then the store is flushed), ready for a new one on the same file. */
-  async stopMonitor(monitor: IncidentMonitor, store: StateStore): Promise<void> {
+  async stopMonitor(monitor: IncidentMonitor, store: FileStateStore): Promise<void> {
     await monitor.stop();
-    store.flush();
+    await store.flush();
     this.running = this.running.filter((m) => m !== monitor);
   }
 

@@ -19,7 +19,7 @@ import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/seed-ids.js';
 import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import { createSlackWebClient } from '../../src/slack/web-client.js';
 import { FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
-import { StateStore } from '../../src/state/state-store.js';
+import { FileStateStore } from '../../src/state/file-state-store.js';
 
 const dispatcher = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
 const logger = createMemoryLogger('debug');
@@ -65,7 +65,7 @@ describe('health endpoints in HTTP mode, on the Slack port', () => {
     });
     bot = createBot(config, {
       em,
-      store: new StateStore(config.watch.stateFile, logger),
+      store: new FileStateStore(config.watch.stateFile, logger),
       clock: systemClock,
       slack: createSlackWebClient(config.slack, logger),
       logger,

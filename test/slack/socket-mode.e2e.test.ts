@@ -18,7 +18,7 @@ import { createSlackWebClient } from '../../src/slack/web-client.js';
 import { FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
 import { interactionBody, slashCommandBody } from '../../src/slack-standin/signed-request.js';
 import { messageText } from '../../src/slack-standin/slack-user.js';
-import { StateStore } from '../../src/state/state-store.js';
+import { FileStateStore } from '../../src/state/file-state-store.js';
 import { FakeSocketModeServer } from '../support/fake-socket-mode.js';
 import { waitFor } from '../support/harness.js';
 
@@ -52,7 +52,7 @@ beforeAll(async () => {
   em = new EmClient({ config: config.em, logger, dispatcher });
   bot = createBot(config, {
     em,
-    store: new StateStore(config.watch.stateFile, logger),
+    store: new FileStateStore(config.watch.stateFile, logger),
     clock: systemClock,
     slack: createSlackWebClient(config.slack, logger, {
       retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50 },

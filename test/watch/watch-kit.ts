@@ -19,7 +19,7 @@ import { createChannelPoster } from '../../src/slack/channel-poster.js';
 import { taskRunningMessage } from '../../src/slack/messages/task.js';
 import { createTaskPublisher } from '../../src/slack/messages/task-publisher.js';
 import { type FakeMessage, FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
-import { StateStore } from '../../src/state/state-store.js';
+import { FileStateStore } from '../../src/state/file-state-store.js';
 import { TaskWatcher, type TaskWatcherTuning } from '../../src/watch/task-watcher.js';
 import type { WatchSpec, WatchTarget } from '../../src/watch/types.js';
 import type { WatchRecord } from '../../src/watch/watch-record.js';
@@ -48,7 +48,7 @@ export interface Started {
 
 export class WatchKit {
   watcher!: TaskWatcher;
-  store!: StateStore;
+  store!: FileStateStore;
   readonly logger: Logger & { lines: Record<string, unknown>[] } = createMemoryLogger('debug');
   readonly stateFile: string;
   private readonly dir: string;
@@ -113,8 +113,8 @@ export class WatchKit {
 
   /** A StateStore loaded from the state file and a watcher on it, as createBot does (not started). */
   buildWatcher(config: WatchConfig = this.config): TaskWatcher {
-    this.store = new StateStore(this.stateFile, this.logger);
-    this.store.load();
+    this.store = new FileStateStore(this.stateFile, this.logger);
+    this.store.loadNow();
     const logger = this.logger.child({ component: 'watcher' });
     this.watcher = new TaskWatcher({
       em: this.em,

@@ -22,13 +22,13 @@ export function approvalButton(deps: SlackDeps, verdict: Verdict) {
       await refuseNonApprover(deps, origin, value, verdict, allowed.reason);
       return;
     }
-    // Checked and decided in one turn of the event loop: decide() is synchronous, and so is this check.
-    const approval = deps.approvals.get(value);
+    // The check below is only for the click's origin; decide() is the atomic compare-and-set in the store.
+    const approval = await deps.approvals.get(value);
     // Unknown: the clicked message is left as it is, whatever it is; only the clicking user is told.
     if (approval === undefined) return origin.tellUser(UNKNOWN_REQUEST);
     const elsewhere = clickedElsewhere(approval, body);
     if (elsewhere !== undefined) return refuseElsewhere(deps, origin, approval, elsewhere);
-    await answerDecision(deps, origin, deps.approvals.decide(value, origin.user, verdict));
+    await answerDecision(deps, origin, await deps.approvals.decide(value, origin.user, verdict));
   });
 }
 
@@ -74,7 +74,7 @@ async function refuseNonApprover(
 ): Promise<void> {
   await origin.tellUser(`:no_entry: ${reason}`);
   // The request may be unknown by now; the click is audited either way, against what it names.
-  const approval = deps.approvals.get(approvalId);
+  const approval = await deps.approvals.get(approvalId).catch(() => undefined);
   audit(deps.logger, {
     user: approval?.requestedBy ?? origin.user,
     channel: approval?.channel ?? origin.channel,
