@@ -56,9 +56,9 @@ export function replicaEnv(options: ReplicaOptions): Record<string, string | und
     VEEAM_ALLOWED_CHANNELS: 'COPS1,CINCID1',
     VEEAM_INCIDENT_CHANNEL: 'CINCID1',
     VEEAM_MONITOR_INTERVAL_SECONDS: '1',
-    VEEAM_REPEAT_WINDOW_SECONDS: '0',
+    VEEAM_REPEAT_WINDOW_SECONDS: '10',
     TASK_POLL_INTERVAL_MS: '100',
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: 'debug',
     LOG_FORMAT: 'json',
   };
   for (const [key, value] of Object.entries(options.env ?? {})) {
