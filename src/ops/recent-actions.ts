@@ -3,6 +3,7 @@
 
 import type { Clock } from '../clock.js';
 import type { StateStore } from '../state/state-store.js';
+import { StoreUnavailable } from '../state/store-unavailable.js';
 
 interface RecentAction {
   user: string;
@@ -29,10 +30,12 @@ export class RecentActions {
   ) {}
 
   /**
-   * Returns the earlier request when `key` was claimed within the window, otherwise claims it. Throws
-   * StoreUnavailable when the store cannot be asked: the write is refused rather than risked twice.
+   * Returns the earlier request when `key` was claimed within the window, otherwise claims it. Every write passes
+   * here first, so this is also where a write is refused (StoreUnavailable) while the store cannot be written:
+   * what it would start (a watch, an approval) could not be kept, nor a repeat be told apart.
    */
   async claim(key: string, user: string): Promise<RecentAction | undefined> {
+    if (!this.store.available()) throw new StoreUnavailable('claim a write');
     if (this.windowSeconds === 0) return undefined;
     const now = this.clock.now();
     const mine = JSON.stringify({ user, at: now });

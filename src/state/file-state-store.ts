@@ -212,8 +212,10 @@ export class FileStateStore implements StateStore {
     return Object.values(this.approvalSection()).map(copy);
   }
 
+  /** Approvals are few and each is a promise to a person: saved at once, not behind. */
   async putApproval(id: string, value: unknown): Promise<void> {
     this.write('approvals', { ...this.approvalSection(), [id]: copy(value) });
+    this.flushNow();
   }
 
   /** Check and change in one turn of the event loop: nothing else runs in between. */
@@ -221,6 +223,7 @@ export class FileStateStore implements StateStore {
     const current = this.approvalSection()[id];
     if (current === undefined || JSON.stringify(current) !== JSON.stringify(before)) return false;
     this.write('approvals', { ...this.approvalSection(), [id]: copy(after) });
+    this.flushNow();
     return true;
   }
 

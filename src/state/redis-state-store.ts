@@ -35,6 +35,8 @@ export class RedisStateStore implements StateStore {
   private readonly scripts: StoreScripts;
   private readonly listeners: ((available: boolean) => void)[] = [];
   private lastAvailable: boolean;
+  /** One log line per outage (or refused logon), not one per reconnect attempt. */
+  private errorLogged = false;
   onWrite?: (ok: boolean) => void;
   onFenced?: () => void;
 
@@ -50,7 +52,9 @@ export class RedisStateStore implements StateStore {
     redis.on('close', () => this.availabilityChanged(false));
     // ioredis reports each failed reconnect as an 'error' event; without a listener it would crash the process.
     redis.on('error', (error: Error) => {
-      if (this.lastAvailable) this.logger.warn('Redis connection error', { error: error.message });
+      if (this.errorLogged) return;
+      this.errorLogged = true;
+      this.logger.warn('Redis connection error', { error: error.message });
     });
   }
 
@@ -61,6 +65,7 @@ export class RedisStateStore implements StateStore {
   private availabilityChanged(available: boolean): void {
     if (available === this.lastAvailable) return;
     this.lastAvailable = available;
+    this.errorLogged = false;
     if (available) this.logger.info('Redis is reachable again');
     else this.logger.error('lost the connection to Redis; writes are refused until it is back');
     if (available && this.unread.size > 0) void this.readSections([...this.unread]);
