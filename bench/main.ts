@@ -1,6 +1,6 @@
 // `npm run bench`: measures the bot (this process) against the EM simulator and the fake Slack Web API (a child
 // process), and prints ONE JSON document on stdout. Progress and logs go to stderr. `--phase <name>` (repeatable)
-// runs only the named phases: watches, growth, ack, rate-limited, history, busy-night, jobs-list.
+// runs only the named phases: watches, growth, ack, rate-limited, history, busy-night, jobs-list, replicas.
 
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +14,7 @@ import { type HistorySettings, runHistoryPhase } from './phases/history-phase.js
 import { type JobsListSettings, runJobsListPhase } from './phases/jobs-list-phase.js';
 import type { PhaseContext } from './phases/phase-context.js';
 import { type RateLimitSettings, runRateLimitPhase } from './phases/rate-limit-phase.js';
+import { REPLICAS, runReplicasPhase } from './phases/replicas-phase.js';
 import { runWatchesPhase, type WatchesSettings } from './phases/watches-phase.js';
 
 // ---- Phase settings: every duration and bound is here. ----
@@ -86,7 +87,16 @@ const CPU_FLOOR_SEC_PER_MIN = 0.1;
 /** TASK_POLL_INTERVAL_MS's default, for the growth bound when the watches phase (which reads it) did not run. */
 const DEFAULT_POLL_INTERVAL_MS = 1_500;
 
-const PHASES = ['watches', 'growth', 'ack', 'rate-limited', 'history', 'busy-night', 'jobs-list'] as const;
+const PHASES = [
+  'watches',
+  'growth',
+  'ack',
+  'rate-limited',
+  'history',
+  'busy-night',
+  'jobs-list',
+  'replicas',
+] as const;
 type PhaseName = (typeof PHASES)[number];
 
 interface PhaseResults {
@@ -97,6 +107,7 @@ interface PhaseResults {
   history?: Awaited<ReturnType<typeof runHistoryPhase>>;
   busyNight?: Awaited<ReturnType<typeof runBusyNightPhase>>;
   jobsList?: Awaited<ReturnType<typeof runJobsListPhase>>;
+  replicas?: Awaited<ReturnType<typeof runReplicasPhase>>;
 }
 
 interface Target {
@@ -149,6 +160,8 @@ async function runPhases(ctx: PhaseContext, phases: PhaseName[]): Promise<PhaseR
       ctx.progress(
         `busy night: poll ${r.busyNight.pollSec} s, ${r.busyNight.announcedOnce}/${r.busyNight.failures} announced once`,
       );
+    } else if (phase === 'replicas') {
+      r.replicas = await runReplicasPhase(ctx, REPLICAS);
     } else {
       r.jobsList = await runJobsListPhase(ctx, JOBS_LIST);
       ctx.progress(`jobs list: first page after ${r.jobsList.firstAnswerMs} ms`);
@@ -315,6 +328,7 @@ async function main(): Promise<void> {
         history: HISTORY,
         busyNight: BUSY_NIGHT,
         jobsList: JOBS_LIST,
+        replicas: REPLICAS,
         sim: SIM,
       },
       ...results,

@@ -17,6 +17,7 @@ import { JobLocks } from './ops/job-locks.js';
 import { Policy } from './ops/policy.js';
 import { RecentActions } from './ops/recent-actions.js';
 import { ScheduleSwitch } from './ops/schedule-switch.js';
+import { repliesOnce } from './replies-once.js';
 import { announceExpiry } from './slack/announce-expiry.js';
 import { createSlackApp } from './slack/app.js';
 import { type ChannelPoster, createChannelPoster } from './slack/channel-poster.js';
@@ -186,7 +187,10 @@ function buildWatcher(config: Config, deps: BotDeps, poster: ChannelPoster): Tas
   const { em, store, clock } = deps;
   return new TaskWatcher({
     em,
-    publisher: createTaskPublisher(poster, logger),
+    publisher:
+      store.kind === 'file'
+        ? createTaskPublisher(poster, logger)
+        : repliesOnce(createTaskPublisher(poster, logger), store, logger),
     store,
     logger,
     clock,
