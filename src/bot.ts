@@ -6,6 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { EmApi } from './em/api.js';
+import { incidentsOnce } from './incidents-once.js';
 import { LeaderDuties } from './leader-duties.js';
 import type { Logger } from './log/logger.js';
 import { auditCounting, type MeteredParts, meterBot, meterRequests } from './metrics/bot-metrics.js';
@@ -205,7 +206,10 @@ function buildMonitor(config: Config, deps: BotDeps, poster: ChannelPoster): Inc
   const { em, store, clock } = deps;
   return new IncidentMonitor({
     em,
-    publisher: createIncidentPublisher(poster, logger),
+    publisher:
+      store.kind === 'file'
+        ? createIncidentPublisher(poster, logger)
+        : incidentsOnce(createIncidentPublisher(poster, logger), store, logger),
     store,
     logger,
     clock,

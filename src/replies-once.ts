@@ -25,13 +25,11 @@ export function repliesOnce(publisher: WatchPublisher, store: StateStore, logger
       }
       const result = await publisher.publish(spec, message);
       if (result.outcome === 'sent') {
-        await store
-          .claim(key, SENT_MARK_MS, 'sent')
-          .catch((error: unknown) =>
-            logger.warn('could not mark a sent reply in the store; a new leader may send it again', {
-              error,
-            }),
-          );
+        await store.claim(key, SENT_MARK_MS, 'sent').catch((error: unknown) =>
+          logger.warn('could not mark a sent reply in the store; a new leader may send it again', {
+            error,
+          }),
+        );
       }
       return result;
     },
