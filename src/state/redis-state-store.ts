@@ -21,6 +21,8 @@ interface RedisStoreOptions {
   flushDelayMs?: number;
   /** When true, close() also quits the connection (openStateStore's store owns it). */
   ownsConnection?: boolean;
+  /** How long load() waits for a first connection (default 5 s). */
+  connectWaitMs?: number;
 }
 
 export class RedisStateStore implements StateStore {
@@ -82,7 +84,7 @@ export class RedisStateStore implements StateStore {
     this.unread = new Set(SECTION_KEYS);
     if (!(await this.connected())) {
       this.logger.error('Redis not reachable at start; starting with no saved state until it is', {
-        waitedMs: CONNECT_WAIT_MS,
+        waitedMs: this.options.connectWaitMs ?? CONNECT_WAIT_MS,
       });
       return;
     }
@@ -98,7 +100,7 @@ export class RedisStateStore implements StateStore {
         resolve(ok);
       };
       const onReady = () => done(true);
-      const timer = setTimeout(() => done(false), CONNECT_WAIT_MS);
+      const timer = setTimeout(() => done(false), this.options.connectWaitMs ?? CONNECT_WAIT_MS);
       this.redis.on('ready', onReady);
     });
   }
