@@ -262,6 +262,7 @@ function buildSlackDeps(config: Config, deps: BotDeps, watcher: TaskWatchSink): 
     pollIntervalMs: Math.min(config.watch.pollIntervalMs, 1_000),
     settleTimeoutMs: SCHEDULE_SETTLE_MS,
     clock,
+    store,
   });
   return {
     config,

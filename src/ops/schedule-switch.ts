@@ -1,4 +1,5 @@
-// Enable/disable on top of EM's toggle (em-api.md fact 8): read first, toggle only when needed, one at a time per job.
+// Enable/disable on top of EM's toggle (em-api.md fact 8): read first, toggle only when needed, one at a time per job
+// (across replicas: the job lock and the unsettled toggles live in the shared store).
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Clock, systemClock } from '../clock.js';
@@ -6,6 +7,8 @@ import type { EmApi } from '../em/api.js';
 import { isEmError } from '../em/errors.js';
 import type { Job, JobKind, Task } from '../em/types.js';
 import type { Logger } from '../log/logger.js';
+import { MemoryClaims } from '../state/memory-claims.js';
+import type { StateStore } from '../state/state-store.js';
 import type { JobLocks } from './job-locks.js';
 import { readJob } from './perform-action.js';
 
@@ -31,16 +34,29 @@ interface ScheduleSwitchOptions {
   settleTimeoutMs: number;
   /** Reads the settle window after an unanswered toggle (default: the system clock). */
   clock?: Clock;
+  /** Where unsettled toggles are kept, so every replica holds back; absent: this process only. */
+  store?: Claims;
 }
 
-/** A toggle that may still change the job: its Task, or (no 202 came back) until when to assume it might. */
-type Unsettled = { taskId: string } | { until: number };
+type Claims = Pick<StateStore, 'claim' | 'holder' | 'release'>;
+
+/** An unsettled toggle whose Task EM never reports finished is given up on after this long. */
+const UNSETTLED_TASK_TTL_MS = 60 * 60_000;
+
+/**
+ * A toggle that may still change the job, as a claim on `unsettled:<job>`: its Task ID, or (no 202 came back) no
+ * ID, the claim's TTL being the settle window.
+ */
+interface Unsettled {
+  taskId?: string;
+}
 
 export class ScheduleSwitch {
-  /** Toggles that had not settled when their lock was released, by job ID. */
-  private readonly unsettled = new Map<string, Unsettled>();
+  private readonly claims: Claims;
 
-  constructor(private readonly options: ScheduleSwitchOptions) {}
+  constructor(private readonly options: ScheduleSwitchOptions) {
+    this.claims = options.store ?? memoryClaims(options.clock ?? systemClock);
+  }
 
   /**
    * wanted = the ScheduleEnabled state to reach; undefined = flip unconditionally (the raw `toggle`).
@@ -55,14 +71,11 @@ export class ScheduleSwitch {
     kind?: JobKind,
   ): Promise<ScheduleChange> {
     return this.options.locks.run(`schedule:${jobId}`, async () => {
-      const earlier = this.unsettled.get(jobId);
+      const earlier = await this.unsettledOf(jobId);
       if (earlier !== undefined) {
-        if ('taskId' in earlier) {
-          if (!(await this.hasFinished(earlier.taskId))) return { kind: 'busy', taskId: earlier.taskId };
-        } else if (this.now() < earlier.until) {
-          return { kind: 'busy' };
-        }
-        this.unsettled.delete(jobId);
+        if (earlier.taskId === undefined) return { kind: 'busy' };
+        if (!(await this.hasFinished(earlier.taskId))) return { kind: 'busy', taskId: earlier.taskId };
+        await this.claims.release(unsettledKey(jobId));
       }
       const job = await readJob(this.options.em, jobId, kind);
       if (wanted !== undefined && job.scheduleEnabled === wanted) return { kind: 'already', job };
@@ -76,7 +89,7 @@ export class ScheduleSwitch {
           error,
         });
       }
-      if (!(await this.waitFinished(task.id))) this.unsettled.set(jobId, { taskId: task.id });
+      if (!(await this.waitFinished(task.id))) await this.markUnsettled(jobId, { taskId: task.id });
       return { kind: 'toggled', job, task };
     });
   }
@@ -92,14 +105,33 @@ export class ScheduleSwitch {
       return await this.options.em.runJobAction(job, 'toggleScheduleEnabled');
     } catch (error) {
       if (isEmError(error) && (error.kind === 'timeout' || error.kind === 'unreachable')) {
-        this.unsettled.set(jobId, { until: this.now() + this.options.settleTimeoutMs });
+        await this.markUnsettled(jobId, {}).catch((stored: unknown) =>
+          this.options.logger.error('schedule toggle: could not record the unanswered toggle', {
+            jobId,
+            error: stored,
+          }),
+        );
       }
       throw error;
     }
   }
 
-  private now(): number {
-    return (this.options.clock ?? systemClock).now();
+  private async unsettledOf(jobId: string): Promise<Unsettled | undefined> {
+    const held = await this.claims.holder(unsettledKey(jobId));
+    if (held === undefined) return undefined;
+    try {
+      const { taskId } = JSON.parse(held) as Unsettled;
+      return typeof taskId === 'string' ? { taskId } : {};
+    } catch {
+      return {};
+    }
+  }
+
+  private async markUnsettled(jobId: string, unsettled: Unsettled): Promise<void> {
+    const key = unsettledKey(jobId);
+    const ttl = unsettled.taskId === undefined ? this.options.settleTimeoutMs : UNSETTLED_TASK_TTL_MS;
+    await this.claims.release(key);
+    await this.claims.claim(key, ttl, JSON.stringify(unsettled));
   }
 
   private async waitFinished(taskId: string): Promise<boolean> {
@@ -125,4 +157,18 @@ export class ScheduleSwitch {
       return isEmError(error) && error.status === 404;
     }
   }
+}
+
+function unsettledKey(jobId: string): string {
+  return `unsettled:${jobId}`;
+}
+
+/** One process, no store: the same claims in memory, on the injected clock. */
+function memoryClaims(clock: Clock): Claims {
+  const memory = new MemoryClaims(clock);
+  return {
+    claim: async (key, ttlMs, holder = '1') => memory.claim(key, ttlMs, holder),
+    holder: async (key) => memory.holder(key),
+    release: async (key, holder) => memory.release(key, holder),
+  };
 }

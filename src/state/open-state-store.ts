@@ -22,7 +22,7 @@ function reconnectDelay(attempt: number): number {
 export function openStateStore(
   config: { state: StateConfig },
   logger: Logger,
-  options: { clock?: Clock; flushDelayMs?: number } = {},
+  options: { clock?: Clock; flushDelayMs?: number; connectWaitMs?: number } = {},
 ): OpenedStore {
   const log = logger.child({ component: 'state' });
   const { backend, instanceId } = config.state;
@@ -38,7 +38,7 @@ export function openStateStore(
     connectionName: instanceId,
   });
   log.info('state kept in Redis', { redis: redactRedisUrl(backend.url), instance: instanceId });
-  const store = new RedisStateStore(redis, log, { flushDelayMs: options.flushDelayMs, ownsConnection: true });
+  const store = new RedisStateStore(redis, log, { ...options, ownsConnection: true });
   return { store, redis };
 }
 

@@ -21,6 +21,8 @@ interface RedisStoreOptions {
   flushDelayMs?: number;
   /** When true, close() also quits the connection (openStateStore's store owns it). */
   ownsConnection?: boolean;
+  /** How long load() waits for a first connection (default 5 s). */
+  connectWaitMs?: number;
 }
 
 export class RedisStateStore implements StateStore {
@@ -37,6 +39,8 @@ export class RedisStateStore implements StateStore {
   private lastAvailable: boolean;
   /** One log line per outage (or refused logon), not one per reconnect attempt. */
   private errorLogged = false;
+  /** One log line per run of failed section writes, not one per retry. */
+  private writeFailing = false;
   onWrite?: (ok: boolean) => void;
   onFenced?: () => void;
 
@@ -69,6 +73,8 @@ export class RedisStateStore implements StateStore {
     if (available) this.logger.info('Redis is reachable again');
     else this.logger.error('lost the connection to Redis; writes are refused until it is back');
     if (available && this.unread.size > 0) void this.readSections([...this.unread]);
+    // What could not be written while Redis was away goes now.
+    if (available && this.dirty.size > 0) this.writeBehind.schedule();
     for (const listener of this.listeners) listener(available);
   }
 
@@ -78,7 +84,7 @@ export class RedisStateStore implements StateStore {
     this.unread = new Set(SECTION_KEYS);
     if (!(await this.connected())) {
       this.logger.error('Redis not reachable at start; starting with no saved state until it is', {
-        waitedMs: CONNECT_WAIT_MS,
+        waitedMs: this.options.connectWaitMs ?? CONNECT_WAIT_MS,
       });
       return;
     }
@@ -94,7 +100,7 @@ export class RedisStateStore implements StateStore {
         resolve(ok);
       };
       const onReady = () => done(true);
-      const timer = setTimeout(() => done(false), CONNECT_WAIT_MS);
+      const timer = setTimeout(() => done(false), this.options.connectWaitMs ?? CONNECT_WAIT_MS);
       this.redis.on('ready', onReady);
     });
   }
@@ -185,13 +191,19 @@ export class RedisStateStore implements StateStore {
       return false;
     }
     this.onWrite?.(true);
+    if (this.writeFailing) this.logger.info('state saved to Redis again');
+    this.writeFailing = false;
     return true;
   }
 
   private failedWrite(reason: string): boolean {
     this.onWrite?.(false);
-    this.logger.error('could not save the state to Redis; will retry on the next change', { error: reason });
-    this.writeBehind.schedule();
+    if (!this.writeFailing) {
+      this.logger.error('could not save the state to Redis; will retry', { error: reason });
+    }
+    this.writeFailing = true;
+    // While connected, retry soon; while away, the reconnection retries (availabilityChanged).
+    if (this.available()) this.writeBehind.schedule();
     return false;
   }
 
@@ -219,12 +231,12 @@ export class RedisStateStore implements StateStore {
 
   async getApproval(id: string): Promise<unknown | undefined> {
     const text = await this.run('read an approval', () => this.redis.hget(this.key('approvals'), id));
-    return text === null ? undefined : JSON.parse(text);
+    return text === null ? undefined : parseOrUndefined(text);
   }
 
   async listApprovals(): Promise<unknown[]> {
     const texts = await this.run('list approvals', () => this.redis.hvals(this.key('approvals')));
-    return texts.map((text) => JSON.parse(text) as unknown);
+    return texts.map(parseOrUndefined).filter((value) => value !== undefined);
   }
 
   async putApproval(id: string, value: unknown): Promise<void> {
@@ -250,7 +262,7 @@ export class RedisStateStore implements StateStore {
 
   async takeHandedOffWatches(): Promise<unknown[]> {
     const texts = await this.run('take handed-off watches', () => this.scripts.takeAll(this.key('handoff')));
-    return texts.map((text) => JSON.parse(text) as unknown);
+    return texts.map(parseOrUndefined).filter((value) => value !== undefined);
   }
 
   available(): boolean {
@@ -275,5 +287,14 @@ export class RedisStateStore implements StateStore {
     } catch (error) {
       throw new StoreUnavailable(operation, error);
     }
+  }
+}
+
+/** A value someone else put under our keys (or a half-written one) is skipped, never the end of a sweep. */
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }

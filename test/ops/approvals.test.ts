@@ -99,10 +99,9 @@ describe('ApprovalBook', () => {
     expect((await book.get(a.id))?.messageTs).toBe('1700000000.000100');
   });
 
-  it('keeps pending requests in the state file, for the next process', async () => {
-    const { clock, book, store, path } = setup();
+  it('saves a request in the state file at once, for the next process (even after a crash)', async () => {
+    const { clock, book, path } = setup();
     const approval = await book.create(request);
-    await store.flush();
     const next = new FileStateStore(path, createMemoryLogger('debug'), { clock });
     await next.load();
     const again = new ApprovalBook(clock, 15, next);

@@ -131,6 +131,34 @@ describeWithRedis('the Redis state store', () => {
     });
   });
 
+  it('starts without Redis, then reads the saved sections once it is back, never writing over them unread', async () => {
+    const saved = await replica('before');
+    saved.write('monitor', { version: 1, lastPollMs: 7 });
+    expect(await saved.flush()).toBe(true);
+    // Redis "away" for this replica only, the data staying: its user is refused until the admin lets it in.
+    await admin.call('ACL', 'SETUSER', 'late', 'off', '>pw', '~*', '&*', '+@all');
+    const logger = createMemoryLogger('debug');
+    const url = server.url().replace('redis://', 'redis://late:pw@');
+    const { store } = openStateStore(
+      { state: { backend: { kind: 'redis', url }, instanceId: 'late' } },
+      logger,
+      {
+        connectWaitMs: 50,
+      },
+    );
+    opened.push(store);
+    await store.load();
+    expect(store.read('monitor')).toBeUndefined();
+    store.write('watches', { version: 1, watches: [] });
+    expect(await store.flush()).toBe(false);
+    await admin.call('ACL', 'SETUSER', 'late', 'on');
+    await waitFor(() => store.read('monitor'), { what: 'the saved section to be read', timeoutMs: 10_000 });
+    expect(store.read('monitor')).toEqual({ version: 1, lastPollMs: 7 });
+    expect(store.read('watches')).toEqual({ version: 1, watches: [] });
+    // What was written while away is saved once the sections are read.
+    await waitFor(() => admin.get(`${KEY_PREFIX}section:watches`), { what: 'the pending write to land' });
+  });
+
   it('never names the password of the Redis URL in a log line or a config error', async () => {
     const logger = createMemoryLogger('debug');
     const url = server.url().replace('redis://', 'redis://bot:s3cret-pw@');
