@@ -53,6 +53,8 @@ export interface NotifyConfig {
   incidentChannel?: string;
   /** A user ID (U…/W…) or user-group ID (S…) mentioned on Failed. */
   incidentMention?: string;
+  /** Mention on-call only when the last of Veeam's automatic attempts failed ('final'), or on each one ('every'). */
+  mentionOn: 'final' | 'every';
   monitorIntervalSeconds: number;
   notifyWarnings: boolean;
   /** Unset: no "still running" posts. */
@@ -237,10 +239,18 @@ function readNotify(read: EnvReader, problems: string[]): NotifyConfig {
   return {
     incidentChannel,
     incidentMention,
+    mentionOn: readMentionOn(read, problems),
     monitorIntervalSeconds: read.integer('VEEAM_MONITOR_INTERVAL_SECONDS', 60, 1, 86_400),
     notifyWarnings: read.boolean('VEEAM_NOTIFY_WARNINGS', false),
     longRunningMinutes: read.optionalInteger('VEEAM_LONG_RUNNING_MINUTES', 1, 7 * 24 * 60),
   };
+}
+
+function readMentionOn(read: EnvReader, problems: string[]): NotifyConfig['mentionOn'] {
+  const value = read.optional('VEEAM_MENTION_ON')?.toLowerCase() ?? 'final';
+  if (value === 'final' || value === 'every') return value;
+  problems.push(`VEEAM_MENTION_ON: expected "final" or "every", got "${value}"`);
+  return 'final';
 }
 
 function readWatch(read: EnvReader): WatchConfig {
