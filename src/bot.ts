@@ -18,6 +18,7 @@ import { RecentActions } from './ops/recent-actions.js';
 import { ScheduleSwitch } from './ops/schedule-switch.js';
 import { announceExpiry } from './slack/announce-expiry.js';
 import { createSlackApp } from './slack/app.js';
+import { pacedChannelPoster } from './slack/channel-pace.js';
 import { type ChannelPoster, createChannelPoster } from './slack/channel-poster.js';
 import type { SlackDeps } from './slack/deps.js';
 import { registerListeners } from './slack/listeners/index.js';
@@ -68,7 +69,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
   const { store, slack, logger, host } = deps;
   store.load();
   const metrics = deps.metrics ?? new Metrics();
-  const poster = createChannelPoster(slack);
+  const poster = pacedChannelPoster(createChannelPoster(slack), { intervalMs: config.slack.postIntervalMs });
   const watcher = buildWatcher(config, deps, poster);
   const monitor = buildMonitor(config, deps, poster);
   const slackDeps = buildSlackDeps(config, { ...deps, logger: auditCounting(logger, metrics) }, watcher);

@@ -13,6 +13,8 @@ export interface SlackConfig {
   port: number;
   /** Base URL of the Slack Web API (ends with /api/); for the demo and tests. */
   apiUrl?: string;
+  /** Least time between two posts to one channel (Slack: about one a second per channel). */
+  postIntervalMs: number;
 }
 
 export interface EmConfig {
@@ -130,7 +132,15 @@ function readSlack(read: EnvReader, problems: string[]): SlackConfig {
   }
   const port = read.integer('PORT', 3000, 0, 65535);
   const apiUrl = read.url('SLACK_API_URL');
-  return { botToken, appToken, signingSecret, port, apiUrl: apiUrl && withTrailingSlash(apiUrl) };
+  const postIntervalMs = read.integer('VEEAM_SLACK_POST_INTERVAL_MS', 1_000, 0, 60_000);
+  return {
+    botToken,
+    appToken,
+    signingSecret,
+    port,
+    apiUrl: apiUrl && withTrailingSlash(apiUrl),
+    postIntervalMs,
+  };
 }
 
 function readEm(read: EnvReader, problems: string[], readFile: (path: string) => string): EmConfig {
