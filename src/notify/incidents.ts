@@ -35,6 +35,8 @@ export async function handleEnded(
         await reportProblem(parts, state, ctx, session, ended);
       } else if (session.result === 'Success') {
         await resolveIncident(parts, state, ctx, session, ended);
+      } else {
+        stopAwaitingRetry(state, session, ended);
       }
     } catch (error) {
       // Slack will never take it (the publisher logged why): holding it back would pin the query window for days.
@@ -128,7 +130,9 @@ async function repeatIncident(
       ? { retryDueMs: tried.retryDueMs }
       : {}),
   };
-  const mention = tried?.pages === false ? undefined : parts.config.incidentMention;
+  // In a storm's thread an attempt never pages: the summary paged for its jobs.
+  const quiet = tried?.pages === false || (open.threadTs !== undefined && tried?.attempt !== undefined);
+  const mention = quiet ? undefined : parts.config.incidentMention;
   const event = {
     kind: 'incident-repeated',
     card: next,
@@ -207,6 +211,14 @@ function attemptOfRun(
     endedMs: ended,
     pollIntervalSeconds: parts.config.monitorIntervalSeconds,
   });
+}
+
+/** A run that is neither a problem nor a success (a Warning not posted) still followed the awaited retry. */
+function stopAwaitingRetry(state: MonitorState, session: JobSession, ended: number): void {
+  const open = state.incidents[session.jobId];
+  if (open?.retryDueMs === undefined || ended <= open.lastProblemEndMs) return;
+  const { retryDueMs: _due, ...rest } = open;
+  state.incidents[session.jobId] = rest;
 }
 
 /** The incident without its attempt and retry wait, when the newest run replaces them. */

@@ -60,6 +60,8 @@ describe('a job Veeam retries twice, failing every time', () => {
     const harness = await start({});
     harness.sim.setRetryOptions(JOB, { specified: true, times: 2, timeoutMinutes: 10 });
     harness.sim.setRunOutcomes(JOB, [FAILED, FAILED, FAILED]);
+    // Time enough between the runs' ends for a poll after each.
+    harness.sim.knobs.retryDelayMs = 700;
     const since = Date.now();
     harness.sim.runScheduled(JOB);
 

@@ -59,6 +59,8 @@ describe("Veeam's own retries", () => {
   it('reads attempt 1 of 3 and 2 of 3 without the mention, and pages on the final failure', async () => {
     const { monitor } = kit.startMonitor();
     kit.sim.setRunOutcomes(JOB, [FAILED, FAILED, FAILED]);
+    // Time enough between the runs' ends for a poll after each.
+    kit.sim.knobs.retryDelayMs = 700;
     const since = Date.now();
     kit.sim.runScheduled(JOB);
 
@@ -151,5 +153,32 @@ describe("Veeam's own retries", () => {
     clock.advance(60 * MINUTE);
     await monitor.pollOnce();
     expect(thread()).toHaveLength(1);
+  });
+
+  it('a retry that ends with a warning was the retry: no "no retry followed" page later', async () => {
+    const clock = new ManualClock(Date.now());
+    const { monitor } = kit.startMonitor({}, clock);
+    kit.sim.setRunOutcomes(JOB, [FAILED, { result: 'Warning' }]);
+    const since = Date.now();
+    kit.sim.runScheduled(JOB);
+    await waitFor(
+      () => kit.sim.listSessions().some((s) => s.jobId === JOB && s.creationTime >= since && s.endTime),
+      {
+        what: 'the failed run',
+      },
+    );
+    clock.set(Date.now());
+    await monitor.pollOnce();
+    expect(card().text).toContain('(attempt 1 of 3)');
+    await waitFor(() => kit.sim.listSessions().some((s) => s.jobId === JOB && s.isRetry && s.endTime), {
+      what: 'the retry',
+    });
+    clock.set(Date.now());
+    await monitor.pollOnce();
+    clock.advance(3 * 60 * MINUTE);
+    await monitor.pollOnce();
+    expect(thread()).toEqual([]);
+    expect(card().text).not.toContain(PING);
+    expect(kit.logger.lines.some((l) => l.msg === 'incident poll done')).toBe(true);
   });
 });
