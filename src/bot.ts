@@ -21,6 +21,7 @@ import { ScheduleSwitch } from './ops/schedule-switch.js';
 import { repliesOnce } from './replies-once.js';
 import { announceExpiry } from './slack/announce-expiry.js';
 import { createSlackApp } from './slack/app.js';
+import { pacedChannelPoster } from './slack/channel-pace.js';
 import { type ChannelPoster, createChannelPoster } from './slack/channel-poster.js';
 import type { SlackDeps } from './slack/deps.js';
 import { registerListeners } from './slack/listeners/index.js';
@@ -78,7 +79,7 @@ export interface Bot {
 export function createBot(config: Config, deps: BotDeps): Bot {
   const { store, slack, logger, host } = deps;
   const metrics = deps.metrics ?? new Metrics();
-  const poster = createChannelPoster(slack);
+  const poster = pacedChannelPoster(createChannelPoster(slack), { intervalMs: config.slack.postIntervalMs });
   const duties = buildDuties(config, deps, poster);
   const outage = storeOutageNotice(config, deps, poster, duties);
   const slackDeps = buildSlackDeps(config, { ...deps, logger: auditCounting(logger, metrics) }, duties);

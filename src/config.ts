@@ -16,6 +16,8 @@ export interface SlackConfig {
   port: number;
   /** Base URL of the Slack Web API (ends with /api/); for the demo and tests. */
   apiUrl?: string;
+  /** Least time between two posts to one channel (Slack: about one a second per channel). */
+  postIntervalMs: number;
 }
 
 export interface EmConfig {
@@ -56,6 +58,8 @@ export interface NotifyConfig {
   incidentChannel?: string;
   /** A user ID (U…/W…) or user-group ID (S…) mentioned on Failed. */
   incidentMention?: string;
+  /** Mention on-call only when the last of Veeam's automatic attempts failed ('final'), or on each one ('every'). */
+  mentionOn: 'final' | 'every';
   monitorIntervalSeconds: number;
   notifyWarnings: boolean;
   /** Unset: no "still running" posts. */
@@ -140,7 +144,15 @@ function readSlack(read: EnvReader, problems: string[]): SlackConfig {
   }
   const port = read.integer('PORT', 3000, 0, 65535);
   const apiUrl = read.url('SLACK_API_URL');
-  return { botToken, appToken, signingSecret, port, apiUrl: apiUrl && withTrailingSlash(apiUrl) };
+  const postIntervalMs = read.integer('VEEAM_SLACK_POST_INTERVAL_MS', 1_000, 0, 60_000);
+  return {
+    botToken,
+    appToken,
+    signingSecret,
+    port,
+    apiUrl: apiUrl && withTrailingSlash(apiUrl),
+    postIntervalMs,
+  };
 }
 
 function readEm(read: EnvReader, problems: string[], readFile: (path: string) => string): EmConfig {
@@ -249,10 +261,18 @@ function readNotify(read: EnvReader, problems: string[]): NotifyConfig {
   return {
     incidentChannel,
     incidentMention,
+    mentionOn: readMentionOn(read, problems),
     monitorIntervalSeconds: read.integer('VEEAM_MONITOR_INTERVAL_SECONDS', 60, 1, 86_400),
     notifyWarnings: read.boolean('VEEAM_NOTIFY_WARNINGS', false),
     longRunningMinutes: read.optionalInteger('VEEAM_LONG_RUNNING_MINUTES', 1, 7 * 24 * 60),
   };
+}
+
+function readMentionOn(read: EnvReader, problems: string[]): NotifyConfig['mentionOn'] {
+  const value = read.optional('VEEAM_MENTION_ON')?.toLowerCase() ?? 'final';
+  if (value === 'final' || value === 'every') return value;
+  problems.push(`VEEAM_MENTION_ON: expected "final" or "every", got "${value}"`);
+  return 'final';
 }
 
 function readWatch(read: EnvReader, state: StateConfig): WatchConfig {

@@ -177,7 +177,9 @@ function toSchedule(value: unknown): ScheduleOptionsSummary {
     schedule.retry = {
       times: int(retry.RetryTimes),
       timeoutMinutes: int(retry.RetryTimeout),
-      specified: bool(retry.RetrySpecified),
+      // The recorded v10 JSON (NAS job) spells it RetrySpecified1: .NET renames a member whose name would clash with
+      // its serializer's "<Member>Specified" convention. XML and the XSD say RetrySpecified.
+      specified: bool(retry.RetrySpecified ?? retry.RetrySpecified1),
     };
   }
   schedule.summary = summariseSchedule(schedule);

@@ -6,6 +6,7 @@
 import type { Clock } from '../clock.js';
 import type { NotifyConfig } from '../config.js';
 import type { EmApi } from '../em/api.js';
+import type { JobSession } from '../em/types.js';
 import type { Logger } from '../log/logger.js';
 import type { StateStore } from '../state/state-store.js';
 import { type PollOutcome, stepEmOutage } from './em-outage.js';
@@ -22,7 +23,9 @@ import {
   noteUnknownJobTypes,
   QUERY_OVERLAP_MS,
   queryMonitoredSessions,
+  queryRunningSessions,
 } from './query-monitored-sessions.js';
+import { settleOverdueRetries } from './retry-wait.js';
 import { endMs } from './session-record.js';
 
 interface IncidentMonitorDeps {
@@ -233,7 +236,19 @@ export class IncidentMonitor {
       }
     }
     await updateStormSummaries(this.parts, ctx);
+    await settleOverdueRetries(this.parts, state, ctx, now, () => this.runningNow(sessions));
     return { resumeFromMs, fresh: fresh.length };
+  }
+
+  /** The poll's running sessions, or one query for them (long-running posts off); undefined when EM failed. */
+  private async runningNow(sessions: MonitoredSessions): Promise<JobSession[] | undefined> {
+    if (sessions.running !== undefined) return sessions.running;
+    try {
+      return await queryRunningSessions(this.deps.em);
+    } catch (error) {
+      this.deps.logger.warn('could not read running sessions to check for awaited retries', { error });
+      return undefined;
+    }
   }
 
   /** Moves the query window on, prunes what is no longer needed and saves. */

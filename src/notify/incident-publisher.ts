@@ -2,7 +2,7 @@
 // saying what happened, never how it looks. Posts and updates of one channel's messages, addressed by their ts.
 
 import type { Logger } from '../log/logger.js';
-import type { IncidentCard, SessionRecord, Storm } from './monitor-state.js';
+import type { Attempt, IncidentCard, SessionRecord, Storm } from './monitor-state.js';
 
 /** Something new to post (top-level, or a reply when a thread ts is given). */
 export type IncidentPost =
@@ -10,8 +10,10 @@ export type IncidentPost =
   | { kind: 'incident-opened'; card: IncidentCard; mention?: string }
   /** A further problem run of a job with an open incident; `card` already counts it. */
   | { kind: 'incident-repeated'; card: IncidentCard; session: SessionRecord; mention?: string }
-  /** The first success after an incident. */
-  | { kind: 'incident-resolved'; card: IncidentCard; success: SessionRecord }
+  /** The first success after an incident; `recoveredOn` when it was one of Veeam's own retries. */
+  | { kind: 'incident-resolved'; card: IncidentCard; success: SessionRecord; recoveredOn?: Attempt }
+  /** No retry followed a failed attempt in time: it was the last one (`card.attempt.last`), and on-call is paged. */
+  | { kind: 'retries-over'; card: IncidentCard; mention?: string }
   /** Many jobs failed at once: the summary whose thread takes their cards. */
   | { kind: 'storm-opened'; storm: Storm; mention?: string }
   /** A session running longer than the configured limit. */
@@ -26,7 +28,7 @@ export type IncidentUpdate =
   /** The incident's tally or newest run changed. */
   | { kind: 'incident-changed'; card: IncidentCard; mention?: string }
   /** The incident resolved: its card keeps the facts and loses the buttons. */
-  | { kind: 'incident-resolved'; card: IncidentCard; success: SessionRecord }
+  | { kind: 'incident-resolved'; card: IncidentCard; success: SessionRecord; recoveredOn?: Attempt }
   /** Jobs joined, changed or resolved in the storm. */
   | { kind: 'storm-changed'; storm: Storm; mention?: string }
   /** The long-running session ended. */

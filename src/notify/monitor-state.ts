@@ -28,6 +28,16 @@ export interface SessionRecord {
   creationTime: string;
   endTime?: string;
   progress?: number;
+  /** One of Veeam's retries (EM's IsRetry); absent when not. */
+  isRetry?: boolean;
+}
+
+/** "Attempt n of m": which of Veeam's automatic attempts a run was (m = 1 + the job's RetryTimes). */
+export interface Attempt {
+  n: number;
+  of: number;
+  /** No retry followed this attempt in time (a run started by hand is never retried): it was the last one. */
+  last?: boolean;
 }
 
 /** An incident's counts and the newest problem session: what the incident's top message shows. */
@@ -45,6 +55,8 @@ export interface IncidentCard {
    * from before every job kind: those were agent cards, which always showed Retry.
    */
   retryOffered?: boolean;
+  /** The newest problem run's attempt; absent when the job has no retries configured (or the count is unknown). */
+  attempt?: Attempt;
 }
 
 /** An open incident: one per job, with the Slack message everything about it is threaded under. */
@@ -59,6 +71,11 @@ export interface OpenIncident extends IncidentCard {
   threadTs?: string;
   /** End time (epoch ms) of the newest problem session; an older success arriving late must not resolve it. */
   lastProblemEndMs: number;
+  /**
+   * Set while a failed attempt that did not page waits for Veeam's next retry: past this (epoch ms) with no retry
+   * running, that attempt was the last one and on-call is paged (a run started by hand is never retried).
+   */
+  retryDueMs?: number;
 }
 
 /** A "still running" post, kept so that it can be updated (Stop button removed) when the session ends. */
@@ -169,7 +186,17 @@ function isSessionRecord(value: unknown): value is SessionRecord {
     typeof value.creationTime === 'string' &&
     optional(value.failureMessage, isString) &&
     optional(value.endTime, isString) &&
-    optional(value.progress, isFiniteNumber)
+    optional(value.progress, isFiniteNumber) &&
+    optional(value.isRetry, (v) => typeof v === 'boolean')
+  );
+}
+
+function isAttempt(value: unknown): value is Attempt {
+  return (
+    isRecord(value) &&
+    isFiniteNumber(value.n) &&
+    isFiniteNumber(value.of) &&
+    optional(value.last, (v) => typeof v === 'boolean')
   );
 }
 
@@ -196,7 +223,9 @@ function isOpenIncident(value: unknown): value is OpenIncident {
     isFiniteNumber(value.lastProblemEndMs) &&
     isSessionRecord(value.latest) &&
     (value.retryOffered === undefined || typeof value.retryOffered === 'boolean') &&
-    (value.threadTs === undefined || typeof value.threadTs === 'string')
+    (value.threadTs === undefined || typeof value.threadTs === 'string') &&
+    optional(value.attempt, isAttempt) &&
+    optional(value.retryDueMs, isFiniteNumber)
   );
 }
 

@@ -1,11 +1,13 @@
 // What a problem run's card needs beyond the session itself, read from EM before anything of the poll is posted:
 // why it failed (real EM leaves FailureMessage null; the reasons are on its task sessions, em-api.md fact 12) and
-// whether EM offers Retry on its job (the job's links). A read that fails never holds an incident back.
+// whether EM offers Retry on its job (the job's links), and how Veeam retries the job by itself (its RetryOptions).
+// A read that fails never holds an incident back.
 
 import { findActionLink } from '../em/action-link.js';
 import type { EmApi } from '../em/api.js';
-import type { JobSession, TaskSession } from '../em/types.js';
+import type { Job, JobSession, TaskSession } from '../em/types.js';
 import type { Logger } from '../log/logger.js';
+import { NO_RETRIES, type RetryPolicy } from './attempts.js';
 import type { FailedObject, TaskReasons } from './monitor-state.js';
 import { jobKindOf } from './query-monitored-sessions.js';
 
@@ -16,14 +18,15 @@ const MAX_KEPT_REASON_CHARS = 2_000;
 /** EM reads in flight at once: a busy night's hundreds of failures, without a burst EM would feel. */
 const CONCURRENT_READS = 4;
 
-/** Per poll: each problem session's reasons, each job's Retry offer. */
+/** Per poll: each problem session's reasons, each job's Retry offer and retry settings. */
 export interface ProblemDetails {
   reasons: Map<string, TaskReasons>;
   retryOffered: Map<string, boolean>;
+  retryPolicy: Map<string, RetryPolicy>;
 }
 
 export function noProblemDetails(): ProblemDetails {
-  return { reasons: new Map(), retryOffered: new Map() };
+  return { reasons: new Map(), retryOffered: new Map(), retryPolicy: new Map() };
 }
 
 /** Reads the details of every session in `problems` (each job's links once), a few requests at a time. */
@@ -39,7 +42,12 @@ export async function readProblemDetails(
   });
   const jobs = new Map(problems.map((s) => [s.jobId, s]));
   await eachLimited([...jobs.values()], async (session) => {
-    details.retryOffered.set(session.jobId, await readRetryOffered(em, logger, session));
+    const job = await readJob(em, logger, session);
+    details.retryOffered.set(
+      session.jobId,
+      job !== undefined && findActionLink(job.links, 'retry') !== undefined,
+    );
+    details.retryPolicy.set(session.jobId, job === undefined ? NO_RETRIES : retryPolicyOf(job));
   });
   return details;
 }
@@ -76,19 +84,28 @@ function keptObject(task: TaskSession): FailedObject {
   };
 }
 
-/** EM's links on the job say whether a retry is possible now; unreadable (or deleted) means no Retry button. */
-async function readRetryOffered(em: EmApi, logger: Logger, session: JobSession): Promise<boolean> {
+/**
+ * The job of a problem run: its links say whether a retry is possible now, its RetryOptions how Veeam retries it.
+ * Unreadable (or deleted): no Retry button, and no retries counted (the card reads as without retries and pages).
+ */
+async function readJob(em: EmApi, logger: Logger, session: JobSession): Promise<Job | undefined> {
   try {
-    const job = await em.getJob(session.jobId, jobKindOf(session.jobType));
-    return findActionLink(job.links, 'retry') !== undefined;
+    return await em.getJob(session.jobId, jobKindOf(session.jobType));
   } catch (error) {
     logger.warn('could not read the job of a failed session; its card offers no Retry', {
       jobId: session.jobId,
       jobName: session.jobName,
       error,
     });
-    return false;
+    return undefined;
   }
+}
+
+/** Retries only when EM says they are on (RetrySpecified) and how many (RetryTimes). */
+function retryPolicyOf(job: Job): RetryPolicy {
+  const retry = job.schedule.retry;
+  if (retry?.specified !== true || retry.times === undefined || retry.times <= 0) return NO_RETRIES;
+  return { times: retry.times, timeoutMinutes: Math.max(0, retry.timeoutMinutes ?? 0) };
 }
 
 async function eachLimited<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {

@@ -40,8 +40,12 @@ export async function queryMonitoredSessions(
 ): Promise<MonitoredSessions> {
   const ended = await em.querySessions({ endedSince: new Date(options.sinceMs - QUERY_OVERLAP_MS) });
   if (!options.withRunning) return { ended };
-  const running = await em.querySessions({ states: RUNNING_STATES });
-  return { ended, running };
+  return { ended, running: await queryRunningSessions(em) };
+}
+
+/** Sessions running now (every kind); rejects with EM's error. */
+export function queryRunningSessions(em: EmApi): Promise<JobSession[]> {
+  return em.querySessions({ states: RUNNING_STATES });
 }
 
 function isReported(session: JobSession): boolean {

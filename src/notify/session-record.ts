@@ -17,6 +17,7 @@ export function toSessionRecord(session: JobSession, taskReasons?: TaskReasons):
     creationTime: session.creationTime,
     ...(session.endTime !== undefined ? { endTime: session.endTime } : {}),
     progress: session.progress,
+    ...(session.isRetry ? { isRetry: true } : {}),
   };
 }
 

@@ -47,6 +47,24 @@ export interface SimJob {
   retention: { cycles: number; days: number };
   /** setNextRunOutcome(): consumed by the next start/retry. */
   nextOutcome?: SimOutcome;
+  /** setRunOutcomes(): one consumed per run (Veeam's own retries included) after nextOutcome; then random. */
+  outcomes?: SimOutcome[];
+  /** JobScheduleOptions/RetryOptions; absent means Veeam's default (retry 3 times, 10 minutes apart). */
+  retry?: SimRetryOptions;
+}
+
+/** Veeam retries a failed run that its schedule started (never a manual one) `times` times, `timeoutMinutes` apart. */
+export interface SimRetryOptions {
+  specified: boolean;
+  times: number;
+  timeoutMinutes: number;
+}
+
+/** Veeam's default retry settings (em-api.md §4.1 entity; the VBR user guide's "Job Retry"). */
+export const DEFAULT_RETRY: SimRetryOptions = { specified: true, times: 3, timeoutMinutes: 10 };
+
+export function retryOf(job: SimJob): SimRetryOptions {
+  return job.retry ?? DEFAULT_RETRY;
 }
 
 export type SessionResult = 'Success' | 'Warning' | 'Failed' | 'None';
@@ -78,6 +96,8 @@ export interface SimSession {
   /** Why it ended Failed/Warning. Real EM leaves FailureMessage null (fact 12): this goes on task sessions. */
   reason?: string;
   isRetry: boolean;
+  /** Runs the schedule started: how many more times Veeam retries it should it fail (0 or absent: none). */
+  retriesLeft?: number;
   /** For AgentManagement children: the parent AgentBackup session. */
   parentId?: string;
   /** Per processed object (parent sessions only). */

@@ -2,7 +2,13 @@
 // task sessions carrying the reason (real EM leaves the session's FailureMessage null: em-api.md fact 12).
 
 import { randomUUID } from 'node:crypto';
-import type { SessionResult, SimJob, SimSession, SimTaskSession } from './inventory-model.js';
+import {
+  retryOf,
+  type SessionResult,
+  type SimJob,
+  type SimSession,
+  type SimTaskSession,
+} from './inventory-model.js';
 import type { SimScheduler } from './scheduler.js';
 import { seededJobs } from './seed-jobs.js';
 import type { SimKnobs, SimOutcome, SimSessionInit } from './types.js';
@@ -97,9 +103,12 @@ export class Inventory {
     return Math.max(0, Math.min(99, Math.floor(((this.now() - session.creationTime) / total) * 100)));
   }
 
-  /** A run started by start/retry/sync: Working now, Stopped after backupDurationMs with the decided outcome. */
-  startRun(job: SimJob, isRetry: boolean): SimSession {
-    const outcome = job.nextOutcome ?? this.randomOutcome();
+  /**
+   * A run started by start/retry/sync or the schedule: Working now, Stopped after backupDurationMs with the decided
+   * outcome. `retriesLeft` (runs the schedule started) is how often Veeam retries it by itself should it fail.
+   */
+  startRun(job: SimJob, isRetry: boolean, retriesLeft = 0): SimSession {
+    const outcome = job.nextOutcome ?? job.outcomes?.shift() ?? this.randomOutcome();
     job.nextOutcome = undefined;
     const duration = outcome.durationMs ?? this.deps.knobs.backupDurationMs;
     const parent = this.addSession({ jobId: job.id, state: 'Working', result: 'None' });
@@ -108,8 +117,15 @@ export class Inventory {
       s.isRetry = isRetry;
       s.plannedEnd = parent.plannedEnd;
     }
+    parent.retriesLeft = retriesLeft;
     parent.timer = this.deps.scheduler.at(parent.plannedEnd, () => this.finish(parent, outcome));
     return parent;
+  }
+
+  /** The job's schedule fires now: a run Veeam retries by itself (its RetryOptions) while it keeps failing. */
+  startScheduledRun(job: SimJob): SimSession {
+    const retry = retryOf(job);
+    return this.startRun(job, false, retry.specified ? Math.max(0, retry.times) : 0);
   }
 
   addSession(init: SimSessionInit): SimSession {
@@ -156,6 +172,20 @@ export class Inventory {
       s.plannedEnd = undefined;
     }
     this.settleTasks(session, outcome.result, reason, outcome.objectsAffected);
+    // Veeam retries only a failed run its schedule started, never one a user stopped (VBR guide, "Job Retry").
+    if (outcome.result === 'Failed' && outcome.message !== STOPPED_BY_USER) this.planRetry(session);
+  }
+
+  /** After RetryTimeout minutes (or the retryDelayMs knob), a retry session (IsRetry true) unless one runs. */
+  private planRetry(session: SimSession): void {
+    const left = session.retriesLeft ?? 0;
+    const job = this.job(session.jobId);
+    if (left <= 0 || job === undefined) return;
+    const delay = this.deps.knobs.retryDelayMs ?? retryOf(job).timeoutMinutes * 60_000;
+    this.deps.scheduler.at(this.now() + delay, () => {
+      if (this.jobs.get(job.id) !== job || this.runningSession(job.id) !== undefined) return;
+      this.startRun(job, true, left - 1);
+    });
   }
 
   close(): void {

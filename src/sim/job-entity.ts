@@ -3,7 +3,7 @@
 // links EM offers for it (em-api.md §4.1: backup copy has Sync and no Start; Retry only after a Failed run).
 
 import { type El, el, field, link, links } from './em-element.js';
-import type { SimJob } from './inventory-model.js';
+import { retryOf, type SimJob } from './inventory-model.js';
 import { jobActionLinks } from './job-actions.js';
 import { jobHref, jobUid } from './representations.js';
 import { SIM_BACKUP_SERVER } from './seed-ids.js';
@@ -95,12 +95,13 @@ function nasJobEntity(href: string, job: SimJob, linkList: El[]): El {
 
 function scheduleOptions(job: SimJob): El {
   const s = job.schedule;
+  const retry = retryOf(job);
   return el('JobScheduleOptions', undefined, [
     el('Standart', undefined, [
       el('RetryOptions', undefined, [
-        field('RetryTimes', 3),
-        field('RetryTimeout', 10),
-        field('RetrySpecified', true),
+        field('RetryTimes', retry.times),
+        field('RetryTimeout', retry.timeoutMinutes),
+        field('RetrySpecified', retry.specified),
       ]),
       field('WaitForBackupCompletion', true),
       field('BackupCompetitionWaitingPeriodMin', 180),

@@ -1,7 +1,7 @@
 // Jobs added beyond the seed (tests, bench: "250 jobs, 300 finished sessions"), of any kind EM serves.
 
 import { randomUUID } from 'node:crypto';
-import type { SimJob } from './inventory-model.js';
+import { DEFAULT_RETRY, type SimJob } from './inventory-model.js';
 import { daily, nasJob, vmJob } from './seed-jobs.js';
 import type { SimJobInit } from './types.js';
 
@@ -19,6 +19,7 @@ export function buildJob(init: SimJobInit): SimJob {
         : vmJob(id, init.name, jobType, init.platform ?? 'VMware', init.machines ?? [slug]);
   if (init.scheduleEnabled !== undefined) job.scheduleEnabled = init.scheduleEnabled;
   if (init.description !== undefined) job.description = init.description;
+  if (init.retry !== undefined) job.retry = { ...DEFAULT_RETRY, ...init.retry };
   return job;
 }
 

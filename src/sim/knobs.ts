@@ -18,6 +18,7 @@ const KNOB_KEYS: (keyof SimKnobs)[] = [
   'taskDurationMs',
   'taskDurationJitterMs',
   'backupDurationMs',
+  'retryDelayMs',
   'failureRate',
   'warningRate',
   'sessionIdleMs',

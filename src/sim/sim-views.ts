@@ -25,5 +25,6 @@ export function sessionView(s: SimSession): SimSessionView {
     creationTime: s.creationTime,
     endTime: s.endTime,
     failureMessage: s.reason,
+    isRetry: s.isRetry,
   };
 }

@@ -16,7 +16,8 @@
 // - Runs: BackupJobSession (JobType Backup/BackupCopy/ImmediateBackupCopy/AgentBackup + AgentManagement
 //   children/NasBackup) at /backupSessions; replication runs are ReplicaJobSession at /replicaSessions. A run is
 //   Working for backupDurationMs, then Stopped Success/Warning/Failed with FailureMessage null (as real EM); the
-//   reason is on task sessions (…/taskSessions, …/replicaTaskSessions → Reason).
+//   reason is on task sessions (…/taskSessions, …/replicaTaskSessions → Reason). A failed run the schedule started
+//   (runScheduled) is retried like Veeam does: IsRetry sessions per the job's RetryOptions (retryDelayMs knob).
 // - Query: /query?type=AgentBackupJob|Job|NasJob|BackupJobSession|ReplicaJobSession|Task, 100 items a page by
 //   default with EM's PagingInfo (query-result.ts).
 // - Tasks: per logon session; DELETE on a Finished Task removes it (204), on an unfinished one cancels it.
@@ -44,7 +45,7 @@ import {
   writeAnswer,
 } from './http-answer.js';
 import { Inventory } from './inventory.js';
-import type { SimJob } from './inventory-model.js';
+import { retryOf, type SimJob, type SimRetryOptions } from './inventory-model.js';
 import { buildJob } from './job-factory.js';
 import { DEFAULT_KNOBS, definedKnobs } from './knobs.js';
 import { QueryError } from './query-service.js';
@@ -195,6 +196,22 @@ export class EmSimulator {
   /** The next run of that job (start, retry or sync) ends with this outcome. */
   setNextRunOutcome(jobId: string, outcome: SimOutcome): void {
     this.requireJob(jobId).nextOutcome = outcome;
+  }
+
+  /** Runs of that job end with these outcomes, one per run, Veeam's retries included (then as the knobs say). */
+  setRunOutcomes(jobId: string, outcomes: SimOutcome[]): void {
+    this.requireJob(jobId).outcomes = [...outcomes];
+  }
+
+  /** The job's JobScheduleOptions/RetryOptions (unset parts keep the current settings). */
+  setRetryOptions(jobId: string, retry: Partial<SimRetryOptions>): void {
+    const job = this.requireJob(jobId);
+    job.retry = { ...retryOf(job), ...retry };
+  }
+
+  /** The job's schedule fires now: should the run fail, Veeam retries it by itself (IsRetry sessions). */
+  runScheduled(jobId: string): SimSessionView {
+    return sessionView(this.inventory.startScheduledRun(this.requireJob(jobId)));
   }
 
   /** Injects a session (Working ones stay Working until finishSession). */

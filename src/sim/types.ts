@@ -1,7 +1,7 @@
 // The EM simulator's public surface: what tests, the demo and the benchmark may drive in-process.
 
 import type { Clock } from '../clock.js';
-import type { JobKind, JobType, SessionJobType } from './inventory-model.js';
+import type { JobKind, JobType, SessionJobType, SimRetryOptions } from './inventory-model.js';
 
 export interface SimKnobs {
   /** Added before every answer. */
@@ -12,6 +12,11 @@ export interface SimKnobs {
   taskDurationJitterMs?: number;
   /** A backup session started by start/retry goes Working → Stopped after this long. */
   backupDurationMs: number;
+  /**
+   * Veeam's own retries of a failed scheduled run start this long after the failure instead of the job's
+   * RetryTimeout minutes (default: those minutes), so tests on the system clock see retries in moments.
+   */
+  retryDelayMs?: number;
   /** 0..1: chance a backup session ends Failed (unless setNextRunOutcome said otherwise). */
   failureRate: number;
   /** 0..1: chance a backup session ends Warning. */
@@ -106,6 +111,8 @@ export interface SimJobInit {
   /** Objects a run processes (default one, named after the job). */
   machines?: string[];
   scheduleEnabled?: boolean;
+  /** JobScheduleOptions/RetryOptions (default Veeam's: specified, 3 times, 10 minutes apart). */
+  retry?: Partial<SimRetryOptions>;
   /** Default "Backup of <name>" (or the kind's own wording). */
   description?: string;
 }
@@ -130,6 +137,8 @@ export interface SimSessionView {
   endTime?: number;
   /** Why it ended Failed/Warning (on its task sessions' Reason; in FailureMessage only with failureMessageOnSessions). */
   failureMessage?: string;
+  /** A retry run (Veeam's own or the retry action): EM's IsRetry. */
+  isRetry: boolean;
 }
 
 export interface SimStats {

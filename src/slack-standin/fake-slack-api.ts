@@ -20,6 +20,8 @@ export interface FakeMessage {
   blocks?: Json[];
   /** How many times chat.update (or response_url replace_original) changed it. */
   updates: number;
+  /** When chat.postMessage took it (epoch ms): tests check a channel's pace with it. */
+  postedAtMs?: number;
 }
 
 export interface FakeEphemeral {
@@ -60,6 +62,13 @@ export class FakeSlackApi {
   readonly ephemerals: FakeEphemeral[] = [];
   /** 0..1 of chat.postMessage calls answered 429 with Retry-After: 1. */
   rateLimitFraction = 0;
+  /**
+   * Slack's per-channel pace: a chat.postMessage to a channel that already took this many posts in the last second
+   * is answered 429 with Retry-After: 1 (undefined: no limit). Real Slack allows about 1 a second, short bursts more.
+   */
+  postsPerSecondPerChannel: number | undefined;
+  /** Every 429 answered, by method. */
+  readonly rateLimited: Record<string, number> = {};
   /** Where apps.connections.open sends a Socket Mode client (a test's WebSocket stand-in). */
   socketModeUrl: string | undefined;
   /** Deterministic by default so a rate-limited run is repeatable. */
@@ -182,10 +191,11 @@ export class FakeSlackApi {
     delete args.token;
     this.calls.push({ method, args });
 
-    const failure = this.takeFailure(method);
+    const failure = this.takeFailure(method) ?? this.channelPaceFailure(method, args);
     if (failure !== undefined) {
       if ('error' in failure) return sendJson(res, 200, { ok: false, error: failure.error });
       if (failure.status === 429) {
+        this.rateLimited[method] = (this.rateLimited[method] ?? 0) + 1;
         res.setHeader('retry-after', String(failure.retryAfterSeconds ?? 1));
         return sendJson(res, 429, { ok: false, error: 'ratelimited' });
       }
@@ -210,6 +220,17 @@ export class FakeSlackApi {
       return { status: 429, retryAfterSeconds: 1 };
     }
     return undefined;
+  }
+
+  /** postsPerSecondPerChannel: a post beyond the channel's pace is refused as Slack refuses it. */
+  private channelPaceFailure(method: string, args: Record<string, Json>): FakeFailure | undefined {
+    const limit = this.postsPerSecondPerChannel;
+    if (method !== 'chat.postMessage' || limit === undefined) return undefined;
+    const since = Date.now() - 1_000;
+    const recent = this.messages.filter(
+      (m) => m.channel === args.channel && m.postedAtMs !== undefined && m.postedAtMs > since,
+    );
+    return recent.length >= limit ? { status: 429, retryAfterSeconds: 1 } : undefined;
   }
 
   private answer(method: string, args: Record<string, Json>): Record<string, Json> {
@@ -255,6 +276,7 @@ export class FakeSlackApi {
       text: String(args.text ?? ''),
       blocks: args.blocks,
       updates: 0,
+      postedAtMs: Date.now(),
     };
     this.messages.push(message);
     this.emit({ kind: 'post', message });

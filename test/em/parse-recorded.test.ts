@@ -80,6 +80,8 @@ describe('benyoung-* (EM v10 NAS, blog post)', () => {
       backupServer: { id: '7905ba33-78a5-4a34-9b3c-16bf216fdd68', name: 'appserver' },
     });
     expect(job?.schedule.summary).toBe('Daily (Everyday) at 2020-02-04T22:00:00+13:00');
+    // Veeam retries a failed scheduled run by itself; this JSON names the flag RetrySpecified1.
+    expect(job?.schedule.retry).toEqual({ times: 3, timeoutMinutes: 10, specified: true });
     expect(job?.includes).toEqual([
       {
         id: 'bdddfd2f-ca6f-49d9-94b6-920801260a83',

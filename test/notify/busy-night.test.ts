@@ -77,7 +77,8 @@ function announcedFailures(): { keys: string[]; threads: (string | undefined)[] 
   const threads: (string | undefined)[] = [];
   for (const call of kit.slack.callsTo('chat.postMessage')) {
     const text = String(call.args.text ?? '');
-    if (!/^(Backup|Replication) failed: |^:red_circle: Failed again/.test(text)) continue;
+    if (!/^(Backup|Replication) failed: |^:red_circle: (Failed again|Attempt \d+ of \d+ failed)/.test(text))
+      continue;
     const fields = JSON.stringify(blocksOf(call));
     const job = /\*Job\*\\n([^"]+)"/.exec(fields)?.[1];
     const started = /\*Started\*\\n([^"]+)"/.exec(fields)?.[1];

@@ -132,6 +132,36 @@ describe('readMonitorState', () => {
     expect(Object.keys(read?.incidents ?? {})).toEqual(['good']);
   });
 
+  it("keeps an incident's attempt count and retry wait, and drops one whose count is malformed", () => {
+    const good = {
+      ...savedIncident({ creationTime: '2026-01-09T10:00:00Z', openedAt: '2026-01-09T10:10:00Z', ts: '1.1' }),
+      lastProblemEndMs: NOW,
+      attempt: { n: 1, of: 3 },
+      retryDueMs: NOW + 25 * 60_000,
+      latest: {
+        ...savedIncident({ creationTime: '2026-01-09T10:00:00Z', openedAt: '', ts: '' }).latest,
+        isRetry: true,
+      },
+    };
+    const read = readMonitorState(
+      JSON.parse(
+        JSON.stringify({
+          version: 1,
+          lastPollMs: NOW,
+          incidents: {
+            good,
+            lastWithoutCount: { ...good, attempt: { n: 1, of: 3, last: true } },
+            countText: { ...good, attempt: { n: '1', of: 3 } },
+            dueText: { ...good, retryDueMs: 'soon' },
+            retryText: { ...good, latest: { ...good.latest, isRetry: 'yes' } },
+          },
+        }),
+      ),
+    );
+    expect(Object.keys(read?.incidents ?? {})).toEqual(['good', 'lastWithoutCount']);
+    expect(read?.incidents.good).toEqual(good);
+  });
+
   it('never lets a saved key change the prototype of what it restores', () => {
     const read = readMonitorState(
       JSON.parse(

@@ -58,6 +58,9 @@ export class NotifyKit {
 
   static async start(options: NotifyKitOptions = {}): Promise<NotifyKit> {
     const sim = await startEmSimulator({ taskDurationMs: 100, backupDurationMs: 300 });
+    // Veeam's own retries off, so a failure reads and pages as on a job without retries; tests of attempts turn
+    // them on for their job (sim.setRetryOptions).
+    for (const job of sim.listJobs()) sim.setRetryOptions(job.id, { specified: false });
     const slack = new FakeSlackApi();
     await slack.listen();
     return new NotifyKit(sim, slack, options.monitor ?? {});
@@ -81,6 +84,7 @@ export class NotifyKit {
         // An hour between timer polls: the tests drive every poll themselves.
         monitorIntervalSeconds: 3_600,
         notifyWarnings: false,
+        mentionOn: 'final',
         ...this.defaults,
         ...config,
       },

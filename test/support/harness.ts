@@ -79,6 +79,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       TASK_POLL_INTERVAL_MS: '50',
       // Tests repeat actions within seconds on purpose; the repeat guard has its own tests.
       VEEAM_REPEAT_WINDOW_SECONDS: '0',
+      // Slack's per-channel pace (1 s) would only slow the flows down; its own tests use the default.
+      VEEAM_SLACK_POST_INTERVAL_MS: '20',
       LOG_LEVEL: 'debug',
       ...options.env,
     },

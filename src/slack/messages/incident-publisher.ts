@@ -21,6 +21,7 @@ import {
   longRunningMessage,
   resolvedMessage,
   resolvedReply,
+  retriesOverReply,
 } from './incident.js';
 import { stormSummaryMessage } from './storm.js';
 
@@ -91,7 +92,9 @@ function renderIncidentPost(event: IncidentPost): SlackMessage {
     case 'incident-repeated':
       return incidentFollowUp(event.card, event.session, event.mention);
     case 'incident-resolved':
-      return resolvedReply(event.card, event.success);
+      return resolvedReply(event.card, event.success, event.recoveredOn);
+    case 'retries-over':
+      return retriesOverReply(event.card, event.mention);
     case 'storm-opened':
       return stormSummaryMessage(event.storm, event.mention);
     case 'long-running':
@@ -108,7 +111,7 @@ function renderIncidentUpdate(event: IncidentUpdate): SlackMessage {
     case 'incident-changed':
       return incidentMessage(event.card, event.mention);
     case 'incident-resolved':
-      return resolvedMessage(event.card, event.success);
+      return resolvedMessage(event.card, event.success, event.recoveredOn);
     case 'storm-changed':
       return stormSummaryMessage(event.storm, event.mention);
     case 'long-running-ended':

@@ -5,7 +5,7 @@
 // agent run stops by its job (Stop job); any other run by its session GUID (Stop session), backup or replica alike.
 
 import type { types } from '@slack/bolt';
-import type { IncidentCard, SessionRecord } from '../../notify/monitor-state.js';
+import type { Attempt, IncidentCard, SessionRecord } from '../../notify/monitor-state.js';
 import { formatDurationFixed } from '../../watch/format-duration.js';
 import { ACTION_IDS } from '../action-ids.js';
 import {
@@ -20,6 +20,7 @@ import {
 } from '../block-kit.js';
 import { formatUtc } from '../format-utc.js';
 import { escapeMrkdwn, mentionFor } from '../mrkdwn.js';
+import { attemptFailedLine, attemptLabel, attemptOutlook, attemptSuffix } from './incident-attempts.js';
 import { reasonMrkdwn, reasonOneLine } from './incident-reasons.js';
 
 /** What the card calls a job of each JobType EM gives (em-api.md fact 15); an unknown one is named as EM names it. */
@@ -145,8 +146,10 @@ function incidentActions(card: IncidentCard): types.KnownBlock {
  */
 export function incidentMessage(card: IncidentCard, mention?: string): SlackMessage {
   const ping = mention !== undefined && card.failures > 0 ? ` ${mentionFor(mention)}` : '';
-  const title = `${headline(card)}${ping}`;
+  const title = `${headline(card)}${attemptSuffix(card)}${ping}`;
   const blocks: types.KnownBlock[] = [section(title), sessionFields(card.latest), reasonBlock(card.latest)];
+  const outlook = attemptOutlook(card);
+  if (outlook !== undefined) blocks.push(context(outlook));
   if (card.failures + card.warnings > 1)
     blocks.push(context(`:repeat: ${incidentTally(card)}. Details of each run are in the thread.`));
   if (card.retryOffered === false && card.failures > 0) {
@@ -158,7 +161,7 @@ export function incidentMessage(card: IncidentCard, mention?: string): SlackMess
   // The mention before EM's reason, so no cut of the text can take it away.
   const reason = fallbackReason(card.latest);
   return slackMessage(
-    `${runNoun(card.jobType)} ${verb}: ${nameOf(card.jobName)}${tally}${ping}: ${reason}`,
+    `${runNoun(card.jobType)} ${verb}: ${nameOf(card.jobName)}${attemptSuffix(card)}${tally}${ping}: ${reason}`,
     blocks,
   );
 }
@@ -166,10 +169,13 @@ export function incidentMessage(card: IncidentCard, mention?: string): SlackMess
 /** A further problem run of a job whose incident is open: a reply in the incident's thread. */
 export function incidentFollowUp(card: IncidentCard, session: SessionRecord, mention?: string): SlackMessage {
   const failed = session.result === 'Failed';
-  // Mention only when a warnings-only incident turns into a failure: the top post did not page anyone then.
-  const ping = mention !== undefined && failed && card.failures === 1 ? ` ${mentionFor(mention)}` : '';
+  // Without retries: mention only when a warnings-only incident turns into a failure (the top post paged no one).
+  // With retries the monitor decides (VEEAM_MENTION_ON) and sends the mention only when this attempt pages.
+  const pages = card.attempt !== undefined || card.failures === 1;
+  const ping = mention !== undefined && failed && pages ? ` ${mentionFor(mention)}` : '';
+  const failedLine = card.attempt === undefined ? 'Failed again' : attemptFailedLine(card.attempt);
   const line = failed
-    ? `:red_circle: Failed again (${incidentTally(card)}).${ping}`
+    ? `:red_circle: ${failedLine} (${incidentTally(card)}).${ping}`
     : `:warning: Finished with warnings again (${incidentTally(card)}).`;
   return slackMessage(`${line} ${fallbackReason(session)}`, [
     section(line),
@@ -182,21 +188,40 @@ function endedAt(session: SessionRecord): string {
   return session.endTime ? timeOf(session.endTime) : 'now';
 }
 
+/** "succeeded" or, when one of Veeam's retries did it, "recovered on attempt 2 of 3". */
+function successVerb(recovered: Attempt | undefined): string {
+  return recovered === undefined ? 'succeeded' : `recovered on ${attemptLabel(recovered)}`;
+}
+
 /** The thread reply when the first successful run after an incident arrives. */
-export function resolvedReply(card: IncidentCard, success: SessionRecord): SlackMessage {
-  const line = `:white_check_mark: *${nameOf(card.jobName)}* succeeded (ended ${endedAt(success)}, took ${sessionDuration(success)}). Incident resolved; it had ${incidentTally(card)}.`;
+export function resolvedReply(card: IncidentCard, success: SessionRecord, recovered?: Attempt): SlackMessage {
+  const line = `:white_check_mark: *${nameOf(card.jobName)}* ${successVerb(recovered)} (ended ${endedAt(success)}, took ${sessionDuration(success)}). Incident resolved; it had ${incidentTally(card)}.`;
   return slackMessage(line, [section(line)]);
 }
 
 /** The top message once resolved: the last problem's facts stay for the record, the buttons go. */
-export function resolvedMessage(card: IncidentCard, success: SessionRecord): SlackMessage {
-  const line = `:white_check_mark: Resolved: *${nameOf(card.jobName)}* succeeded at ${endedAt(success)} (${incidentTally(card)}).`;
-  return slackMessage(`Resolved: ${nameOf(card.jobName)} succeeded again (${incidentTally(card)}).`, [
+export function resolvedMessage(
+  card: IncidentCard,
+  success: SessionRecord,
+  recovered?: Attempt,
+): SlackMessage {
+  const verb = successVerb(recovered);
+  const line = `:white_check_mark: Resolved: *${nameOf(card.jobName)}* ${verb} at ${endedAt(success)} (${incidentTally(card)}).`;
+  const again = recovered === undefined ? 'succeeded again' : verb;
+  return slackMessage(`Resolved: ${nameOf(card.jobName)} ${again} (${incidentTally(card)}).`, [
     section(line),
     sessionFields(card.latest),
     reasonBlock(card.latest),
     context('Last problem run shown above; the thread has every run.'),
   ]);
+}
+
+/** A thread reply when no retry followed a failed attempt in time: it was the last one, so on-call is paged now. */
+export function retriesOverReply(card: IncidentCard, mention?: string): SlackMessage {
+  const ping = mention !== undefined ? ` ${mentionFor(mention)}` : '';
+  const attempt = card.attempt === undefined ? 'the failed run' : attemptLabel(card.attempt);
+  const line = `:red_circle: No retry of *${nameOf(card.jobName)}* followed ${attempt}: it was the last attempt (Veeam retries only runs its schedule started).${ping}`;
+  return slackMessage(line, [section(line)]);
 }
 
 /**
