@@ -7,6 +7,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { EmApi } from './em/api.js';
 import type { Logger } from './log/logger.js';
+import { meterAcks } from './metrics/ack-timer.js';
 import { auditCounting, meterBot, meterRequests } from './metrics/bot-metrics.js';
 import { Metrics } from './metrics/metrics.js';
 import { metricsRoute } from './metrics/metrics-route.js';
@@ -79,7 +80,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       : deps.customRoutes;
   const app = buildSlackApp(config, slackDeps, logger, routes);
   meterRequests(app, metrics);
-  meterBot(metrics, { approvals: slackDeps.approvals, watcher, store });
+  meterBot(metrics, { approvals: slackDeps.approvals, watcher, store, monitor });
   const sweep = approvalSweep(slackDeps);
 
   let started = false;
@@ -90,7 +91,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     store,
     metrics,
     async start() {
-      const port = await startReceiver(app, config, host);
+      const port = await startReceiver(app, config, host, metrics);
       started = true;
       watcher.start();
       monitor?.start();
@@ -167,12 +168,14 @@ async function startReceiver(
   app: App,
   config: Config,
   host: string | undefined,
+  metrics: Metrics,
 ): Promise<number | undefined> {
   if (config.slack.appToken !== undefined) {
     await app.start();
     return undefined;
   }
   const server = await app.start({ port: config.slack.port, host });
+  meterAcks(server, metrics);
   return (server.address() as AddressInfo).port;
 }
 

@@ -2,6 +2,7 @@
 
 import type { App } from '@slack/bolt';
 import type { Logger } from '../log/logger.js';
+import type { IncidentMonitor } from '../notify/incident-monitor.js';
 import { readMonitorState } from '../notify/monitor-state.js';
 import type { ApprovalBook } from '../ops/approvals.js';
 import type { StateStore } from '../state/state-store.js';
@@ -15,10 +16,18 @@ export interface MeteredParts {
   approvals: ApprovalBook;
   watcher: TaskWatcher;
   store: StateStore;
+  monitor?: IncidentMonitor;
 }
 
 export function meterBot(metrics: Metrics, parts: MeteredParts): void {
   parts.store.onWrite = (ok) => metrics.stateWrites.inc({ outcome: ok ? 'ok' : 'failed' });
+  parts.watcher.counters.onResultPosted = (delayMs) => metrics.notifyLatency.observe(delayMs / 1000);
+  if (parts.monitor !== undefined) {
+    parts.monitor.observer = {
+      polled: (outcome) => metrics.monitorPolls.inc({ outcome }),
+      outageDeclared: () => metrics.emOutages.inc(),
+    };
+  }
   metrics.gauge('approvals_pending', 'Approval requests waiting for an approver.', () =>
     parts.approvals.pendingCount(),
   );
