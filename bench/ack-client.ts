@@ -12,7 +12,8 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 const CHUNKED_END = Buffer.from('0\r\n\r\n');
 
 export class AckClient {
-  private readonly idle: net.Socket[] = [];
+  /** Idle sockets by host:port: one run measures several servers (ours and the floors) side by side. */
+  private readonly idle = new Map<string, net.Socket[]>();
   private readonly all = new Set<net.Socket>();
 
   /** Sends one POST and resolves when its whole answer is in: milliseconds from the send, and the status. */
@@ -30,14 +31,15 @@ export class AckClient {
     const request = Buffer.concat([Buffer.from(head, 'latin1'), payload]);
     return new Promise<AckAnswer>((resolve, reject) => {
       const started = performance.now();
-      const socket = this.idle.pop() ?? this.connect(url);
+      const idle = this.idleFor(url.host);
+      const socket = idle.pop() ?? this.connect(url);
       let received: Buffer = Buffer.alloc(0);
       const onData = (chunk: Buffer): void => {
         received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
         const status = complete(received);
         if (status === undefined) return;
         done();
-        this.idle.push(socket);
+        idle.push(socket);
         resolve({ ms: performance.now() - started, status });
       };
       const onFail = (err?: Error): void => {
@@ -60,7 +62,16 @@ export class AckClient {
   close(): void {
     for (const socket of this.all) socket.destroy();
     this.all.clear();
-    this.idle.length = 0;
+    this.idle.clear();
+  }
+
+  private idleFor(host: string): net.Socket[] {
+    let idle = this.idle.get(host);
+    if (idle === undefined) {
+      idle = [];
+      this.idle.set(host, idle);
+    }
+    return idle;
   }
 
   private connect(url: URL): net.Socket {
@@ -68,8 +79,9 @@ export class AckClient {
     this.all.add(socket);
     socket.on('close', () => {
       this.all.delete(socket);
-      const at = this.idle.indexOf(socket);
-      if (at >= 0) this.idle.splice(at, 1);
+      const idle = this.idleFor(url.host);
+      const at = idle.indexOf(socket);
+      if (at >= 0) idle.splice(at, 1);
     });
     // An idle socket's errors end in 'close'; a request in flight has its own listener.
     socket.on('error', () => undefined);

@@ -1,12 +1,14 @@
 // `npm run bench`: measures the bot (this process) against the EM simulator and the fake Slack Web API (a child
 // process), and prints ONE JSON document on stdout. Progress and logs go to stderr. `--phase <name>` (repeatable)
-// runs only the named phases: watches, growth, ack, rate-limited, history, busy-night, jobs-list, replicas.
+// runs only the named phases: watches, growth, ack, ack-cost, rate-limited, history, busy-night, jobs-list,
+// replicas.
 
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { LogLevel } from '../src/config.js';
 import { createLogger } from '../src/log/logger.js';
 import { PeerLink } from './peer-link.js';
+import { type AckCostSettings, runAckCostPhase } from './phases/ack-cost-phase.js';
 import { type AckSettings, runAckPhase } from './phases/ack-phase.js';
 import { type BusyNightSettings, runBusyNightPhase } from './phases/busy-night-phase.js';
 import { type GrowthSettings, runGrowthPhase } from './phases/growth-phase.js';
@@ -39,6 +41,14 @@ const ACK: AckSettings = {
   emLatencyMs: 1_000,
   text: 'jobs',
   answerWaitMs: 10_000,
+};
+const ACK_COST: AckCostSettings = {
+  commands: 200,
+  warmBursts: 2,
+  emLatencyMs: 1_000,
+  text: 'jobs',
+  answerWaitMs: 60_000,
+  targetRatio: 1.5,
 };
 const RATE_LIMITED: RateLimitSettings = {
   tasks: 120,
@@ -91,6 +101,7 @@ const PHASES = [
   'watches',
   'growth',
   'ack',
+  'ack-cost',
   'rate-limited',
   'history',
   'busy-night',
@@ -103,6 +114,7 @@ interface PhaseResults {
   watches?: Awaited<ReturnType<typeof runWatchesPhase>>;
   growth?: Awaited<ReturnType<typeof runGrowthPhase>>;
   ack?: Awaited<ReturnType<typeof runAckPhase>>;
+  ackCost?: Awaited<ReturnType<typeof runAckCostPhase>>;
   rateLimited?: Awaited<ReturnType<typeof runRateLimitPhase>>;
   history?: Awaited<ReturnType<typeof runHistoryPhase>>;
   busyNight?: Awaited<ReturnType<typeof runBusyNightPhase>>;
@@ -145,6 +157,12 @@ async function runPhases(ctx: PhaseContext, phases: PhaseName[]): Promise<PhaseR
       ctx.progress(
         `ack: p99 cold ${r.ack.coldBurst.ackLatencyMs.p99} ms, warm ${r.ack.warmBurst.ackLatencyMs.p99} ms`,
       );
+    } else if (phase === 'ack-cost') {
+      r.ackCost = await runAckCostPhase(ctx, ACK_COST);
+      const { oursToBareBolt } = r.ackCost.ratios;
+      ctx.progress(
+        `ack cost: p99 ours/bare Bolt cold ${oursToBareBolt.cold.p99}, warm ${oursToBareBolt.warm.p99}`,
+      );
     } else if (phase === 'rate-limited') {
       r.rateLimited = await runRateLimitPhase(ctx, RATE_LIMITED);
       ctx.progress(
@@ -172,11 +190,12 @@ async function runPhases(ctx: PhaseContext, phases: PhaseName[]): Promise<PhaseR
 
 /** Targets of the watcher phases (from the issues before 11). */
 function watcherTargets(r: PhaseResults): Record<string, Target> {
-  const { watches, growth, ack, rateLimited } = r;
+  const { watches, growth, ack, ackCost, rateLimited } = r;
   return {
     ...(watches ? watchesTargets(watches) : {}),
     ...(growth ? growthTargets(growth, watches?.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS) : {}),
     ...(ack ? ackTargets(ack) : {}),
+    ...(ackCost ? ackCostTargets(ackCost) : {}),
     ...(rateLimited ? rateLimitTargets(rateLimited) : {}),
   };
 }
@@ -243,6 +262,23 @@ function ackTargets(ack: NonNullable<PhaseResults['ack']>): Record<string, Targe
       met:
         ackP99 < TARGET_ACK_P99_MS &&
         [ack.coldBurst, ack.warmBurst].every((b) => (b.httpStatuses['200'] ?? 0) === ACK.commands),
+    },
+  };
+}
+
+/** Our ack against bare Bolt's, on the same bursts: p99 within ACK_COST.targetRatio, cold and warm. */
+function ackCostTargets(cost: NonNullable<PhaseResults['ackCost']>): Record<string, Target> {
+  const { cold, warm } = cost.ratios.oursToBareBolt;
+  const within = (ratio: number | null) => ratio !== null && ratio <= ACK_COST.targetRatio;
+  return {
+    ackCostP99RatioToBareBolt: {
+      target: `our ack p99 ≤ ${ACK_COST.targetRatio}× a bare Bolt app's, ${ACK_COST.commands} concurrent /veeam ${ACK_COST.text} with EM at ${ACK_COST.emLatencyMs} ms (cold and warm bursts)`,
+      value: { cold: cold.p99, warm: warm.p99 },
+      oursToRaw: cost.ratios.oursToRaw,
+      met:
+        within(cold.p99) &&
+        within(warm.p99) &&
+        [cost.ours, cost.bareBolt, cost.raw].every((t) => Object.keys(t.httpStatuses).join() === '200'),
     },
   };
 }
@@ -324,6 +360,7 @@ async function main(): Promise<void> {
         watches: WATCHES,
         growth: GROWTH,
         ack: ACK,
+        ackCost: ACK_COST,
         rateLimited: RATE_LIMITED,
         history: HISTORY,
         busyNight: BUSY_NIGHT,

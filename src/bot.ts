@@ -9,7 +9,15 @@ import type { EmApi } from './em/api.js';
 import { incidentsOnce } from './incidents-once.js';
 import { LeaderDuties } from './leader-duties.js';
 import type { Logger } from './log/logger.js';
-import { auditCounting, type MeteredParts, meterBot, meterRequests } from './metrics/bot-metrics.js';
+import { meterAcks } from './metrics/ack-timer.js';
+import {
+  auditCounting,
+  type MeteredParts,
+  meterBot,
+  meterMonitor,
+  meterRequests,
+  meterWatcher,
+} from './metrics/bot-metrics.js';
 import { Metrics } from './metrics/metrics.js';
 import { metricsRoute } from './metrics/metrics-route.js';
 import { IncidentMonitor } from './notify/incident-monitor.js';
@@ -80,7 +88,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
   const { store, slack, logger, host } = deps;
   const metrics = deps.metrics ?? new Metrics();
   const poster = pacedChannelPoster(createChannelPoster(slack), { intervalMs: config.slack.postIntervalMs });
-  const duties = buildDuties(config, deps, poster);
+  const duties = buildDuties(config, deps, poster, metrics);
   const outage = storeOutageNotice(config, deps, poster, duties);
   const slackDeps = buildSlackDeps(config, { ...deps, logger: auditCounting(logger, metrics) }, duties);
   // HTTP mode serves /metrics beside /slack/events; Socket Mode opens no port, main.ts serves it on HEALTH_PORT.
@@ -111,7 +119,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     metrics,
     async start() {
       await store.load();
-      const port = await startReceiver(app, config, host);
+      const port = await startReceiver(app, config, host, metrics);
       started = true;
       // Every replica answers Slack; the watcher and the monitor run where the lease is (here at once, alone).
       await duties.start();
@@ -147,12 +155,12 @@ function meteredParts(slackDeps: SlackDeps, duties: LeaderDuties, store: StateSt
 }
 
 /** Runs the watcher and the monitor where the lease is: here at once with no leadership given (the state file). */
-function buildDuties(config: Config, deps: BotDeps, poster: ChannelPoster): LeaderDuties {
+function buildDuties(config: Config, deps: BotDeps, poster: ChannelPoster, metrics: Metrics): LeaderDuties {
   return new LeaderDuties({
     leadership: deps.leadership ?? new SoloLeadership(),
     store: deps.store,
-    newWatcher: () => buildWatcher(config, deps, poster),
-    newMonitor: () => buildMonitor(config, deps, poster),
+    newWatcher: () => meterWatcher(metrics, buildWatcher(config, deps, poster)),
+    newMonitor: () => meterMonitor(metrics, buildMonitor(config, deps, poster)),
     logger: deps.logger,
     intakeMs: config.watch.pollIntervalMs,
   });
@@ -239,12 +247,14 @@ async function startReceiver(
   app: App,
   config: Config,
   host: string | undefined,
+  metrics: Metrics,
 ): Promise<number | undefined> {
   if (config.slack.appToken !== undefined) {
     await app.start();
     return undefined;
   }
   const server = await app.start({ port: config.slack.port, host });
+  meterAcks(server, metrics);
   return (server.address() as AddressInfo).port;
 }
 

@@ -2,6 +2,7 @@
 
 import type { App } from '@slack/bolt';
 import type { Logger } from '../log/logger.js';
+import type { IncidentMonitor } from '../notify/incident-monitor.js';
 import { readMonitorState } from '../notify/monitor-state.js';
 import type { ApprovalBook } from '../ops/approvals.js';
 import type { StateStore } from '../state/state-store.js';
@@ -15,6 +16,26 @@ export interface MeteredParts {
   approvals: ApprovalBook;
   watcher: TaskWatcher;
   store: StateStore;
+}
+
+/** Notify latency from a watcher; called on each new one (a replica builds one per leader term). */
+export function meterWatcher(metrics: Metrics, watcher: TaskWatcher): TaskWatcher {
+  watcher.counters.onResultPosted = (delayMs) => metrics.notifyLatency.observe(delayMs / 1000);
+  return watcher;
+}
+
+/** Monitor polls and EM outages as counters; called on each new monitor. */
+export function meterMonitor(
+  metrics: Metrics,
+  monitor: IncidentMonitor | undefined,
+): IncidentMonitor | undefined {
+  if (monitor !== undefined) {
+    monitor.observer = {
+      polled: (outcome) => metrics.monitorPolls.inc({ outcome }),
+      outageDeclared: () => metrics.emOutages.inc(),
+    };
+  }
+  return monitor;
 }
 
 export function meterBot(metrics: Metrics, parts: MeteredParts): void {

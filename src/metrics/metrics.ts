@@ -7,6 +7,10 @@ export const METRIC_PREFIX = 'veeam_chatops_';
 
 /** Seconds; EM answers in tens of ms on a LAN and can take its whole VEEAM_EM_TIMEOUT_MS when it struggles. */
 const EM_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Seconds; Slack gives up on an ack after 3 s, and a healthy one takes a few ms. */
+const ACK_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3];
+/** Seconds; a result is posted within a poll interval or two, unless Slack is slow or rate-limits us. */
+const NOTIFY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300];
 
 export class Metrics {
   readonly registry = new Registry();
@@ -45,6 +49,30 @@ export class Metrics {
     name: `${METRIC_PREFIX}slack_requests_total`,
     help: 'Requests Slack sent the bot (each acknowledged), by kind: slash_command, block_actions, view_submission, event.',
     labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly ackLatency = new Histogram({
+    name: `${METRIC_PREFIX}slack_ack_duration_seconds`,
+    help: 'Time from a request reaching POST /slack/events to its HTTP answer being sent (HTTP mode), by status class (2xx: acked; 4xx: refused).',
+    labelNames: ['status'] as const,
+    buckets: ACK_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly notifyLatency = new Histogram({
+    name: `${METRIC_PREFIX}notify_latency_seconds`,
+    help: 'Time from the watcher seeing a started Task Finished in EM to its result being posted in the Slack thread.',
+    buckets: NOTIFY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly monitorPolls = new Counter({
+    name: `${METRIC_PREFIX}monitor_polls_total`,
+    help: 'Incident monitor polls of EM, by outcome: ok, em-unreachable (counts toward an outage), query-failed (EM refused the query), failed (a bug; logged).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly emOutages = new Counter({
+    name: `${METRIC_PREFIX}em_outages_total`,
+    help: 'EM outages the incident monitor declared (announced in the incident channel after several failed polls).',
     registers: [this.registry],
   });
   readonly actions = new Counter({

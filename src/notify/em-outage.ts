@@ -11,9 +11,11 @@ export const OUTAGE_POLLS = 3;
 /** How EM answered one poll's query. */
 export type PollOutcome = { answered: true } | { answered: false; error: unknown };
 
+/** For the log and the metrics: nothing changed, EM answered but not usefully, EM is unreachable, or EM is back. */
+export type OutageChange = 'none' | 'query-failed' | 'unreachable' | 'back';
+
 interface OutageStep {
-  /** For the log: nothing changed, EM answered but not usefully, EM is unreachable, or EM is back. */
-  change: 'none' | 'query-failed' | 'unreachable' | 'back';
+  change: OutageChange;
   /** The outage record after this poll, once `post` (if any) went out. */
   outage: EmOutage | undefined;
   /** What to post, and the record to keep instead when that post fails (so it is tried again next poll). */

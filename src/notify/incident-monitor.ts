@@ -9,7 +9,7 @@ import type { EmApi } from '../em/api.js';
 import type { JobSession } from '../em/types.js';
 import type { Logger } from '../log/logger.js';
 import type { StateStore } from '../state/state-store.js';
-import { type PollOutcome, stepEmOutage } from './em-outage.js';
+import { type OutageChange, type PollOutcome, stepEmOutage } from './em-outage.js';
 import { isProblem, prepareStorm, STORM_JOIN_WINDOW_MS, updateStormSummaries } from './failure-storm.js';
 import type { IncidentPublisher } from './incident-publisher.js';
 import { handleEnded } from './incidents.js';
@@ -43,6 +43,15 @@ const SEEN_RETENTION_MS = 3 * 24 * 3_600_000;
 /** An incident without a problem run for this long is forgotten (its job was probably deleted). */
 const INCIDENT_RETENTION_MS = 30 * 24 * 3_600_000;
 
+/** How one poll went, for the metrics: EM answered, EM unreachable (an outage in the making), EM refused, a bug. */
+export type MonitorPollOutcome = 'ok' | 'em-unreachable' | 'query-failed' | 'failed';
+
+/** Told of every poll and every outage declared (the metrics set one; the monitor works without). */
+export interface MonitorObserver {
+  polled(outcome: MonitorPollOutcome): void;
+  outageDeclared(): void;
+}
+
 export class IncidentMonitor {
   private readonly channel: string;
   private readonly parts: MonitorParts;
@@ -53,6 +62,8 @@ export class IncidentMonitor {
   private readonly unknownJobTypes = new Set<string>();
   /** Polls never overlap: a timer poll and an explicit pollOnce() queue behind each other. */
   private inFlight: Promise<void> = Promise.resolve();
+  /** The metrics (meterBot) set it; the monitor works without. */
+  observer: MonitorObserver | undefined;
 
   constructor(private readonly deps: IncidentMonitorDeps) {
     if (deps.config.incidentChannel === undefined) {
@@ -141,14 +152,17 @@ export class IncidentMonitor {
 
   private async poll(): Promise<void> {
     try {
-      await this.pollUnguarded();
+      // Not `observer?.polled(await …)`: without an observer, that would skip the poll itself.
+      const outcome = await this.pollUnguarded();
+      this.observer?.polled(outcome);
     } catch (error) {
       // A bug must not end the poll loop; the next poll starts from the saved state again.
       this.deps.logger.error('incident monitor poll failed unexpectedly', { error });
+      this.observer?.polled('failed');
     }
   }
 
-  private async pollUnguarded(): Promise<void> {
+  private async pollUnguarded(): Promise<MonitorPollOutcome> {
     const state = this.ensureState();
     const now = this.deps.clock.now();
     let sessions: MonitoredSessions;
@@ -158,9 +172,9 @@ export class IncidentMonitor {
         withRunning: this.deps.config.longRunningMinutes !== undefined,
       });
     } catch (error) {
-      await this.applyEmOutcome(state, { answered: false, error }, now);
+      const change = await this.applyEmOutcome(state, { answered: false, error }, now);
       this.save();
-      return;
+      return change === 'query-failed' ? 'query-failed' : 'em-unreachable';
     }
     await this.applyEmOutcome(state, { answered: true }, now);
 
@@ -178,10 +192,15 @@ export class IncidentMonitor {
       openIncidents: Object.keys(this.state?.incidents ?? {}).length,
       openStorms: Object.keys(this.state?.storms ?? {}).length,
     });
+    return 'ok';
   }
 
   /** EM down / EM back: the pure step decides, this posts and keeps the record that matches what went out. */
-  private async applyEmOutcome(state: MonitorState, outcome: PollOutcome, now: number): Promise<void> {
+  private async applyEmOutcome(
+    state: MonitorState,
+    outcome: PollOutcome,
+    now: number,
+  ): Promise<OutageChange> {
     const before = state.emOutage;
     const step = stepEmOutage(before, outcome, now);
     const error = outcome.answered ? undefined : outcome.error;
@@ -203,12 +222,14 @@ export class IncidentMonitor {
         this.deps.logger.warn(`could not post ${what} to Slack; tried again on the next poll`, {
           error: postError,
         });
-        return;
+        return step.change;
       }
+      if (step.post.event.kind === 'em-down') this.observer?.outageDeclared();
     }
     if (step.change === 'back') {
       this.deps.logger.info('incident poll: EM answers again', { failedPolls: before?.failedPolls });
     }
+    return step.change;
   }
 
   /**

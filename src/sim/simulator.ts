@@ -77,6 +77,8 @@ export class EmSimulator {
   private readonly scheduler: SimScheduler;
   private readonly inventory: Inventory;
   private readonly logons: LogonSessions;
+  /** Every logon session handed out, ended or not: secrets a test checks its bot's log lines against. */
+  readonly issuedLogons: { id: string; token: string }[] = [];
   private readonly tasks: TaskBook;
   private readonly faults: Faults;
   private readonly listeners = new Set<(taskId: string, atMs: number) => void>();
@@ -360,6 +362,7 @@ export class EmSimulator {
     if (!user) return errorAnswer(401, 'The user name or password is incorrect.');
     const session = this.logons.create(user);
     this.stats.logons += 1;
+    this.issuedLogons.push({ id: session.id, token: session.token });
     return {
       status: 201,
       body: logonSessionEl(this.url, session),

@@ -3,6 +3,7 @@
 import type { RequestListener } from 'node:http';
 import { HTTPModuleFunctions, HTTPReceiver, type HTTPReceiverOptions } from '@slack/bolt';
 import type { Logger } from '../log/logger.js';
+import { slackRequestArrived } from './ack-gate.js';
 import type { ReplayGuard } from './replay-guard.js';
 
 const EVENTS_PATH = '/slack/events';
@@ -27,6 +28,7 @@ export function guardedReceiver(options: ReceiverOptions, guard: ReplayGuard, lo
       handle(req, res);
       return;
     }
+    res.once('close', slackRequestArrived());
     void (async () => {
       try {
         const buffered = await HTTPModuleFunctions.bufferIncomingMessage(

@@ -143,9 +143,19 @@ export class Outbox {
       return true;
     }
     r.deliveryFailures = 0;
-    if (item.kind === 'reply') counters.slack.posts += 1;
-    else counters.slack.updates += 1;
+    if (item.kind === 'reply') {
+      counters.slack.posts += 1;
+      this.timeResult(r, item);
+    } else counters.slack.updates += 1;
     return true;
+  }
+
+  /** The reply carrying the Task's result (the Task's own report, or a toggle's read-back) is out: time it. */
+  private timeResult(r: WatchRecord, item: OutboxItem): void {
+    const { onResultPosted } = this.deps.counters;
+    if (onResultPosted === undefined || r.task === undefined || item.post.type !== 'report') return;
+    const { kind } = item.post.report;
+    if (kind === 'task' || kind === 'schedule') onResultPosted(this.deps.clock.now() - r.task.finishedAt);
   }
 
   /** Doubles per failure from the base to a minute, ±20% jitter. */

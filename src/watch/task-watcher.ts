@@ -93,7 +93,7 @@ export class TaskWatcher implements TaskWatchSink {
   private readonly watches = new WatchTable();
   /** Keys of watches that ended → when to forget them (insertion order is expiry order). */
   private readonly finishedKeys = new Map<string, number>();
-  private readonly counters = new WatcherCounters();
+  readonly counters = new WatcherCounters();
   private readonly calls: EmCalls;
   /** The GET /tasks beat. */
   private readonly cadence: ListCadence;

@@ -67,6 +67,8 @@ export class WatcherCounters {
   resolvedFromTarget = 0;
   timeouts = 0;
   tasksDeleted = 0;
+  /** Told, when the reply carrying a Task's result is posted, how long after the watcher saw the Task Finished. */
+  onResultPosted: ((delayMs: number) => void) | undefined;
 
   snapshot(watches: readonly WatchRecord[], peakInFlight: number): WatcherStats {
     let active = 0;

@@ -3,6 +3,7 @@ import type { LocalStack } from '../../src/demo/local-stack.js';
 import { DemoScenario, startDemoStack } from '../../src/demo/scenario.js';
 import { Transcript } from '../../src/demo/transcript.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
+import { assertNoSecretLogged, stackSecrets } from '../support/log-secrets.js';
 
 let stack: LocalStack;
 const lines: string[] = [];
@@ -11,7 +12,10 @@ const logger = createMemoryLogger('debug');
 beforeAll(async () => {
   stack = await startDemoStack(logger);
 });
-afterAll(() => stack?.close());
+afterAll(async () => {
+  await stack?.close();
+  if (stack) assertNoSecretLogged(logger.lines, stackSecrets(stack.config, stack.sim));
+});
 
 /** Every step of DemoScenario.run(). */
 const STEPS = 14;

@@ -11,6 +11,7 @@ import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import { FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
 import { messageText, SlackUserAgent } from '../../src/slack-standin/slack-user.js';
 import { waitFor } from '../support/harness.js';
+import { assertNoSecretLogged, processSecrets } from '../support/log-secrets.js';
 
 const SECRET = 'process-test-secret';
 let sim: EmSimulator;
@@ -27,8 +28,19 @@ beforeEach(async () => {
 afterEach(async () => {
   await slack?.close();
   await sim?.close();
+  for (const bot of started.splice(0))
+    assertNoSecretLogged(bot.stderr().split('\n'), processSecrets(ENV, sim));
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** The bot's secrets (the suite's log check looks for each in every process's stderr). */
+const ENV = {
+  SLACK_BOT_TOKEN: 'xoxb-process-test',
+  SLACK_SIGNING_SECRET: SECRET,
+  VEEAM_EM_USERNAME: SIM_DEFAULT_CREDENTIALS.username,
+  VEEAM_EM_PASSWORD: SIM_DEFAULT_CREDENTIALS.password,
+};
+const started: RunningBot[] = [];
 
 interface RunningBot {
   child: ChildProcess;
@@ -41,13 +53,10 @@ async function startBotProcess(): Promise<RunningBot> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       PATH: process.env.PATH,
-      SLACK_BOT_TOKEN: 'xoxb-process-test',
-      SLACK_SIGNING_SECRET: SECRET,
+      ...ENV,
       PORT: '0',
       SLACK_API_URL: slack.url,
       VEEAM_EM_URL: sim.url,
-      VEEAM_EM_USERNAME: SIM_DEFAULT_CREDENTIALS.username,
-      VEEAM_EM_PASSWORD: SIM_DEFAULT_CREDENTIALS.password,
       VEEAM_OPERATORS: 'UOPER1',
       VEEAM_STATE_FILE: join(dir, 'state.json'),
       TASK_POLL_INTERVAL_MS: '100',
@@ -66,7 +75,9 @@ async function startBotProcess(): Promise<RunningBot> {
     },
     { timeoutMs: 15_000, what: 'the bot process to start' },
   );
-  return { child, port, stderr: () => stderr, exited };
+  const bot = { child, port, stderr: () => stderr, exited };
+  started.push(bot);
+  return bot;
 }
 
 /** Starts a process, has it start a backup and follow its session, then stops it with SIGTERM. */

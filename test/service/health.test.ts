@@ -20,6 +20,7 @@ import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import { createSlackWebClient } from '../../src/slack/web-client.js';
 import { FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
 import { FileStateStore } from '../../src/state/file-state-store.js';
+import { assertNoSecretLogged, stackSecrets } from '../support/log-secrets.js';
 
 const dispatcher = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
 const logger = createMemoryLogger('debug');
@@ -82,6 +83,7 @@ describe('health endpoints in HTTP mode, on the Slack port', () => {
     await slack?.close();
     await sim?.close();
     rmSync(dir, { recursive: true, force: true });
+    assertNoSecretLogged(logger.lines, stackSecrets(config, sim));
   });
 
   it('answers /healthz 200 while the process runs', async () => {

@@ -15,6 +15,7 @@ import { type EmSimulator, startEmSimulator } from '../../src/sim/simulator.js';
 import { FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
 import { SlackUserAgent } from '../../src/slack-standin/slack-user.js';
 import { FakeSocketModeServer } from '../support/fake-socket-mode.js';
+import { assertNoSecretLogged, processSecrets } from '../support/log-secrets.js';
 import { waitFor } from '../support/wait-for.js';
 
 const REPO = process.cwd();
@@ -22,6 +23,14 @@ const SIGNING_SECRET = 'prod-build-signing-secret';
 const BOT_TOKEN = 'xoxb-prod-build-token';
 const APP_TOKEN = 'xapp-1-prod-build-app-token';
 const EM = { username: 'svc-chatops', password: 'Prod-Build-Pa55' };
+/** Every secret either run of the built bot is given, for the suite's log check. */
+const BUILT_BOT_SECRETS = {
+  SLACK_BOT_TOKEN: BOT_TOKEN,
+  SLACK_APP_TOKEN: APP_TOKEN,
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  VEEAM_EM_USERNAME: EM.username,
+  VEEAM_EM_PASSWORD: EM.password,
+};
 const dispatcher = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
 
 let app: string;
@@ -129,6 +138,7 @@ async function stopAndCheckLog(bot: BuiltBot, secrets: string[]): Promise<void> 
   expect(await bot.exited).toBe(0);
   expect(logLines().length).toBeGreaterThan(3);
   for (const secret of secrets) expect(stderr).not.toContain(secret);
+  assertNoSecretLogged(stderr.split('\n'), processSecrets(BUILT_BOT_SECRETS, sim));
 }
 
 /** A port free a moment ago, for HEALTH_PORT (0 there means off, so the bot cannot pick one itself). */

@@ -8,7 +8,7 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bot, createBot } from '../../src/bot.js';
 import { systemClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import { EmClient } from '../../src/em/client.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { SIM_DEFAULT_CREDENTIALS, SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
@@ -21,6 +21,7 @@ import { messageText } from '../../src/slack-standin/slack-user.js';
 import { FileStateStore } from '../../src/state/file-state-store.js';
 import { FakeSocketModeServer } from '../support/fake-socket-mode.js';
 import { waitFor } from '../support/harness.js';
+import { assertNoSecretLogged, stackSecrets } from '../support/log-secrets.js';
 
 let sim: EmSimulator;
 let slack: FakeSlackApi;
@@ -28,6 +29,8 @@ let socket: FakeSocketModeServer;
 let em: EmClient;
 let bot: Bot;
 let dir: string;
+let config: Config;
+const logger = createMemoryLogger('info');
 const dispatcher = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
 
 beforeAll(async () => {
@@ -37,7 +40,7 @@ beforeAll(async () => {
   slack.socketModeUrl = socket.url;
   await slack.listen();
   dir = mkdtempSync(join(tmpdir(), 'veeam-chatops-socket-'));
-  const config = loadConfig({
+  config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-socket-test',
     SLACK_APP_TOKEN: 'xapp-socket-test',
     SLACK_API_URL: slack.url,
@@ -48,7 +51,6 @@ beforeAll(async () => {
     VEEAM_STATE_FILE: join(dir, 'state.json'),
     TASK_POLL_INTERVAL_MS: '50',
   });
-  const logger = createMemoryLogger('info');
   em = new EmClient({ config: config.em, logger, dispatcher });
   bot = createBot(config, {
     em,
@@ -70,6 +72,7 @@ afterAll(async () => {
   await slack?.close();
   await sim?.close();
   rmSync(dir, { recursive: true, force: true });
+  assertNoSecretLogged(logger.lines, stackSecrets(config, sim));
 });
 
 function commandPayload(text: string, user = 'UOPER1'): Record<string, string> {

@@ -11,6 +11,7 @@ import type { EmSimulator } from '../../src/sim/simulator.js';
 import type { SimOptions } from '../../src/sim/types.js';
 import type { FakeMessage, FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
 import type { ButtonRef, SlackHttpResult } from '../../src/slack-standin/slack-user.js';
+import { assertNoSecretLogged, stackSecrets } from './log-secrets.js';
 import { waitFor } from './wait-for.js';
 
 export { findButton, messageText } from '../../src/slack-standin/slack-user.js';
@@ -30,6 +31,9 @@ export const GROUPS = { oncall: 'SONCALL1' } as const;
 export const CHANNELS = { ops: 'COPS1', incident: 'CINCID1', other: 'COTHER1' } as const;
 
 export const SIGNING_SECRET = 'test-signing-secret';
+
+/** Not the simulator's default (chatops, also the user name): a password the log check can search for. */
+const EM_PASSWORD = 'Harness-EM-Pa55word';
 
 export interface HarnessOptions {
   /** Overrides of the default environment; a value of undefined removes the variable. */
@@ -59,6 +63,7 @@ export interface Harness {
   /** http://127.0.0.1:<bot port>: /healthz, /metrics beside /slack/events. */
   readonly botUrl: string;
   restartBot(): Promise<void>;
+  /** Stops everything, then fails if any log line of the run holds a secret the stack knows (log-secrets.ts). */
   close(): Promise<void>;
 }
 
@@ -68,11 +73,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger,
     signingSecret: SIGNING_SECRET,
     clock: options.clock,
-    sim: { taskDurationMs: 100, backupDurationMs: 300, ...options.sim },
+    sim: { taskDurationMs: 100, backupDurationMs: 300, password: EM_PASSWORD, ...options.sim },
     usergroups: { [GROUPS.oncall]: [USERS.groupMember] },
     slackRetryConfig: { retries: 5, factor: 1, minTimeout: 10, maxTimeout: 50 },
     env: {
       VEEAM_EM_TIMEOUT_MS: '5000',
+      VEEAM_EM_PASSWORD: EM_PASSWORD,
       VEEAM_OPERATORS: `${USERS.operator},${USERS.operator2},${GROUPS.oncall}`,
       VEEAM_APPROVERS: `${USERS.approver},${USERS.approver2}`,
       VEEAM_ALLOWED_CHANNELS: `${CHANNELS.ops},${CHANNELS.incident}`,
@@ -109,6 +115,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return `http://127.0.0.1:${stack.port}`;
     },
     restartBot: () => stack.restartBot(),
-    close: () => stack.close(),
+    async close() {
+      await stack.close();
+      assertNoSecretLogged(logger.lines, stackSecrets(stack.config, stack.sim));
+    },
   };
 }
