@@ -79,6 +79,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       TASK_POLL_INTERVAL_MS: '50',
       // Tests repeat actions within seconds on purpose; the repeat guard has its own tests.
       VEEAM_REPEAT_WINDOW_SECONDS: '0',
+      // Likewise previews before Confirm: test/slack/preview*.e2e.test.ts turn them on.
+      VEEAM_CONFIRM_ACTIONS: 'none',
       LOG_LEVEL: 'debug',
       ...options.env,
     },
