@@ -81,7 +81,7 @@ describe('preview before confirm', () => {
 
   it('does not act when the schedule was switched since the preview', async () => {
     const preview = await previewOf('disable Linux Web Servers');
-    expect(messageText(preview)).toContain(`one of <@${USERS.approver}>, <@${USERS.approver2}>`);
+    expect(messageText(preview)).toContain(`<@${USERS.approver}> or <@${USERS.approver2}> must approve`);
     const job = await h.em.getJob(SIM_JOB_IDS.linuxWeb);
     await h.em.runJobAction(job, 'toggleScheduleEnabled');
     await h.waitFor(() => h.sim.listJobs().find((j) => j.id === SIM_JOB_IDS.linuxWeb && !j.scheduleEnabled), {

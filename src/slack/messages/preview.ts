@@ -89,9 +89,13 @@ function describeState(state: TargetState): string {
 function describeNext(approvers: readonly string[] | undefined, asker: string): string {
   if (approvers === undefined)
     return 'on Confirm it is sent to Enterprise Manager at once; the result follows in a thread.';
+  // Nobody approves their own request: the asker is left out (a group of theirs may still hold others).
+  const others = approvers.filter((id) => id !== asker);
   const who =
-    approvers.length > 0 ? approvers.map(mentionFor).join(', ') : 'an approver (none is configured)';
-  return `on Confirm I ask for an approval in the channel: one of ${who}, other than ${userMention(asker)}, must approve before anything is sent.`;
+    others.length > 0
+      ? others.map(mentionFor).join(' or ')
+      : 'an approver (none other than you is configured)';
+  return `on Confirm I ask for an approval in the channel: ${who} must approve before anything is sent (not ${userMention(asker)}: nobody approves their own request).`;
 }
 
 function describeInFlight(view: PreviewView): string | undefined {
