@@ -141,6 +141,49 @@ describe('preview before confirm', () => {
     await ephemeralAfter(h, () => h.click(buttonOf(preview, PREVIEW_IDS.cancel)), 'Cancelled');
   });
 
+  it('previews a session stop with the session running now and its progress', async () => {
+    const session = h.sim.addSession({
+      jobId: SIM_JOB_IDS.vmFileserver,
+      state: 'Working',
+      jobType: 'Backup',
+    });
+    const writes = emWrites(h);
+    const preview = await previewOf(`session stop ${session.id}`);
+    expect(messageText(preview)).toMatch(/Stop session session \*Fileserver Backup@.*\* \(Fileserver Backup\)/);
+    expect(messageText(preview)).toMatch(/running since .*, \d+ % done/);
+    h.sim.finishSession(session.id, { result: 'Success' });
+    await ephemeralAfter(
+      h,
+      () => h.click(buttonOf(preview, PREVIEW_IDS.confirm)),
+      'Since the preview, the session ended',
+    );
+    expect(emWrites(h)).toBe(writes);
+  });
+
+  it('tells a later preview of the job what was just sent to it', async () => {
+    h.sim.knobs.backupDurationMs = 60_000;
+    try {
+      const first = await previewOf('start Exchange Backup');
+      await h.click(buttonOf(first, PREVIEW_IDS.confirm));
+      await h.waitFor(
+        () => h.sim.listSessions().find((s) => s.jobId === SIM_JOB_IDS.hvExchange && s.state !== 'Stopped'),
+        { what: 'the job to run' },
+      );
+      const stop = await previewOf('stop Exchange Backup', USERS.operator2);
+      expect(messageText(stop)).toMatch(/running now \(since .*, \d+ % done\)/);
+      expect(messageText(stop)).toMatch(
+        new RegExp(`Start sent by <@${USERS.operator}> \\d+ min ago \\(EM task task-\\d+\\)`),
+      );
+      await ephemeralAfter(
+        h,
+        () => h.click(buttonOf(stop, PREVIEW_IDS.cancel), { user: USERS.operator2 }),
+        'Cancelled',
+      );
+    } finally {
+      h.sim.knobs.backupDurationMs = 300;
+    }
+  });
+
   it('previews a job card button too', async () => {
     const writes = emWrites(h);
     const preview = await ephemeralAfter(
