@@ -3,6 +3,7 @@
 
 import type { Clock } from '../clock.js';
 import type { ActionName } from '../ops/action-name.js';
+import { audit } from '../ops/audit.js';
 import { InFlightLog } from '../ops/in-flight.js';
 import { type ActionTarget, targetId } from '../ops/intent.js';
 import { type Preview, PreviewBook } from '../ops/preview-book.js';
@@ -94,6 +95,7 @@ export async function confirmPreview(deps: WriteDeps, origin: Origin, previewId:
   const state = await readTargetState(deps.em, preview.target);
   const changes = changesBetween(preview.mark, markOf(state));
   if (changes.length > 0) {
+    auditPreview(deps, preview, 'changed-since-preview', changes.join(', '));
     await showPreview(deps, asked, request, state, changes);
     return;
   }
@@ -107,6 +109,7 @@ export async function confirmPreview(deps: WriteDeps, origin: Origin, previewId:
 export async function cancelPreview(deps: WriteDeps, origin: Origin, previewId: string): Promise<void> {
   const preview = await takePreview(deps, origin, previewId, 'cancel');
   if (preview === undefined) return;
+  auditPreview(deps, preview, 'preview-cancelled');
   await origin.tellUser(
     `Cancelled: ${describeAction(preview.action, preview.target)} was not sent; nothing was changed.`,
   );
@@ -127,11 +130,13 @@ async function takePreview(
       );
       return undefined;
     case 'not-yours':
+      auditPreview(deps, taken.preview, 'refused', `${verb} clicked by ${origin.user}, not the asker`);
       await origin.tellUser(
         `:no_entry: Only ${userMention(taken.preview.user)} can ${verb} that preview; nothing was done. Ask for your own with the same command.`,
       );
       return undefined;
     case 'expired':
+      auditPreview(deps, taken.preview, 'preview-expired');
       await origin.tellUser(
         `:hourglass: That preview expired at ${formatUtc(taken.preview.expiresAt, 'seconds')}; nothing was sent. What it showed may no longer be true: ask again for a fresh one.`,
       );
@@ -143,4 +148,16 @@ async function takePreview(
       }
       return taken.preview;
   }
+}
+
+/** Previews end in the audit trail only where a write was asked for and then not sent (cancel, expiry, change). */
+function auditPreview(deps: WriteDeps, preview: Preview, outcome: string, detail?: string): void {
+  audit(deps.logger, {
+    user: preview.user,
+    channel: preview.channel,
+    action: preview.action,
+    target: targetId(preview.target),
+    outcome,
+    ...(detail === undefined ? {} : { detail }),
+  });
 }

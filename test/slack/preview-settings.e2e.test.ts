@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { PREVIEW_IDS } from '../../src/slack/action-ids.js';
 import { CHANNELS, type Harness, startHarness } from '../support/harness.js';
-import { buttonOf, emWrites, ephemeralAfter, findButton, newTopLevel, posts } from './e2e-helpers.js';
+import {
+  auditLines,
+  buttonOf,
+  emWrites,
+  ephemeralAfter,
+  findButton,
+  newTopLevel,
+  posts,
+} from './e2e-helpers.js';
 
 let h: Harness;
 const clock = new ManualClock(Date.now());
@@ -19,6 +27,9 @@ describe('VEEAM_CONFIRM_ACTIONS=start,retry', () => {
     clock.advance(2 * 60_000 + 1_000);
     await ephemeralAfter(h, () => h.click(buttonOf(preview, PREVIEW_IDS.confirm)), 'That preview expired at');
     expect(emWrites(h)).toBe(writes);
+    expect(auditLines(h)).toContainEqual(
+      expect.objectContaining({ action: 'start', outcome: 'preview-expired' }),
+    );
     expect(
       h.slack.topLevel(CHANNELS.ops).some((m) => m.text.includes('sending it to Enterprise Manager')),
     ).toBe(false);

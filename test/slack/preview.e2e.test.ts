@@ -3,6 +3,7 @@ import { SIM_JOB_IDS } from '../../src/sim/seed-ids.js';
 import { ACTION_IDS, PREVIEW_IDS } from '../../src/slack/action-ids.js';
 import { CHANNELS, type Harness, startHarness, USERS } from '../support/harness.js';
 import {
+  auditLines,
   buttonOf,
   emWrites,
   ephemeralAfter,
@@ -70,6 +71,9 @@ describe('preview before confirm', () => {
         'Since the preview, it started running',
       );
       expect(messageText(again)).toContain('running now');
+      expect(auditLines(h)).toContainEqual(
+        expect.objectContaining({ action: 'start', outcome: 'changed-since-preview', detail: 'started' }),
+      );
       expect(findButton(again, PREVIEW_IDS.confirm)?.value).not.toBe(
         buttonOf(preview, PREVIEW_IDS.confirm).value,
       );
@@ -108,7 +112,7 @@ describe('preview before confirm', () => {
     expect(messageText(preview)).toContain('must approve before anything is sent');
     await ephemeralAfter(h, () => h.click(buttonOf(preview, PREVIEW_IDS.confirm)), 'needs an approval');
     const second = await previewOf('disable Server Backup', USERS.operator2);
-    expect(messageText(second)).toContain(`Disable asked for by <@${USERS.operator}>`);
+    expect(messageText(second)).toContain(`Disable schedule asked for by <@${USERS.operator}>`);
     expect(messageText(second)).toContain('waiting for an approver');
     expect(emWrites(h)).toBe(writes);
   });

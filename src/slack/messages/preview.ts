@@ -10,7 +10,7 @@ import { actionsBlock, button, context, type SlackMessage, section, slackMessage
 import { formatUtc } from '../format-utc.js';
 import { describeSessionResult, formatNextRun, kindName, platformName, scheduleWord } from '../job-words.js';
 import { escapeMrkdwn, mentionFor, userMention } from '../mrkdwn.js';
-import { describeAction } from './task.js';
+import { ACTION_VERBS, describeAction } from './task.js';
 
 export interface PreviewView {
   preview: Preview;
@@ -45,18 +45,25 @@ export function previewMessage(view: PreviewView): SlackMessage {
     ...lines.map((line) => section(line)),
     context(expiry),
     actionsBlock(`preview:${preview.id}`, [
-      button(PREVIEW_IDS.confirm, `Confirm: ${plainVerb(what)}`, preview.id, {
-        style: DANGEROUS.has(preview.action) ? 'danger' : 'primary',
-      }),
+      button(
+        PREVIEW_IDS.confirm,
+        `Confirm: ${ACTION_VERBS[preview.action]} ${plainTarget(preview.target)}`,
+        preview.id,
+        {
+          style: DANGEROUS.has(preview.action) ? 'danger' : 'primary',
+        },
+      ),
       button(PREVIEW_IDS.cancel, 'Cancel', preview.id),
     ]),
   ];
   return slackMessage([...lines, expiry].join('\n'), blocks);
 }
 
-/** The button label: the action in plain words (no mrkdwn stars), cut to Slack's 75 by the button itself. */
-function plainVerb(what: string): string {
-  return what.replaceAll('*', '');
+/** For a button label: plain_text, unescaped (Slack escapes it itself), cut to Slack's 75 by the button. */
+function plainTarget(target: Preview['target']): string {
+  if (target.kind === 'job') return target.jobName;
+  if (target.kind === 'session') return `session ${target.sessionName ?? target.sessionId}`;
+  return `EM task ${target.taskId}`;
 }
 
 function targetKind(state: TargetState): string {
@@ -113,16 +120,12 @@ function describeInFlight(view: PreviewView): string | undefined {
 
 function inFlightLine(entry: InFlightEntry, now: number): string {
   const ago = `${Math.max(0, Math.round((now - entry.at) / 60_000))} min ago`;
-  const what = describeActionWord(entry.action);
+  const what = ACTION_VERBS[entry.action];
   if (entry.kind === 'approval-requested') {
     return `${what} asked for by ${userMention(entry.user)} ${ago}, waiting for an approver`;
   }
   const task = entry.taskId ? ` (EM task ${escapeMrkdwn(entry.taskId)})` : '';
   return `${what} sent by ${userMention(entry.user)} ${ago}${task}; its result follows in its thread`;
-}
-
-function describeActionWord(action: InFlightEntry['action']): string {
-  return action.charAt(0).toUpperCase() + action.slice(1).replace('-', ' ');
 }
 
 const CHANGE_WORDS: Record<StateChange, string> = {
