@@ -211,6 +211,28 @@ describe('pick lists and "did you mean" continue the action', () => {
     expect(messageText(preview)).not.toContain('Last sessions');
   });
 
+  it('leads from "Server Backup" picked after `/veeam stop serv` to the stop\'s preview of the running job', async () => {
+    h.sim.knobs.backupDurationMs = 60_000;
+    try {
+      await h.em.runJobAction(await h.em.getJob(SIM_JOB_IDS.serverBackup), 'start');
+      await h.waitFor(
+        () => h.sim.listSessions().find((s) => s.jobId === SIM_JOB_IDS.serverBackup && s.state !== 'Stopped'),
+        { what: 'the job to run' },
+      );
+      const writes = emWrites(h);
+      const pick = await ephemeralAfter(h, () => h.command('stop serv'), 'pick one to stop');
+      const server = buttonOf(pick, ACTION_IDS.pickJob, `stop:${SIM_JOB_IDS.serverBackup}`);
+      const preview = await ephemeralAfter(h, () => h.click(server), 'Preview:');
+      expect(messageText(preview)).toContain('Stop *Server Backup* (Agent backup, Windows)');
+      expect(messageText(preview)).toMatch(/running now \(since .*, \d+ % done\)/);
+      expect(emWrites(h)).toBe(writes);
+      await ephemeralAfter(h, () => h.click(buttonOf(preview, PREVIEW_IDS.cancel)), 'Cancelled');
+      await h.em.runJobAction(await h.em.getJob(SIM_JOB_IDS.serverBackup), 'stop');
+    } finally {
+      h.sim.knobs.backupDurationMs = 300;
+    }
+  });
+
   it('offers "did you mean" names as buttons that continue the action', async () => {
     const none = await ephemeralAfter(h, () => h.command('disable Servr Backup'), 'Did you mean');
     const suggestion = buttonOf(none, ACTION_IDS.pickJob, `disable:${SIM_JOB_IDS.serverBackup}`);
