@@ -1,7 +1,6 @@
 // Preview before confirm: a write first shows its asker what it will do to what, and only Confirm (by that asker,
 // within 2 minutes, on an unchanged state, with their rights checked again) sends it down the usual path.
 
-import type { Clock } from '../clock.js';
 import type { ActionName } from '../ops/action-name.js';
 import { audit } from '../ops/audit.js';
 import { InFlightLog } from '../ops/in-flight.js';
@@ -28,8 +27,15 @@ export interface WriteDeps extends SlackDeps {
   inFlight: InFlightLog;
 }
 
-export function withWriteBooks(deps: SlackDeps, clock: Clock = deps.clock): WriteDeps {
-  return { ...deps, previews: new PreviewBook(clock), inFlight: new InFlightLog(clock) };
+/** Books createBot may have built already are kept; otherwise (today) they are made here, on the bot's clock. */
+export function withWriteBooks(
+  deps: SlackDeps & Partial<Pick<WriteDeps, 'previews' | 'inFlight'>>,
+): WriteDeps {
+  return {
+    ...deps,
+    previews: deps.previews ?? new PreviewBook(deps.clock),
+    inFlight: deps.inFlight ?? new InFlightLog(deps.clock),
+  };
 }
 
 interface WriteRequest {
