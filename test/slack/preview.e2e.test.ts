@@ -154,7 +154,7 @@ describe('preview before confirm', () => {
     const writes = emWrites(h);
     const preview = await previewOf(`session stop ${session.id}`);
     expect(messageText(preview)).toMatch(
-      /Stop session session \*Fileserver Backup@.*\* \(Fileserver Backup\)/,
+      /Stop session session \*Fileserver Backup@.*\* \(a backup session of the job Fileserver Backup\)/,
     );
     expect(messageText(preview)).toMatch(/running since .*, \d+ % done/);
     h.sim.finishSession(session.id, { result: 'Success' });

@@ -67,7 +67,10 @@ function plainTarget(target: Preview['target']): string {
 }
 
 function targetKind(state: TargetState): string {
-  if (state.kind === 'session') return ` (${escapeMrkdwn(state.session.jobName || 'unknown job')})`;
+  if (state.kind === 'session') {
+    const noun = state.session.kind === 'replica' ? 'replication' : 'backup';
+    return ` (a ${noun} session of the job ${escapeMrkdwn(state.session.jobName || 'unknown')})`;
+  }
   return ` (${kindName(state.job)}, ${platformName(state.job)})`;
 }
 
