@@ -8,6 +8,7 @@ import {
   emWrites,
   ephemeralAfter,
   findButton,
+  messageText,
   newTopLevel,
   posts,
 } from './e2e-helpers.js';
@@ -60,5 +61,14 @@ describe('VEEAM_CONFIRM_ACTIONS=start,retry', () => {
     expect(h.slack.ephemerals.some((e) => e.text.includes('Preview:') && e.text.includes('Linux DB'))).toBe(
       false,
     );
+  });
+
+  it('keeps a preview of a job with a long, nasty name within what Slack accepts', async () => {
+    const name = `Longname R&D <nightly> ${'🚀 & <x> '.repeat(60)}z`;
+    const job = h.sim.addJob({ name });
+    const preview = await ephemeralAfter(h, () => h.command(`start ${job.id}`), 'Preview:');
+    expect(messageText(preview)).toContain('Longname R&amp;D &lt;nightly&gt;');
+    // The fake Slack refuses invalid Block Kit; close() fails the file on any refusal, so reaching here is the test.
+    await ephemeralAfter(h, () => h.click(buttonOf(preview, PREVIEW_IDS.cancel)), 'Cancelled');
   });
 });
