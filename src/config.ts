@@ -45,6 +45,8 @@ export interface PolicyConfig {
   approvalTtlMinutes: number;
   /** An identical write (same action, same target) asked again within this many seconds is a repeat; 0: off. */
   repeatWindowSeconds: number;
+  /** Writes that first show their asker a private preview with Confirm / Cancel (VEEAM_CONFIRM_ACTIONS); empty: none. */
+  confirmActions: readonly ActionName[];
 }
 
 export interface WatchConfig {
@@ -244,6 +246,11 @@ function readPolicy(read: EnvReader): PolicyConfig {
     approvalActions: read.actionList('VEEAM_APPROVAL_ACTIONS', ['stop', 'disable', 'session-stop']),
     approvalTtlMinutes: read.integer('VEEAM_APPROVAL_TTL_MINUTES', 15, 1, 24 * 60),
     repeatWindowSeconds: read.integer('VEEAM_REPEAT_WINDOW_SECONDS', 10, 0, 3600),
+    // Every write but Cancel task, which already asks in Slack's own dialog and acts on nothing a preview could show.
+    confirmActions: read.actionList(
+      'VEEAM_CONFIRM_ACTIONS',
+      ACTION_NAMES.filter((a) => a !== 'task-cancel'),
+    ),
   };
 }
 

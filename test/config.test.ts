@@ -126,6 +126,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...minimal, VEEAM_APPROVAL_ACTIONS: 'none' }).policy.approvalActions).toEqual([]);
   });
 
+  it('previews every write but task-cancel by default; VEEAM_CONFIRM_ACTIONS lists them, "none" turns them off', () => {
+    expect(loadConfig(minimal).policy.confirmActions).toEqual([
+      'start',
+      'stop',
+      'retry',
+      'enable',
+      'disable',
+      'toggle',
+      'session-stop',
+    ]);
+    expect(loadConfig({ ...minimal, VEEAM_CONFIRM_ACTIONS: 'start, Retry' }).policy.confirmActions).toEqual([
+      'start',
+      'retry',
+    ]);
+    expect(loadConfig({ ...minimal, VEEAM_CONFIRM_ACTIONS: 'none' }).policy.confirmActions).toEqual([]);
+    expect(() => loadConfig({ ...minimal, VEEAM_CONFIRM_ACTIONS: 'start,nuke' })).toThrow(
+      /VEEAM_CONFIRM_ACTIONS/,
+    );
+  });
+
   it('allows the incident channel even when VEEAM_ALLOWED_CHANNELS forgets it, so its buttons work', () => {
     const config = loadConfig({
       ...minimal,

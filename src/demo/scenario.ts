@@ -2,7 +2,7 @@
 
 import type { Logger } from '../log/logger.js';
 import { SIM_JOB_IDS } from '../sim/seed-ids.js';
-import { ACTION_IDS } from '../slack/action-ids.js';
+import { ACTION_IDS, PREVIEW_IDS } from '../slack/action-ids.js';
 import type { FakeMessage } from '../slack-standin/fake-slack-api.js';
 import { findButton, messageText } from '../slack-standin/slack-user.js';
 import { type LocalStack, startLocalStack } from './local-stack.js';
@@ -47,6 +47,8 @@ const VM_FAILURE_REASON =
 export class DemoScenario {
   current = 'start';
   done = 0;
+  /** Ephemerals already looked at by newEphemeral. */
+  private seenEphemerals = 0;
 
   constructor(
     private readonly stack: LocalStack,
@@ -55,6 +57,7 @@ export class DemoScenario {
 
   async run(): Promise<void> {
     await this.browseJobs();
+    await this.helpForTwoPeople();
     await this.showAVmJob();
     await this.approveAScheduleChange();
     await this.syncABackupCopy();
@@ -96,6 +99,31 @@ export class DemoScenario {
     });
   }
 
+  /** `/veeam help` lists what the asker may run: bob (approver only) reads and decides, carol (operator) acts. */
+  private async helpForTwoPeople(): Promise<void> {
+    const ops = CHANNELS.ops;
+    await this.step(
+      'help for an approver who is no operator: reads, approvals, how to get rights',
+      async () => {
+        await this.type(PEOPLE.bob, 'help', ops);
+        await this.newEphemeral(
+          (text) =>
+            text.includes('VEEAM_OPERATORS') &&
+            text.includes('*Approvals*') &&
+            !text.includes('/veeam start'),
+          "bob's help",
+        );
+      },
+    );
+    await this.step('help for an operator: the writes, which need an approver, previews first', async () => {
+      await this.type(PEOPLE.carol, '', ops);
+      await this.newEphemeral(
+        (text) => text.includes('/veeam start') && text.includes('needs an approver'),
+        "carol's help",
+      );
+    });
+  }
+
   /** A VM backup job's card: its platform, and the actions EM's own links allow. */
   private async showAVmJob(): Promise<void> {
     const { stack } = this;
@@ -119,8 +147,16 @@ export class DemoScenario {
     const { stack } = this;
     const ops = CHANNELS.ops;
     let request: FakeMessage | undefined;
-    await this.step('ask to disable the schedule (needs approval)', async () => {
+    await this.step('ask to disable the schedule: a private preview first, nothing sent yet', async () => {
       await this.type(PEOPLE.alice, 'disable "Server Backup"', ops);
+      await this.newEphemeral(
+        (text) => text.includes('Preview:') && text.includes('schedule on') && text.includes('must approve'),
+        'the preview of the disable',
+      );
+    });
+
+    await this.step('alice confirms; the request for an approval is posted', async () => {
+      await this.confirmPreview(PEOPLE.alice, ops);
       request = await this.until(
         () => stack.slack.topLevel(ops).find((m) => findButton(m, ACTION_IDS.approve) !== undefined),
         'the approval request',
@@ -161,6 +197,7 @@ export class DemoScenario {
       const before = copySessions().length;
       stack.sim.setNextRunOutcome(SIM_JOB_IDS.offsiteCopy, { result: 'Success' });
       await this.type(PEOPLE.alice, 'start "Offsite Copy"', ops);
+      await this.confirmPreview(PEOPLE.alice, ops);
       post = await this.until(
         () => stack.slack.topLevel(ops).find((m) => messageText(m).includes('Offsite Copy')),
         'the start post',
@@ -212,6 +249,7 @@ export class DemoScenario {
     await this.step('an on-call operator clicks Retry; the result lands in the incident thread', async () => {
       stack.sim.setNextRunOutcome(SIM_JOB_IDS.linuxWeb, { result: 'Success' });
       await this.click(PEOPLE.carol, incident, ACTION_IDS.jobRetry, 'Retry');
+      await this.confirmPreview(PEOPLE.carol, CHANNELS.incidents);
       const parent = incident as FakeMessage;
       await this.until(
         () =>
@@ -285,6 +323,34 @@ export class DemoScenario {
     this.transcript.say(user, `typed in #${NAMES[channel]}: /veeam ${text}`);
     const res = await this.stack.user.command(text, user, channel);
     if (res.status !== 200) throw new Error(`the bot answered HTTP ${res.status} to /veeam ${text}`);
+    await settle();
+  }
+
+  /** Waits for an ephemeral, shown after this call, whose text matches. */
+  private async newEphemeral(match: (text: string) => boolean, what: string) {
+    const before = this.seenEphemerals;
+    const found = await this.until(
+      () => this.stack.slack.ephemerals.slice(before).find((e) => match(messageText(e))),
+      what,
+    );
+    this.seenEphemerals = this.stack.slack.ephemerals.length;
+    return found;
+  }
+
+  /** Clicks Confirm on the newest preview (an ephemeral: it has no message to click on). */
+  private async confirmPreview(user: string, channel: string): Promise<void> {
+    const preview = await this.until(
+      () =>
+        [...this.stack.slack.ephemerals]
+          .reverse()
+          .find((e) => findButton(e, PREVIEW_IDS.confirm) !== undefined),
+      'a preview with Confirm',
+    );
+    const button = findButton(preview, PREVIEW_IDS.confirm);
+    if (button === undefined) throw new Error('no Confirm button to click');
+    this.transcript.say(user, 'clicked [Confirm] on the preview');
+    const res = await this.stack.user.click(button, user, channel);
+    if (res.status !== 200) throw new Error(`the bot answered HTTP ${res.status} to Confirm`);
     await settle();
   }
 

@@ -41,6 +41,24 @@ export class Policy {
     return listed.includes(action);
   }
 
+  /** VEEAM_CONFIRM_ACTIONS; a toggle is previewed whenever an enable or a disable would be, as for approvals. */
+  needsPreview(action: ActionName): boolean {
+    const listed = this.config.confirmActions;
+    if (action === 'toggle')
+      return ['toggle', 'enable', 'disable'].some((a) => listed.includes(a as ActionName));
+    return listed.includes(action);
+  }
+
+  /** Who decides approvals, as configured (user and user-group IDs): named in previews and in help. */
+  approverIds(): readonly string[] {
+    return this.config.approvers;
+  }
+
+  /** Channels writes are taken in; empty: any channel the bot is in. */
+  allowedChannelIds(): readonly string[] {
+    return this.config.allowedChannels;
+  }
+
   async mayOperate(user: string): Promise<Decision> {
     if (this.config.operators.length === 0) {
       return {

@@ -6,7 +6,8 @@ import type { Job } from '../em/types.js';
 export type JobResolution =
   | { kind: 'found'; job: Job }
   | { kind: 'ambiguous'; jobs: Job[] }
-  | { kind: 'none'; closest: string[] };
+  /** closest: the jobs whose names are nearest the text (a "did you mean"), nearest first. */
+  | { kind: 'none'; closest: Job[] };
 
 /** Pure: the job list and the text in, a decision out. Exact matches win over prefixes. */
 export function resolveJob(jobs: readonly Job[], text: string): JobResolution {
@@ -26,14 +27,14 @@ export function resolveJob(jobs: readonly Job[], text: string): JobResolution {
   return { kind: 'none', closest: closestNames(jobs, lower) };
 }
 
-/** Up to `limit` names nearest to the text by edit distance, only those that are plausibly a typo of it. */
-function closestNames(jobs: readonly Job[], lowerText: string, limit = 3): string[] {
+/** Up to `limit` jobs nearest to the text by edit distance, only those whose name is plausibly a typo of it. */
+function closestNames(jobs: readonly Job[], lowerText: string, limit = 3): Job[] {
   return jobs
-    .map((j) => ({ name: j.name, distance: editDistance(j.name.toLowerCase(), lowerText) }))
-    .filter((c) => c.distance <= Math.max(3, Math.ceil(c.name.length / 2)))
-    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+    .map((job) => ({ job, distance: editDistance(job.name.toLowerCase(), lowerText) }))
+    .filter((c) => c.distance <= Math.max(3, Math.ceil(c.job.name.length / 2)))
+    .sort((a, b) => a.distance - b.distance || a.job.name.localeCompare(b.job.name))
     .slice(0, limit)
-    .map((c) => c.name);
+    .map((c) => c.job);
 }
 
 /** Levenshtein distance, two rows at a time. */

@@ -5,6 +5,7 @@ import type { Job, Task } from '../em/types.js';
 import type { ActionName } from '../ops/action-name.js';
 import type { Approval } from '../ops/approvals.js';
 import { audit } from '../ops/audit.js';
+import type { InFlightLog } from '../ops/in-flight.js';
 import { type ActionTarget, targetId } from '../ops/intent.js';
 import { jobActionFor, offers } from '../ops/offered-actions.js';
 import { type ActionOutcome, performAction } from '../ops/perform-action.js';
@@ -25,6 +26,9 @@ import { emErrorMrkdwn } from './em-error-mrkdwn.js';
 import { ACTION_VERBS, describeAction } from './messages/task.js';
 import { escapeMrkdwn, userMention } from './mrkdwn.js';
 import type { Origin } from './origin.js';
+
+/** `inFlight`, where given, hears of every approval request and accepted order (previews mention them). */
+type FlowDeps = SlackDeps & { inFlight?: InFlightLog };
 
 interface ActionRequest {
   action: ActionName;
@@ -83,7 +87,7 @@ export async function notOffered(origin: Origin, action: ActionName, job: Job): 
 }
 
 /** An authorised write: ask for approval when policy says so, otherwise run it now. */
-export async function requestAction(deps: SlackDeps, origin: Origin, request: ActionRequest): Promise<void> {
+export async function requestAction(deps: FlowDeps, origin: Origin, request: ActionRequest): Promise<void> {
   // A double click or a repeated command within seconds is a repeat, not a second order.
   const key = `${request.action}:${targetId(request.target)}`;
   const earlier = await deps.recentActions.claim(key, origin.user);
@@ -120,7 +124,7 @@ export async function requestAction(deps: SlackDeps, origin: Origin, request: Ac
 }
 
 /** True when the request was posted for approvers to decide. */
-async function requestApproval(deps: SlackDeps, origin: Origin, request: ActionRequest): Promise<boolean> {
+async function requestApproval(deps: FlowDeps, origin: Origin, request: ActionRequest): Promise<boolean> {
   const approval = await deps.approvals.create({
     action: request.action,
     target: request.target,
@@ -155,6 +159,12 @@ async function requestApproval(deps: SlackDeps, origin: Origin, request: ActionR
     target: targetId(request.target),
     outcome: 'approval-requested',
   });
+  deps.inFlight?.note(targetId(request.target), {
+    kind: 'approval-requested',
+    action: request.action,
+    user: origin.user,
+    approvalId: approval.id,
+  });
   await origin.tellUser(
     `${describeAction(request.action, request.target)} needs an approval; I asked in the channel. It expires in ${deps.config.policy.approvalTtlMinutes} minutes.`,
   );
@@ -185,7 +195,7 @@ type Parent = { ts: string; threadTs: string };
 type ShowOnParent = (message: SlackMessage) => Promise<void>;
 
 /** Runs an action now. Every failure ends up in the parent message or, failing that, with the user. */
-export async function executeAction(deps: SlackDeps, execution: Execution): Promise<ExecutionResult> {
+export async function executeAction(deps: FlowDeps, execution: Execution): Promise<ExecutionResult> {
   const { action, target } = execution;
   const auditBase: AuditBase = {
     user: execution.requestedBy,
@@ -237,7 +247,7 @@ function showOnParent(deps: SlackDeps, execution: Execution, parent: Parent): Sh
 }
 
 /** What happens on EM's 202: the watcher takes the Task over, and the order is audited as accepted. */
-function watchAccepted(deps: SlackDeps, execution: Execution, parent: Parent, auditBase: AuditBase) {
+function watchAccepted(deps: FlowDeps, execution: Execution, parent: Parent, auditBase: AuditBase) {
   const { action, target } = execution;
   const requestedAt = deps.clock.now();
   return async (task: Task, jobBefore?: Job): Promise<void> => {
@@ -257,6 +267,12 @@ function watchAccepted(deps: SlackDeps, execution: Execution, parent: Parent, au
     // first parent update of its ordered outbox, so a Slack outage delays nothing and it never hides a result.
     deps.watcher.watch(spec, { runningParent: { note: execution.note } });
     audit(deps.logger, { ...auditBase, taskId: task.id, outcome: 'accepted' });
+    deps.inFlight?.note(targetId(target), {
+      kind: 'sent',
+      action,
+      user: execution.requestedBy,
+      taskId: task.id,
+    });
   };
 }
 
@@ -342,7 +358,7 @@ async function cancelTask(
 }
 
 /** Runs an approved request with the request message as the parent. */
-export function executeApproved(deps: SlackDeps, approval: Approval, tellUser: Execution['tellUser']) {
+export function executeApproved(deps: FlowDeps, approval: Approval, tellUser: Execution['tellUser']) {
   const ts = approval.messageTs ?? '';
   return executeAction(deps, {
     action: approval.action,

@@ -29,3 +29,6 @@ export const PICK_JOB_ACTION = new RegExp(`^${ACTION_IDS.pickJob}:\\d+$`);
 export function approvalBlockId(approvalId: string): string {
   return `approval:${approvalId}`;
 }
+
+/** Confirm / Cancel on a write's preview; their value is the preview ID, their block `preview:<id>`. */
+export const PREVIEW_IDS = { confirm: 'preview_confirm', cancel: 'preview_cancel' } as const;

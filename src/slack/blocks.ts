@@ -3,7 +3,7 @@
 import type { types } from '@slack/bolt';
 import type { Job, Task } from '../em/types.js';
 import type { Approval } from '../ops/approvals.js';
-import type { ActionTarget } from '../ops/intent.js';
+import type { ActionTarget, JobActionName } from '../ops/intent.js';
 import { ACTION_IDS, approvalBlockId, pickJobActionId } from './action-ids.js';
 import {
   actionsBlock,
@@ -15,8 +15,9 @@ import {
   slackMessage,
 } from './block-kit.js';
 import { formatUtc } from './format-utc.js';
-import { describeAction } from './messages/task.js';
+import { ACTION_VERBS, describeAction } from './messages/task.js';
 import { escapeMrkdwn, userMention } from './mrkdwn.js';
+import { encodePick } from './pick-value.js';
 
 const JOB_LIST_LIMIT = 20;
 
@@ -34,24 +35,46 @@ export function plainMessage(text: string): SlackMessage {
 export { jobCardMessage } from './messages/job-card.js';
 export { jobListMessage } from './messages/job-list.js';
 
-export function pickJobMessage(jobs: readonly Job[], ref: string): SlackMessage {
+/** `action`: the write asked for by name, which a pick continues (its preview, or the action); absent: the card. */
+export function pickJobMessage(jobs: readonly Job[], ref: string, action?: JobActionName): SlackMessage {
   const shown = jobs.slice(0, JOB_LIST_LIMIT);
-  const text = `"${escapeMrkdwn(ref)}" matches ${jobs.length} jobs; pick one:\n${shown.map((j) => `• ${escapeMrkdwn(j.name)}`).join('\n')}`;
+  const asked = action === undefined ? '' : ` to ${ACTION_VERBS[action].toLowerCase()}`;
+  const text = `"${escapeMrkdwn(ref)}" matches ${jobs.length} jobs; pick one${asked}:\n${shown.map((j) => `• ${escapeMrkdwn(j.name)}`).join('\n')}`;
   return slackMessage(text, [
-    section(`"${escapeMrkdwn(ref)}" matches ${jobs.length} jobs; pick one (or type more of the name):`),
-    ...chunk(shown, ACTIONS_BLOCK_LIMIT).map((group, i) =>
-      actionsBlock(
-        `pick:${i}`,
-        group.map((job, j) => button(pickJobActionId(i * ACTIONS_BLOCK_LIMIT + j), job.name, job.id)),
-      ),
+    section(
+      `"${escapeMrkdwn(ref)}" matches ${jobs.length} jobs; pick one${asked} (or type more of the name):`,
     ),
+    ...pickButtons('pick', shown, action),
   ]);
 }
 
-export function jobNotFoundMessage(ref: string, closest: readonly string[]): SlackMessage {
+/** "Did you mean" names are buttons too, continuing the same action (plain names have none). */
+export function jobNotFoundMessage(
+  ref: string,
+  closest: readonly (Pick<Job, 'id' | 'name'> | string)[],
+  action?: JobActionName,
+): SlackMessage {
+  const names = closest.map((c) => (typeof c === 'string' ? c : c.name));
   const hint =
-    closest.length > 0 ? ` Did you mean ${closest.map((n) => `"${escapeMrkdwn(n)}"`).join(', ')}?` : '';
-  return plainMessage(`No job is called "${escapeMrkdwn(ref)}".${hint} \`/veeam jobs\` lists them all.`);
+    names.length > 0 ? ` Did you mean ${names.map((n) => `"${escapeMrkdwn(n)}"`).join(', ')}?` : '';
+  const text = `No job is called "${escapeMrkdwn(ref)}".${hint} \`/veeam jobs\` lists them all.`;
+  const jobs = closest.filter((c): c is Pick<Job, 'id' | 'name'> => typeof c !== 'string');
+  return slackMessage(text, [section(text), ...pickButtons('suggest', jobs, action)]);
+}
+
+function pickButtons(
+  blockPrefix: string,
+  jobs: readonly Pick<Job, 'id' | 'name'>[],
+  action: JobActionName | undefined,
+): types.ActionsBlock[] {
+  return chunk(jobs, ACTIONS_BLOCK_LIMIT).map((group, i) =>
+    actionsBlock(
+      `${blockPrefix}:${i}`,
+      group.map((job, j) =>
+        button(pickJobActionId(i * ACTIONS_BLOCK_LIMIT + j), job.name, encodePick(job.id, action)),
+      ),
+    ),
+  );
 }
 
 export function taskMessage(task: Task): SlackMessage {

@@ -3,19 +3,27 @@
 import { isEmError } from '../em/errors.js';
 import type { Job } from '../em/types.js';
 import { findJob } from '../ops/find-job.js';
-import type { ActionTarget } from '../ops/intent.js';
+import type { ActionTarget, JobActionName } from '../ops/intent.js';
 import { jobNotFoundMessage, pickJobMessage } from './blocks.js';
 import type { SlackDeps } from './deps.js';
 import type { Origin } from './origin.js';
 
-/** The one job `ref` names; otherwise the user gets a pick list or "not found" with the closest names. */
-export async function jobFromRef(deps: SlackDeps, origin: Origin, ref: string): Promise<Job | undefined> {
+/**
+ * The one job `ref` names; otherwise the user gets a pick list or "not found" with the closest names, as buttons
+ * that continue `action` (the write asked for) or, without one, show the job's card.
+ */
+export async function jobFromRef(
+  deps: SlackDeps,
+  origin: Origin,
+  ref: string,
+  action?: JobActionName,
+): Promise<Job | undefined> {
   const resolution = await findJob(deps.em, ref);
   if (resolution.kind === 'found') return resolution.job;
   await origin.tellUser(
     resolution.kind === 'ambiguous'
-      ? pickJobMessage(resolution.jobs, ref)
-      : jobNotFoundMessage(ref, resolution.closest),
+      ? pickJobMessage(resolution.jobs, ref, action)
+      : jobNotFoundMessage(ref, resolution.closest, action),
   );
   return undefined;
 }

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 /** Every step of DemoScenario.run(). */
-const STEPS = 14;
+const STEPS = 17;
 
 describe('the demo scenario, end to end', () => {
   it('plays every step: list, cards, approval, backup copy sync, incidents with reasons, retry, resolution', async () => {
@@ -31,6 +31,11 @@ describe('the demo scenario, end to end', () => {
     expect(scenario.done).toBe(STEPS);
     const text = lines.join('\n');
     expect(text).toContain('you cannot decide it');
+    // Help fits each asker; a write is previewed privately before it is confirmed.
+    expect(text).toContain('add you to `VEEAM_OPERATORS`');
+    expect(text).toMatch(/\/veeam stop <job>.*needs an approver/);
+    expect(text).toContain('Preview:');
+    expect(text).toContain('clicked [Confirm] on the preview');
     expect(text).toMatch(/Disable schedule \*Server Backup\*.*schedule is now \*disabled\*/);
     expect(text).toContain('Backup failed: *Linux Web Servers*');
     expect(text).toMatch(/backup session .* ended: \*Success\*/);

@@ -59,6 +59,8 @@ async function startBotProcess(): Promise<RunningBot> {
       VEEAM_EM_URL: sim.url,
       VEEAM_OPERATORS: 'UOPER1',
       VEEAM_STATE_FILE: join(dir, 'state.json'),
+      // The start below runs at once, as before previews (test/slack/preview*.e2e.test.ts cover them).
+      VEEAM_CONFIRM_ACTIONS: 'none',
       TASK_POLL_INTERVAL_MS: '100',
     },
     stdio: ['ignore', 'ignore', 'pipe'],

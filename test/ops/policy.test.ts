@@ -9,6 +9,7 @@ const base: PolicyConfig = {
   approvalActions: ['stop', 'disable', 'session-stop'],
   approvalTtlMinutes: 15,
   repeatWindowSeconds: 10,
+  confirmActions: ['start', 'enable'],
 };
 
 function groups(members: Record<string, string[]>) {
@@ -91,5 +92,15 @@ describe('toggle and approvals', () => {
     expect(new Policy({ ...base, approvalActions: ['disable'] }, lookup).needsApproval('toggle')).toBe(true);
     expect(new Policy({ ...base, approvalActions: ['enable'] }, lookup).needsApproval('toggle')).toBe(true);
     expect(new Policy({ ...base, approvalActions: ['stop'] }, lookup).needsApproval('toggle')).toBe(false);
+  });
+});
+
+describe('previews (VEEAM_CONFIRM_ACTIONS)', () => {
+  it('previews the listed actions, and a toggle whenever an enable or a disable is previewed', () => {
+    const policy = new Policy(base, groups({}).lookup);
+    expect(policy.needsPreview('start')).toBe(true);
+    expect(policy.needsPreview('stop')).toBe(false);
+    expect(policy.needsPreview('toggle')).toBe(true);
+    expect(new Policy({ ...base, confirmActions: [] }, groups({}).lookup).needsPreview('toggle')).toBe(false);
   });
 });

@@ -44,7 +44,7 @@ describe('resolveJob', () => {
 
   it('suggests the closest names when nothing matches', () => {
     const r = resolveJob(jobs, 'Servr Backup');
-    expect(r).toEqual({ kind: 'none', closest: ['Server Backup', 'Server Backup SQL'] });
+    expect(r.kind === 'none' && r.closest.map((j) => j.name)).toEqual(['Server Backup', 'Server Backup SQL']);
     expect(resolveJob(jobs, 'qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq')).toEqual({ kind: 'none', closest: [] });
   });
 

@@ -19,11 +19,11 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 describe('/veeam read commands', () => {
-  it('prints the whole grammar for help and for empty text', async () => {
+  it('prints the whole grammar for help and for empty text, to an operator', async () => {
     for (const text of ['help', '']) {
       const e = await ephemeralAfter(
         h,
-        () => h.command(text, { user: USERS.viewer }),
+        () => h.command(text, { user: USERS.operator }),
         '/veeam session stop <session-id>',
       );
       for (const verb of ['jobs', 'job', 'start', 'stop', 'retry', 'enable', 'disable', 'toggle', 'task']) {

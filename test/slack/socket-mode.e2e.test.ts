@@ -50,6 +50,8 @@ beforeAll(async () => {
     VEEAM_OPERATORS: 'UOPER1',
     VEEAM_STATE_FILE: join(dir, 'state.json'),
     TASK_POLL_INTERVAL_MS: '50',
+    // The click below runs at once, as before previews; test/slack/preview*.e2e.test.ts cover them.
+    VEEAM_CONFIRM_ACTIONS: 'none',
   });
   em = new EmClient({ config: config.em, logger, dispatcher });
   bot = createBot(config, {

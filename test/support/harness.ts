@@ -87,6 +87,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       VEEAM_REPEAT_WINDOW_SECONDS: '0',
       // Slack's per-channel pace (1 s) would only slow the flows down; its own tests use the default.
       VEEAM_SLACK_POST_INTERVAL_MS: '20',
+      // Likewise previews before Confirm: test/slack/preview*.e2e.test.ts turn them on.
+      VEEAM_CONFIRM_ACTIONS: 'none',
       LOG_LEVEL: 'debug',
       ...options.env,
     },

@@ -3,33 +3,38 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { Intent } from '../../../ops/intent.js';
 import { jobOverview } from '../../../ops/job-overview.js';
-import { alreadyInState, authorizeWrite, notOffered, requestAction } from '../../action-flow.js';
+import { alreadyInState, authorizeWrite, notOffered } from '../../action-flow.js';
 import { taskMessage } from '../../blocks.js';
-import { HELP_TEXT } from '../../command-help.js';
-import type { SlackDeps } from '../../deps.js';
+import { helpFor } from '../../command-help.js';
 import { jobCard } from '../../job-card-reader.js';
 import { jobFromRef, jobTarget, sessionTarget } from '../../job-target.js';
 import { jobListMessage } from '../../messages/job-list.js';
 import { commandOrigin, type Origin } from '../../origin.js';
 import { parseCommand } from '../../parse-command.js';
+import { proposeWrite, type WriteDeps } from '../../preview-flow.js';
 import { afterAck } from '../after-ack.js';
 import { answerFailure } from '../answer-failure.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-export function veeamCommand(deps: SlackDeps) {
+export function veeamCommand(deps: WriteDeps) {
   return async ({ command, ack, respond }: Args): Promise<void> => {
     // Slack allows 3 s; EM may be slower than that, so nothing is awaited before the ack.
     await ack();
     await afterAck();
     const origin = commandOrigin(command.user_id, command.channel_id, respond, deps.logger);
     try {
+      const parsed = parseCommand(command.text ?? '');
+      // Help answers anywhere, saying where commands are taken; everything else only in an allowed channel.
+      if (parsed.ok && parsed.intent.kind === 'help') {
+        await origin.tellUser(await helpForUser(deps, origin));
+        return;
+      }
       const channel = deps.policy.channelAllowed(command.channel_id);
       if (!channel.ok) {
         await origin.tellUser(channel.reason);
         return;
       }
-      const parsed = parseCommand(command.text ?? '');
       if (!parsed.ok) {
         await origin.tellUser(parsed.error);
         return;
@@ -41,10 +46,25 @@ export function veeamCommand(deps: SlackDeps) {
   };
 }
 
-async function runIntent(deps: SlackDeps, origin: Origin, intent: Intent): Promise<void> {
+/** The help for this user in this channel: their rights read from the policy (a group lookup may fail closed). */
+async function helpForUser(deps: WriteDeps, origin: Origin): Promise<string> {
+  const channel = deps.policy.channelAllowed(origin.channel);
+  const operator = await deps.policy.mayOperate(origin.user);
+  const approver = await deps.policy.mayApprove(origin.user);
+  return helpFor({
+    ...(channel.ok ? {} : { onlyIn: deps.policy.allowedChannelIds() }),
+    ...(operator.ok ? {} : { operatorRefusal: operator.reason }),
+    approver: approver.ok,
+    needsApproval: (action) => deps.policy.needsApproval(action),
+    needsPreview: (action) => deps.policy.needsPreview(action),
+    approvalTtlMinutes: deps.config.policy.approvalTtlMinutes,
+  });
+}
+
+async function runIntent(deps: WriteDeps, origin: Origin, intent: Intent): Promise<void> {
   switch (intent.kind) {
     case 'help':
-      await origin.tellUser(HELP_TEXT);
+      await origin.tellUser(await helpForUser(deps, origin));
       return;
     case 'jobs': {
       const view = { filter: intent.filter, failedOnly: intent.failedOnly, page: 0 };
@@ -61,16 +81,16 @@ async function runIntent(deps: SlackDeps, origin: Origin, intent: Intent): Promi
       return;
     case 'job-action': {
       if (!(await authorizeWrite(deps, origin, { action: intent.action, target: intent.ref }))) return;
-      const job = await jobFromRef(deps, origin, intent.ref);
+      const job = await jobFromRef(deps, origin, intent.ref, intent.action);
       if (!job || (await alreadyInState(origin, intent.action, job))) return;
       if (await notOffered(origin, intent.action, job)) return;
-      await requestAction(deps, origin, { action: intent.action, target: jobTarget(job) });
+      await proposeWrite(deps, origin, { action: intent.action, target: jobTarget(job) });
       return;
     }
     case 'session-stop': {
       if (!(await authorizeWrite(deps, origin, { action: 'session-stop', target: intent.sessionId }))) return;
       const target = await sessionTarget(deps, origin, intent.sessionId);
-      if (target) await requestAction(deps, origin, { action: 'session-stop', target });
+      if (target) await proposeWrite(deps, origin, { action: 'session-stop', target });
       return;
     }
   }
