@@ -20,6 +20,8 @@ import { announceExpiry } from './slack/announce-expiry.js';
 import { createSlackApp } from './slack/app.js';
 import { type ChannelPoster, createChannelPoster } from './slack/channel-poster.js';
 import type { SlackDeps } from './slack/deps.js';
+import { homeFeeds } from './slack/home/home-feeds.js';
+import { HomeTab } from './slack/home/home-tab.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createIncidentPublisher } from './slack/messages/incident-publisher.js';
 import { createTaskPublisher } from './slack/messages/task-publisher.js';
@@ -72,6 +74,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
   const watcher = buildWatcher(config, deps, poster);
   const monitor = buildMonitor(config, deps, poster);
   const slackDeps = buildSlackDeps(config, { ...deps, logger: auditCounting(logger, metrics) }, watcher);
+  slackDeps.home = new HomeTab(slackDeps, homeFeeds(watcher, monitor));
   // HTTP mode serves /metrics beside /slack/events; Socket Mode opens no port, main.ts serves it on HEALTH_PORT.
   const routes =
     config.slack.appToken === undefined
@@ -106,6 +109,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
         started = false;
       }
       sweep.stop();
+      slackDeps.home?.stop();
       slackDeps.approvals.close();
       // In parallel and bounded: a monitor stuck behind Slack retries must not cost the watcher its final save.
       await Promise.all([
