@@ -105,12 +105,11 @@ export class ApprovalBook {
     return expired;
   }
 
-  /** Requests still waiting for an approver and not past their expiry, oldest first (the Home tab). */
-  pending(): Approval[] {
-    const now = this.clock.now();
-    return Object.values(this.items.mget<Approval>(this.items.keys()))
-      .filter((a) => a.status === 'pending' && now < a.expiresAt)
-      .sort((a, b) => a.createdAt - b.createdAt);
+  /** Every request still remembered (pending, decided or expired), oldest first (the Home tab). */
+  all(): Approval[] {
+    return Object.values(this.items.mget<Approval>(this.items.keys())).sort(
+      (a, b) => a.createdAt - b.createdAt,
+    );
   }
 
   /** Requests still waiting for an approver (metrics). */

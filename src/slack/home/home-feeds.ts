@@ -6,15 +6,21 @@ import type { WatchingEntry } from '../../watch/types.js';
 
 export interface HomeFeeds {
   watches(): readonly WatchingEntry[];
+  /** Changes whenever a watch starts or ends, even one that came and went between two looks. */
+  watchTurnover(): string;
   incidents(): readonly Readonly<OpenIncident>[];
 }
 
 export function homeFeeds(
-  watcher: { watching(): WatchingEntry[] },
+  watcher: { watching(): WatchingEntry[]; stats(): { started: number; resumed: number; finished: number } },
   monitor: { openIncidents(): readonly Readonly<OpenIncident>[] } | undefined,
 ): HomeFeeds {
   return {
     watches: () => watcher.watching(),
+    watchTurnover: () => {
+      const { started, resumed, finished } = watcher.stats();
+      return `${started}/${resumed}/${finished}`;
+    },
     incidents: () => monitor?.openIncidents() ?? [],
   };
 }

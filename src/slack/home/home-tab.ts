@@ -20,8 +20,13 @@ export interface HomeTabTuning {
   recentMs?: number;
 }
 
-/** An open within this long reuses the last EM read (many users opening at once cost one read). */
-const ESTATE_REUSE_MS = 5_000;
+/**
+ * Paging and refreshes reuse an EM read this recent; an open reads afresh unless a read is under way (many users
+ * opening at once cost one read). A change in what the tab shows drops the read, so a refresh reads again.
+ */
+const ESTATE_REUSE_MS = 60_000;
+
+type Freshness = 'fresh' | 'reuse';
 
 interface Viewer {
   openedAt: number;
@@ -40,7 +45,7 @@ export class HomeTab {
   private readonly recentMs: number;
   private ticker: NodeJS.Timeout | undefined;
   private signature = '';
-  private estate: { at: number; jobs: Promise<HomeJob[] | undefined> } | undefined;
+  private estate: { at: number; reading: boolean; jobs: Promise<HomeJob[] | undefined> } | undefined;
   private stopped = false;
 
   constructor(
@@ -67,7 +72,7 @@ export class HomeTab {
     viewer.openedAt = now;
     this.viewers.set(user, viewer);
     this.startTicking();
-    return this.publishNow(user, viewer);
+    return this.publishNow(user, viewer, 'fresh');
   }
 
   /** A paging button: the same view from another job. */
@@ -112,6 +117,7 @@ export class HomeTab {
     const signature = this.currentSignature();
     if (signature === this.signature) return;
     this.signature = signature;
+    this.deps.logger.debug('Home tab sources changed; refreshing', { viewers: this.viewers.size });
     // What the tab shows changed: the jobs are read again too (a finished watch changed a last result).
     this.estate = undefined;
     for (const user of this.viewers.keys()) this.schedule(user);
@@ -133,34 +139,40 @@ export class HomeTab {
   }
 
   /** One publish at a time per user, so an older view never lands after a newer one. */
-  private publishNow(user: string, viewer: Viewer): Promise<void> {
-    viewer.chain = viewer.chain.then(() => this.publish(user, viewer));
+  private publishNow(user: string, viewer: Viewer, freshness: Freshness = 'reuse'): Promise<void> {
+    viewer.chain = viewer.chain.then(() => this.publish(user, viewer, freshness));
     return viewer.chain;
   }
 
-  private async publish(user: string, viewer: Viewer): Promise<void> {
+  private async publish(user: string, viewer: Viewer, freshness: Freshness): Promise<void> {
     if (this.stopped) return;
     try {
-      const view = await this.build(user, viewer.offset);
+      const view = await this.build(user, viewer.offset, freshness);
       viewer.lastPublishAt = this.deps.clock.now();
       await this.deps.slack.views.publish({ user_id: user, view });
+      this.deps.logger.debug('Home tab published', { user, blocks: view.blocks.length });
     } catch (error) {
       this.deps.logger.warn('could not publish the Home tab', { user, error });
     }
   }
 
-  private async build(user: string, offset: number): Promise<HomeView> {
+  private async build(user: string, offset: number, freshness: Freshness): Promise<HomeView> {
     const { deps, feeds } = this;
     const [operator, approver, jobs, workspaceUrl] = await Promise.all([
       deps.policy.mayOperate(user),
       deps.policy.mayApprove(user),
-      this.readEstate(),
+      this.readEstate(freshness),
       this.workspace.get(),
     ]);
-    const approvals = approver.ok ? deps.approvals.pending().filter((a) => a.requestedBy !== user) : [];
+    const now = deps.clock.now();
+    const approvals = approver.ok
+      ? deps.approvals
+          .all()
+          .filter((a) => a.status === 'pending' && now < a.expiresAt && a.requestedBy !== user)
+      : [];
     const incidents = feeds.incidents();
     return homeView({
-      now: deps.clock.now(),
+      now,
       jobs,
       approvals,
       incidents,
@@ -173,17 +185,31 @@ export class HomeTab {
     });
   }
 
-  private readEstate(): Promise<HomeJob[] | undefined> {
+  private readEstate(freshness: Freshness): Promise<HomeJob[] | undefined> {
     const now = this.deps.clock.now();
-    if (this.estate !== undefined && now - this.estate.at >= 0 && now - this.estate.at < ESTATE_REUSE_MS)
-      return this.estate.jobs;
-    const jobs = readHomeEstate(this.deps.em, now, this.reasons).catch((error: unknown) => {
-      this.deps.logger.warn('could not read the jobs for the Home tab', { error });
-      this.estate = undefined;
-      return undefined;
+    const known = this.estate;
+    if (known?.reading) return known.jobs;
+    if (
+      freshness === 'reuse' &&
+      known !== undefined &&
+      now - known.at >= 0 &&
+      now - known.at < ESTATE_REUSE_MS
+    )
+      return known.jobs;
+    const entry = {
+      at: now,
+      reading: true,
+      jobs: readHomeEstate(this.deps.em, now, this.reasons).catch((error: unknown) => {
+        this.deps.logger.warn('could not read the jobs for the Home tab', { error });
+        if (this.estate === entry) this.estate = undefined;
+        return undefined;
+      }),
+    };
+    void entry.jobs.finally(() => {
+      entry.reading = false;
     });
-    this.estate = { at: now, jobs };
-    return jobs;
+    this.estate = entry;
+    return entry.jobs;
   }
 
   /** The first allowed channel, else the incident channel, else a direct message to the viewer. */
@@ -203,8 +229,12 @@ export class HomeTab {
   }
 
   private currentSignature(): string {
-    const approvals = this.deps.approvals.pending().map((a) => a.id);
-    const watches = this.feeds.watches().map((w) => `${w.key}:${w.phase === 'done'}`);
+    // Every request with its status: one created and decided between two ticks still counts as a change.
+    const approvals = this.deps.approvals.all().map((a) => `${a.id}:${a.status}`);
+    const watches = [
+      this.feeds.watchTurnover(),
+      ...this.feeds.watches().map((w) => `${w.key}:${w.phase === 'done'}`),
+    ];
     const incidents = this.feeds.incidents().map((i) => `${i.jobId}:${i.failures}:${i.warnings}:${i.ts}`);
     return JSON.stringify([approvals, watches, incidents]);
   }
