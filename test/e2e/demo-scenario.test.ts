@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 /** Every step of DemoScenario.run(). */
-const STEPS = 14;
+const STEPS = 15;
 
 describe('the demo scenario, end to end', () => {
   it('plays every step: list, cards, approval, backup copy sync, incidents with reasons, retry, resolution', async () => {
@@ -42,6 +42,11 @@ describe('the demo scenario, end to end', () => {
     expect(text).toContain('The network path was not found.');
     expect(text).toContain('There is not enough space on the datastore');
     expect(text).not.toContain('EM gave no failure message');
+
+    // The Home tab, as text: failed jobs first with their reason, the open incident with a link to its thread.
+    expect(text).toContain('== Veeam backups ==');
+    expect(text).toContain('Open incidents');
+    expect(text).toMatch(/Fileserver Backup.*last :x: Failed/);
 
     // Nothing in the bot's log carries the Slack token or EM credentials.
     const log = JSON.stringify(logger.lines);
