@@ -283,14 +283,9 @@ export class TaskWatcher implements TaskWatchSink {
 
   /** What is being watched right now (for a future `/veeam tasks`, and tests). */
   watching(): WatchingEntry[] {
-    return this.watches.values().map((r) => ({
-      key: r.key,
-      taskId: r.spec.taskId,
-      action: r.spec.action,
-      phase: r.phase,
-      pendingPosts: r.outbox.length,
-      spec: r.spec,
-    }));
+    return this.watches.values().map(({ key, spec, phase, outbox }) => {
+      return { key, taskId: spec.taskId, action: spec.action, phase, pendingPosts: outbox.length, spec };
+    });
   }
 
   // -------------------------------------------------------------------------------------------------------------
