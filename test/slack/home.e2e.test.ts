@@ -11,7 +11,12 @@ let h: Harness;
 beforeAll(async () => {
   // operator2 may approve too: their own requests must never show Approve on their Home tab.
   h = await startHarness({
-    env: { VEEAM_APPROVERS: `${USERS.approver},${USERS.approver2},${USERS.operator2}` },
+    env: {
+      VEEAM_APPROVERS: `${USERS.approver},${USERS.approver2},${USERS.operator2}`,
+      VEEAM_INCIDENT_CHANNEL: CHANNELS.incident,
+      // The test polls the monitor itself.
+      VEEAM_MONITOR_INTERVAL_SECONDS: '3600',
+    },
   });
 });
 afterAll(() => h?.close());
@@ -127,6 +132,38 @@ describe('the App Home tab', () => {
     await clickHome(start, USERS.operator);
     const post = await newTopLevel(h, CHANNELS.ops, since, (t) => t.includes('Workstations Weekly'));
     expect(messageText(post)).toContain(`<@${USERS.operator}>`);
+  });
+
+  it("shows an open incident with its thread link; the job's Retry acts in the incident's thread", async () => {
+    h.sim.addSession({
+      jobId: SIM_JOB_IDS.hvExchange,
+      state: 'Stopped',
+      result: 'Failed',
+      failureMessage: 'Error: The RPC server is unavailable.',
+      creationTime: Date.now() - 5 * 60_000,
+      endTime: Date.now(),
+    });
+    await h.bot.monitor?.pollOnce();
+    const card = await h.waitFor(
+      () => h.slack.topLevel(CHANNELS.incident).find((m) => messageText(m).includes('Exchange Backup')),
+      { what: 'the incident card' },
+    );
+    await h.waitFor(() => homeText(USERS.operator).includes('Open incidents (1)'), {
+      what: 'the incident on the Home tab (refreshed on its own)',
+    });
+    const link = `https://fake.slack.local/archives/${CHANNELS.incident}/p${card.ts.replace('.', '')}`;
+    expect(homeText(USERS.operator)).toContain(link);
+
+    const retry = buttonOf(home(USERS.operator), ACTION_IDS.jobRetry, SIM_JOB_IDS.hvExchange);
+    h.sim.setNextRunOutcome(SIM_JOB_IDS.hvExchange, { result: 'Success' });
+    await clickHome(retry, USERS.operator);
+    await h.waitFor(
+      () =>
+        h.slack
+          .thread(CHANNELS.incident, card.ts)
+          .some((m) => messageText(m).includes(`<@${USERS.operator}>`) && /Retry/i.test(messageText(m))),
+      { what: "the retry's post in the incident thread" },
+    );
   });
 
   it('stays within 100 blocks with more than 100 jobs, and pages with More jobs', async () => {
