@@ -62,6 +62,18 @@ export class HomeTab {
 
   /** app_home_opened: publish now, and keep this user's tab current from now on. */
   opened(user: string): Promise<void> {
+    return this.publishNow(user, this.visit(user), 'fresh');
+  }
+
+  /** A paging button: the same view from another job. */
+  page(user: string, offset: number): Promise<void> {
+    const viewer = this.visit(user);
+    viewer.offset = offset;
+    return this.publishNow(user, viewer);
+  }
+
+  /** The user is looking at the tab now: kept current from here on. */
+  private visit(user: string): Viewer {
     const now = this.deps.clock.now();
     const viewer = this.viewers.get(user) ?? {
       openedAt: now,
@@ -72,21 +84,7 @@ export class HomeTab {
     viewer.openedAt = now;
     this.viewers.set(user, viewer);
     this.startTicking();
-    return this.publishNow(user, viewer, 'fresh');
-  }
-
-  /** A paging button: the same view from another job. */
-  page(user: string, offset: number): Promise<void> {
-    const viewer = this.viewers.get(user) ?? {
-      openedAt: this.deps.clock.now(),
-      offset,
-      lastPublishAt: 0,
-      chain: Promise.resolve(),
-    };
-    viewer.offset = offset;
-    this.viewers.set(user, viewer);
-    this.startTicking();
-    return this.publishNow(user, viewer);
+    return viewer;
   }
 
   stop(): void {
