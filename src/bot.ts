@@ -32,6 +32,8 @@ import { createSlackApp } from './slack/app.js';
 import { pacedChannelPoster } from './slack/channel-pace.js';
 import { type ChannelPoster, createChannelPoster } from './slack/channel-poster.js';
 import type { SlackDeps } from './slack/deps.js';
+import { homeFeeds } from './slack/home/home-feeds.js';
+import { HomeTab } from './slack/home/home-tab.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createIncidentPublisher } from './slack/messages/incident-publisher.js';
 import { createTaskPublisher } from './slack/messages/task-publisher.js';
@@ -91,6 +93,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
   const duties = buildDuties(config, deps, poster, metrics);
   const outage = storeOutageNotice(config, deps, poster, duties);
   const slackDeps = buildSlackDeps(config, { ...deps, logger: auditCounting(logger, metrics) }, duties);
+  slackDeps.home = new HomeTab(slackDeps, homeFeeds(duties));
   // HTTP mode serves /metrics beside /slack/events; Socket Mode opens no port, main.ts serves it on HEALTH_PORT.
   const routes =
     config.slack.appToken === undefined
@@ -136,6 +139,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       }
       sweep.stop();
       outage?.stop();
+      slackDeps.home?.stop();
       slackDeps.approvals.close();
       // In parallel and bounded: a monitor stuck behind Slack retries must not cost the watcher its final save.
       await duties.stop((work, what) => within(STOP_LIMIT_MS, work, what, logger));

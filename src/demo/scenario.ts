@@ -5,6 +5,7 @@ import { SIM_JOB_IDS } from '../sim/seed-ids.js';
 import { ACTION_IDS, PREVIEW_IDS } from '../slack/action-ids.js';
 import type { FakeMessage } from '../slack-standin/fake-slack-api.js';
 import { findButton, messageText } from '../slack-standin/slack-user.js';
+import { viewText } from '../slack-standin/view-text.js';
 import { type LocalStack, startLocalStack } from './local-stack.js';
 import type { Transcript } from './transcript.js';
 
@@ -63,6 +64,7 @@ export class DemoScenario {
     await this.syncABackupCopy();
     await this.answerAnIncident();
     await this.explainAVmFailure();
+    await this.showTheHomeTab();
   }
 
   /** Read commands: nobody needs rights for them. */
@@ -309,6 +311,19 @@ export class DemoScenario {
           findButton(card(), ACTION_IDS.jobRetry) !== undefined
         );
       }, 'the reason from the task session and a Retry button on the VM incident card');
+    });
+  }
+
+  /** The bot's Home tab for an approver, printed as text: problem jobs first, open incidents with their threads. */
+  private async showTheHomeTab(): Promise<void> {
+    const { stack } = this;
+    await this.step("an approver opens the bot's Home tab", async () => {
+      this.transcript.say(PEOPLE.bob, "opened the bot's Home tab");
+      const before = stack.slack.homePublishes(PEOPLE.bob);
+      const res = await stack.user.openHome(PEOPLE.bob);
+      if (res.status !== 200) throw new Error(`the bot answered HTTP ${res.status} to app_home_opened`);
+      await this.until(() => stack.slack.homePublishes(PEOPLE.bob) > before, 'the Home tab');
+      for (const line of viewText(stack.slack.homeView(PEOPLE.bob))) this.transcript.note(line);
     });
   }
 

@@ -15,7 +15,13 @@ import type { IncidentPublisher } from './incident-publisher.js';
 import { handleEnded } from './incidents.js';
 import { handleRunning } from './long-running.js';
 import { type MonitorParts, newPollContext } from './monitor-parts.js';
-import { baselineState, type MonitorState, pruneMonitorState, readMonitorState } from './monitor-state.js';
+import {
+  baselineState,
+  type MonitorState,
+  type OpenIncident,
+  pruneMonitorState,
+  readMonitorState,
+} from './monitor-state.js';
 import { readProblemDetails } from './problem-details.js';
 import {
   isReportedEnded,
@@ -107,6 +113,11 @@ export class IncidentMonitor {
     const poll = this.inFlight.then(() => this.poll());
     this.inFlight = poll;
     return poll;
+  }
+
+  /** The incidents open now, as the monitor holds them (read-only: the Home tab lists them). */
+  openIncidents(): readonly Readonly<OpenIncident>[] {
+    return Object.values(this.state?.incidents ?? {});
   }
 
   private scheduleNext(): void {

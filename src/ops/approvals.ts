@@ -146,6 +146,12 @@ export class ApprovalBook {
     return expired;
   }
 
+  /** Every request the store still holds (pending, decided or expired), oldest first (the Home tab). */
+  async all(): Promise<Approval[]> {
+    const saved = await this.store.listApprovals();
+    return saved.filter(isApproval).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
   /** Requests still waiting for an approver, as of the last sweep (metrics). */
   pendingCount(): number {
     return this.pending;

@@ -5,8 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type FakeHomeView, FakeHomeViews } from './fake-home-views.js';
 import { type FakeRefusal, RefusalLog } from './refusal-log.js';
 
+export type { FakeHomeView } from './fake-home-views.js';
 export type { FakeRefusal } from './refusal-log.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as Slack receives it
@@ -78,6 +80,7 @@ export class FakeSlackApi {
   private readonly failures = new Map<string, { failure: FakeFailure; count: number }>();
   private readonly responseUrls = new Map<string, { channel?: string; messageTs?: string }>();
   private readonly listeners = new Set<(event: FakeEvent) => void>();
+  private readonly homeViews = new FakeHomeViews();
   private readonly usergroups: Record<string, string[]>;
   private readonly botUserId: string;
   private readonly failOnRefusal: boolean;
@@ -153,6 +156,16 @@ export class FakeSlackApi {
     return this.messages.filter(
       (m) => m.channel === channel && (m.threadTs === undefined || m.threadTs === m.ts),
     );
+  }
+
+  /** The Home tab as `user` would see it now (views.publish's last accepted view), or undefined. */
+  homeView(user: string): FakeHomeView | undefined {
+    return this.homeViews.view(user);
+  }
+
+  /** How many views.publish calls for `user` were accepted. */
+  homePublishes(user: string): number {
+    return this.homeViews.publishes(user);
   }
 
   callsTo(method: string): FakeCall[] {
@@ -251,6 +264,8 @@ export class FakeSlackApi {
         return this.updateMessage(args);
       case 'chat.postEphemeral':
         return this.postEphemeral(args);
+      case 'views.publish':
+        return this.homeViews.publish(args);
       case 'apps.connections.open':
         return this.socketModeUrl === undefined
           ? { ok: false, error: 'socket_mode_not_enabled' }

@@ -111,3 +111,78 @@ export function interactionBody(init: BlockActionInit): string {
   };
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
+
+/** app_home_opened as Slack sends it to the Events API: a JSON event_callback (each with its own event_id). */
+export function appHomeOpenedBody(init: {
+  userId: string;
+  tab?: 'home' | 'messages';
+  teamId?: string;
+}): string {
+  const eventTs = (Date.now() / 1000).toFixed(6);
+  return JSON.stringify({
+    token: 'deprecated-verification-token',
+    team_id: init.teamId ?? 'T0FAKE',
+    api_app_id: 'A0FAKE',
+    event: {
+      type: 'app_home_opened',
+      user: init.userId,
+      channel: `D${init.userId.slice(1)}`,
+      tab: init.tab ?? 'home',
+      event_ts: eventTs,
+    },
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(6).toString('hex').toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+  });
+}
+
+interface ViewActionInit {
+  userId: string;
+  action: { actionId: string; value: string; blockId?: string };
+  /** The Home view the button is on, as published. */
+  view: { type: string; blocks?: unknown[]; private_metadata?: string };
+  teamId?: string;
+}
+
+/** A click on a button in the Home tab: block_actions with the view instead of a channel and message. */
+export function viewActionBody(init: ViewActionInit): string {
+  const actionTs = (Date.now() / 1000).toFixed(6);
+  const viewId = `V${init.userId}`;
+  const payload = {
+    type: 'block_actions',
+    team: { id: init.teamId ?? 'T0FAKE', domain: 'fake' },
+    user: {
+      id: init.userId,
+      username: init.userId.toLowerCase(),
+      name: init.userId.toLowerCase(),
+      team_id: 'T0FAKE',
+    },
+    api_app_id: 'A0FAKE',
+    token: 'deprecated-verification-token',
+    trigger_id: triggerId(),
+    container: { type: 'view', view_id: viewId },
+    view: {
+      id: viewId,
+      team_id: 'T0FAKE',
+      type: init.view.type,
+      blocks: init.view.blocks ?? [],
+      private_metadata: init.view.private_metadata ?? '',
+      callback_id: '',
+      state: { values: {} },
+      hash: `${Date.now()}.fake`,
+      app_id: 'A0FAKE',
+      bot_id: 'B0FAKE',
+    },
+    actions: [
+      {
+        type: 'button',
+        action_id: init.action.actionId,
+        block_id: init.action.blockId ?? 'block',
+        value: init.action.value,
+        text: { type: 'plain_text', text: init.action.actionId },
+        action_ts: actionTs,
+      },
+    ],
+  };
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}

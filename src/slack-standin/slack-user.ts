@@ -5,7 +5,13 @@ import type { Dispatcher } from 'undici';
 import { request } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
 import type { FakeMessage, FakeSlackApi } from './fake-slack-api.js';
-import { interactionBody, signSlackRequest, slashCommandBody } from './signed-request.js';
+import {
+  appHomeOpenedBody,
+  interactionBody,
+  signSlackRequest,
+  slashCommandBody,
+  viewActionBody,
+} from './signed-request.js';
 
 export interface SlackHttpResult {
   status: number;
@@ -54,6 +60,21 @@ export class SlackUserAgent {
       },
     });
     return this.sendSigned(body, 'application/x-www-form-urlencoded');
+  }
+
+  /** Opens the bot's Home tab (the app_home_opened event). */
+  openHome(user: string): Promise<SlackHttpResult> {
+    return this.sendSigned(appHomeOpenedBody({ userId: user }), 'application/json');
+  }
+
+  /** Clicks a button on `user`'s Home tab as last published. */
+  clickInHome(button: ButtonRef, user: string): Promise<SlackHttpResult> {
+    const view = this.slack.homeView(user);
+    if (view === undefined) throw new Error(`no Home view published for ${user}`);
+    return this.sendSigned(
+      viewActionBody({ userId: user, action: button, view }),
+      'application/x-www-form-urlencoded',
+    );
   }
 
   async sendSigned(

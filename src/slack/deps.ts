@@ -10,6 +10,7 @@ import type { Policy } from '../ops/policy.js';
 import type { RecentActions } from '../ops/recent-actions.js';
 import type { ScheduleSwitch } from '../ops/schedule-switch.js';
 import type { TaskWatchSink } from '../watch/types.js';
+import type { HomeTab } from './home/home-tab.js';
 
 export interface SlackDeps {
   config: Config;
@@ -24,4 +25,6 @@ export interface SlackDeps {
   schedule: ScheduleSwitch;
   /** Writes asked for in the last seconds, so a double click runs once. */
   recentActions: RecentActions;
+  /** The App Home tab (absent: app_home_opened is ignored). */
+  home?: HomeTab;
 }

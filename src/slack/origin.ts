@@ -3,6 +3,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../log/logger.js';
 import type { SlackMessage } from './block-kit.js';
+import { homeClickPlace } from './home/home-click-place.js';
 
 export interface Origin {
   user: string;
@@ -50,6 +51,9 @@ export interface ClickBody {
   channel?: { id: string };
   container?: { is_ephemeral?: boolean };
   message?: { ts: string; thread_ts?: string };
+  /** A click on the Home tab: no channel or message, the view instead. */
+  view?: { type?: string; private_metadata?: string };
+  actions?: readonly { block_id?: string }[];
 }
 
 /**
@@ -58,12 +62,18 @@ export interface ClickBody {
  */
 export function clickOrigin(body: ClickBody, client: webApi.WebClient, logger: Logger): Origin {
   const user = body.user.id;
-  const channel = body.channel?.id ?? '';
+  // A Home tab click acts where its row says (homeClickPlace): an incident thread or the bot's work channel.
+  const home = homeClickPlace(body);
+  const channel = home?.channel ?? body.channel?.id ?? '';
   const onChannelMessage = body.message !== undefined && body.container?.is_ephemeral !== true;
   return {
     user,
     channel,
-    threadTs: onChannelMessage ? (body.message?.thread_ts ?? body.message?.ts) : undefined,
+    threadTs: home
+      ? home.threadTs
+      : onChannelMessage
+        ? (body.message?.thread_ts ?? body.message?.ts)
+        : undefined,
     async tellUser(message) {
       const { text, blocks } = asMessage(message);
       try {

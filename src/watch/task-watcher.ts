@@ -28,7 +28,7 @@ import { TaskCancel } from './task-cancel.js';
 import type { TaskCancelRefused } from './task-cancel-refused.js';
 import { TaskCleanup } from './task-cleanup.js';
 import { type SharedReads, TaskPoller } from './task-poller.js';
-import type { TaskWatchSink, WatchOptions, WatchSpec } from './types.js';
+import type { TaskWatchSink, WatchingEntry, WatchOptions, WatchSpec } from './types.js';
 import type { WatchPublisher } from './watch-publisher.js';
 import {
   newWatchRecord,
@@ -282,14 +282,10 @@ export class TaskWatcher implements TaskWatchSink {
   }
 
   /** What is being watched right now (for a future `/veeam tasks`, and tests). */
-  watching(): { key: string; taskId: string; action: string; phase: string; pendingPosts: number }[] {
-    return this.watches.values().map((r) => ({
-      key: r.key,
-      taskId: r.spec.taskId,
-      action: r.spec.action,
-      phase: r.phase,
-      pendingPosts: r.outbox.length,
-    }));
+  watching(): WatchingEntry[] {
+    return this.watches.values().map(({ key, spec, phase, outbox }) => {
+      return { key, taskId: spec.taskId, action: spec.action, phase, pendingPosts: outbox.length, spec };
+    });
   }
 
   // -------------------------------------------------------------------------------------------------------------

@@ -35,6 +35,16 @@ export interface WatchOptions {
   runningParent?: { note?: string };
 }
 
+/** One live watch as TaskWatcher.watching() lists it (the Home tab shows its spec: what, by whom, which thread). */
+export interface WatchingEntry {
+  key: string;
+  taskId: string;
+  action: string;
+  phase: string;
+  pendingPosts: number;
+  spec: Readonly<WatchSpec>;
+}
+
 /** What the Slack surface needs from the watcher. */
 export interface TaskWatchSink {
   watch(spec: WatchSpec, options?: WatchOptions): void;

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 /** Every step of DemoScenario.run(). */
-const STEPS = 17;
+const STEPS = 18;
 
 describe('the demo scenario, end to end', () => {
   it('plays every step: list, cards, approval, backup copy sync, incidents with reasons, retry, resolution', async () => {
@@ -51,6 +51,11 @@ describe('the demo scenario, end to end', () => {
     expect(text).toContain('The network path was not found.');
     expect(text).toContain('There is not enough space on the datastore');
     expect(text).not.toContain('EM gave no failure message');
+
+    // The Home tab, as text: failed jobs first with their reason, the open incident with a link to its thread.
+    expect(text).toContain('== Veeam backups ==');
+    expect(text).toContain('Open incidents');
+    expect(text).toMatch(/Fileserver Backup.*last :x: Failed/);
 
     // Nothing in the bot's log carries the Slack token or EM credentials.
     const log = JSON.stringify(logger.lines);

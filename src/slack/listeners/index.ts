@@ -4,6 +4,7 @@
 
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps.js';
+import * as home from '../home/home-listeners.js';
 import { withWriteBooks } from '../preview-flow.js';
 import * as actions from './actions/index.js';
 import * as commands from './commands/index.js';
@@ -12,4 +13,5 @@ export function registerListeners(app: App, slackDeps: SlackDeps): void {
   const deps = withWriteBooks(slackDeps);
   commands.register(app, deps);
   actions.register(app, deps);
+  home.register(app, deps);
 }

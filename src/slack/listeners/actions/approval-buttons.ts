@@ -9,6 +9,7 @@ import { approvalBlockId } from '../../action-ids.js';
 import type { SlackMessage } from '../../block-kit.js';
 import { approvalClosedMessage, approvalOutcome } from '../../blocks.js';
 import type { SlackDeps } from '../../deps.js';
+import { isHomeClick } from '../../home/home-click-place.js';
 import type { Origin } from '../../origin.js';
 import { type Click, clickHandler } from './click-handler.js';
 
@@ -37,9 +38,12 @@ export function approvalButton(deps: SlackDeps, verdict: Verdict) {
  * the request's own message (its channel and ts, as posted) and its own Approve/Deny block.
  */
 function clickedElsewhere(approval: Approval, body: Click['body']): string | undefined {
-  if (body.channel?.id !== approval.channel) return 'clicked in another channel than the request';
-  if (approval.messageTs === undefined || body.message?.ts !== approval.messageTs) {
-    return 'clicked on another message than the request';
+  // The Home tab shows the request's own block (only the bot publishes it): the block check below applies.
+  if (!isHomeClick(body as { view?: { type?: string } })) {
+    if (body.channel?.id !== approval.channel) return 'clicked in another channel than the request';
+    if (approval.messageTs === undefined || body.message?.ts !== approval.messageTs) {
+      return 'clicked on another message than the request';
+    }
   }
   if (body.actions[0]?.block_id !== approvalBlockId(approval.id))
     return 'clicked in another block than the request';
