@@ -3,8 +3,9 @@
 
 import { createInterface } from 'node:readline/promises';
 import { createLogger } from '../log/logger.js';
+import { CHANNELS, NAMES, PEOPLE, startDemoStack } from './demo-stack.js';
 import type { LocalStack } from './local-stack.js';
-import { CHANNELS, DemoScenario, NAMES, PEOPLE, startDemoStack } from './scenario.js';
+import { DemoScenario } from './scenario.js';
 import { Transcript } from './transcript.js';
 
 const interactive = process.argv.includes('--interactive') || process.argv.includes('-i');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoStack } from '../../src/demo/demo-stack.js';
 import type { LocalStack } from '../../src/demo/local-stack.js';
-import { DemoScenario, startDemoStack } from '../../src/demo/scenario.js';
+import { DemoScenario } from '../../src/demo/scenario.js';
 import { Transcript } from '../../src/demo/transcript.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { assertNoSecretLogged, stackSecrets } from '../support/log-secrets.js';

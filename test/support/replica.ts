@@ -57,6 +57,8 @@ export function replicaEnv(options: ReplicaOptions): Record<string, string | und
     VEEAM_INCIDENT_CHANNEL: 'CINCID1',
     VEEAM_MONITOR_INTERVAL_SECONDS: '1',
     VEEAM_REPEAT_WINDOW_SECONDS: '10',
+    // Previews have their own tests; here a click or a command acts at once, as before previews.
+    VEEAM_CONFIRM_ACTIONS: 'none',
     TASK_POLL_INTERVAL_MS: '100',
     LOG_LEVEL: 'debug',
     LOG_FORMAT: 'json',
