@@ -12,5 +12,6 @@ export async function jobCard(deps: SlackDeps, job: Job): Promise<SlackMessage> 
   } catch (error) {
     deps.logger.warn('could not read the sessions of a job for its card', { jobId: job.id, error });
   }
-  return jobCardMessage(job, sessions);
+  // A Start that opens a preview needs no Slack dialog before it: the preview's Confirm is the confirmation.
+  return jobCardMessage(job, sessions, (action) => deps.policy.needsPreview(action));
 }

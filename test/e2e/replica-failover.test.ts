@@ -11,8 +11,9 @@ import { ACTION_IDS } from '../../src/slack/action-ids.js';
 import { FakeSlackApi } from '../../src/slack-standin/fake-slack-api.js';
 import { interactionBody, signSlackRequest } from '../../src/slack-standin/signed-request.js';
 import { findButton, messageText } from '../../src/slack-standin/slack-user.js';
+import { assertNoSecretLogged, processSecrets } from '../support/log-secrets.js';
 import { describeWithRedis, type RedisServer, startRedisServer } from '../support/redis-server.js';
-import { isLeadingLine, REPLICA_SECRET, type Replica, startReplica } from '../support/replica.js';
+import { isLeadingLine, REPLICA_SECRET, type Replica, replicaEnv, startReplica } from '../support/replica.js';
 import { waitFor } from '../support/wait-for.js';
 
 const TTL_MS = 1_500;
@@ -26,6 +27,8 @@ let redis: RedisServer;
 let sim: EmSimulator;
 let slack: FakeSlackApi;
 let replicas: Replica[] = [];
+/** Every process started, killed ones too: all their log lines are searched for secrets at the end. */
+const everyReplica: Replica[] = [];
 
 function isLeading(r: Replica): boolean {
   const turns = r.lines().filter((l) => isLeadingLine(l) || l.msg === 'stopped leading');
@@ -43,6 +46,7 @@ async function leader(): Promise<{ leader: Replica; other: Replica }> {
 async function start(id: string): Promise<Replica> {
   const replica = await startReplica({ id, redisUrl: redis.url(), emUrl: sim.url, slack });
   replicas.push(replica);
+  everyReplica.push(replica);
   return replica;
 }
 
@@ -103,6 +107,8 @@ describeWithRedis('two replicas on one Redis', () => {
     await slack?.close();
     await sim?.close();
     await redis?.stop();
+    const env = replicaEnv({ id: 'any', redisUrl: redis.url(), emUrl: sim.url, slack });
+    for (const r of everyReplica) assertNoSecretLogged(r.lines(), processSecrets(env, sim));
   }, 30_000);
 
   it('posts the result of a watch exactly once when the leader is killed in the middle of it', async () => {

@@ -2,6 +2,7 @@
 
 import type { types } from '@slack/bolt';
 import type { Job, JobSession } from '../../em/types.js';
+import type { ActionName } from '../../ops/action-name.js';
 import { offers } from '../../ops/offered-actions.js';
 import { ACTION_IDS } from '../action-ids.js';
 import {
@@ -29,7 +30,15 @@ import { escapeMrkdwn } from '../mrkdwn.js';
 const CARD_SESSIONS = 3;
 
 /** `sessions`: newest first; undefined when EM could not give them (the card says so rather than "none"). */
-export function jobCardMessage(job: Job, sessions: readonly JobSession[] | undefined = []): SlackMessage {
+/**
+ * `previewed`: actions whose click opens a preview with its own Confirm; their buttons skip Slack's confirm
+ * dialog, so nobody confirms the same order twice.
+ */
+export function jobCardMessage(
+  job: Job,
+  sessions: readonly JobSession[] | undefined = [],
+  previewed: (action: ActionName) => boolean = () => false,
+): SlackMessage {
   const name = escapeMrkdwn(job.name);
   const retention = describeRetention(job);
   const fields = [
@@ -60,7 +69,7 @@ export function jobCardMessage(job: Job, sessions: readonly JobSession[] | undef
     section(recent),
     context(`ID \`${job.id}\` · UID \`${escapeMrkdwn(job.uid)}\``),
   ];
-  const buttons = jobButtons(job);
+  const buttons = jobButtons(job, previewed);
   if (buttons.length > 0) blocks.push(actionsBlock(`job:${job.id}`, buttons));
   return slackMessage(lines.join('\n'), blocks);
 }
@@ -79,16 +88,29 @@ function sessionLines(sessions: readonly JobSession[] | undefined): string {
  * Exactly what EM's links allow: Start (a backup copy's Sync, shown as Start), Stop, Retry, and Enable or Disable
  * where EM offers ToggleScheduleEnabled.
  */
-function jobButtons(job: Job): types.Button[] {
+function jobButtons(job: Job, previewed: (action: ActionName) => boolean): types.Button[] {
   const name = escapeMrkdwn(job.name);
   const out: types.Button[] = [];
+  const confirmButton = (
+    actionId: string,
+    text: string,
+    style: ButtonOptions['style'],
+    action: ActionName,
+    question: string,
+  ): types.Button =>
+    previewed(action)
+      ? button(actionId, text, job.id, { style })
+      : button(actionId, text, job.id, {
+          style,
+          confirm: confirmDialog({ title: `${text}?`, text: question, confirm: text, deny: 'Cancel' }),
+        });
   if (offers(job, 'start') || offers(job, 'sync'))
-    out.push(confirmButton(ACTION_IDS.jobStart, 'Start', job, 'primary', `Start *${name}* now?`));
+    out.push(confirmButton(ACTION_IDS.jobStart, 'Start', 'primary', 'start', `Start *${name}* now?`));
   if (offers(job, 'stop'))
-    out.push(confirmButton(ACTION_IDS.jobStop, 'Stop', job, 'danger', `Stop *${name}* if it is running?`));
+    out.push(confirmButton(ACTION_IDS.jobStop, 'Stop', 'danger', 'stop', `Stop *${name}* if it is running?`));
   if (offers(job, 'retry'))
     out.push(
-      confirmButton(ACTION_IDS.jobRetry, 'Retry', job, undefined, `Retry the failed part of *${name}*?`),
+      confirmButton(ACTION_IDS.jobRetry, 'Retry', undefined, 'retry', `Retry the failed part of *${name}*?`),
     );
   if (offers(job, 'toggleScheduleEnabled')) {
     out.push(
@@ -96,32 +118,18 @@ function jobButtons(job: Job): types.Button[] {
         ? confirmButton(
             ACTION_IDS.jobDisable,
             'Disable schedule',
-            job,
             'danger',
+            'disable',
             `Disable the schedule of *${name}*? It will not run on its own until enabled again.`,
           )
         : confirmButton(
             ACTION_IDS.jobEnable,
             'Enable schedule',
-            job,
             undefined,
+            'enable',
             `Enable the schedule of *${name}*?`,
           ),
     );
   }
   return out;
-}
-
-/** A job button that asks `question` first; its dialog is titled "<label>?" and goes ahead with "<label>". */
-function confirmButton(
-  actionId: string,
-  text: string,
-  job: Job,
-  style: ButtonOptions['style'],
-  question: string,
-): types.Button {
-  return button(actionId, text, job.id, {
-    style,
-    confirm: confirmDialog({ title: `${text}?`, text: question, confirm: text, deny: 'Cancel' }),
-  });
 }
