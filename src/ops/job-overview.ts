@@ -36,6 +36,13 @@ interface Snapshot {
 const snapshots = new WeakMap<EmApi, Snapshot>();
 
 /**
+ * A fresh read asked for while another began at most this long before joins it: 200 people (or one burst of
+ * retried commands) typing `/veeam jobs` at once make one read of the estate, not 200 of every page.
+ */
+const JOIN_IN_FLIGHT_MS = 2_000;
+const inFlight = new WeakMap<EmApi, { at: number; read: Promise<Snapshot> }>();
+
+/**
  * Two reads whatever the estate's size: every job (all pages) and the sessions that ended recently (all pages),
  * never one request per job; none when a recent read may be reused. Rows keep listJobs' order (by name).
  */
@@ -57,6 +64,19 @@ async function readEstate(em: EmApi, now: number, reuseWithinMs: number | undefi
     now - cached.at < reuseWithinMs
   )
     return cached;
+  const running = inFlight.get(em);
+  if (running !== undefined && now - running.at >= 0 && now - running.at < JOIN_IN_FLIGHT_MS)
+    return running.read;
+  const read = readAfresh(em, now);
+  inFlight.set(em, { at: now, read });
+  try {
+    return await read;
+  } finally {
+    if (inFlight.get(em)?.read === read) inFlight.delete(em);
+  }
+}
+
+async function readAfresh(em: EmApi, now: number): Promise<Snapshot> {
   const [jobs, sessions] = await Promise.all([
     em.listJobs(),
     em.querySessions({ endedSince: new Date(now - LAST_RESULT_DAYS * DAY_MS) }),

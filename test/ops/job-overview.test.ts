@@ -54,4 +54,15 @@ describe('jobOverview', () => {
     await jobOverview(em, 31_001, { filter: '', failedOnly: false });
     expect(reads).toEqual({ jobs: 3, sessions: 3 });
   });
+
+  it('makes one read of EM for lists asked for together, and a new one for a list asked for later', async () => {
+    const { em, reads } = fakeEm();
+    const together = await Promise.all(
+      Array.from({ length: 20 }, () => jobOverview(em, 5_000, { filter: '', failedOnly: false })),
+    );
+    expect(together.every((rows) => rows.length === 2)).toBe(true);
+    expect(reads).toEqual({ jobs: 1, sessions: 1 });
+    await jobOverview(em, 5_100, { filter: '', failedOnly: false });
+    expect(reads).toEqual({ jobs: 2, sessions: 2 });
+  });
 });
