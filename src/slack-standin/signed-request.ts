@@ -67,16 +67,7 @@ export function interactionBody(init: BlockActionInit): string {
   const actionTs = (Date.now() / 1000).toFixed(6);
   const payload = {
     type: 'block_actions',
-    team: { id: init.teamId ?? 'T0FAKE', domain: 'fake' },
-    user: {
-      id: init.userId,
-      username: init.userId.toLowerCase(),
-      name: init.userId.toLowerCase(),
-      team_id: 'T0FAKE',
-    },
-    api_app_id: 'A0FAKE',
-    token: 'deprecated-verification-token',
-    trigger_id: triggerId(),
+    ...clicker(init.userId, init.teamId),
     response_url: init.responseUrl,
     channel: { id: init.channelId, name: init.channelId.toLowerCase() },
     container: init.message
@@ -150,16 +141,7 @@ export function viewActionBody(init: ViewActionInit): string {
   const viewId = `V${init.userId}`;
   const payload = {
     type: 'block_actions',
-    team: { id: init.teamId ?? 'T0FAKE', domain: 'fake' },
-    user: {
-      id: init.userId,
-      username: init.userId.toLowerCase(),
-      name: init.userId.toLowerCase(),
-      team_id: 'T0FAKE',
-    },
-    api_app_id: 'A0FAKE',
-    token: 'deprecated-verification-token',
-    trigger_id: triggerId(),
+    ...clicker(init.userId, init.teamId),
     container: { type: 'view', view_id: viewId },
     view: {
       id: viewId,
@@ -185,4 +167,15 @@ export function viewActionBody(init: ViewActionInit): string {
     ],
   };
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** Who clicked, as every block_actions payload carries it. */
+function clicker(userId: string, teamId: string | undefined) {
+  return {
+    team: { id: teamId ?? 'T0FAKE', domain: 'fake' },
+    user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: 'T0FAKE' },
+    api_app_id: 'A0FAKE',
+    token: 'deprecated-verification-token',
+    trigger_id: triggerId(),
+  };
 }

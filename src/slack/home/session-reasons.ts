@@ -4,6 +4,7 @@
 
 import type { EmApi } from '../../em/api.js';
 import type { JobSession } from '../../em/types.js';
+import { firstLine } from '../messages/incident-reasons.js';
 
 /** Sessions remembered; the oldest are dropped past this (a Home tab shows far fewer problem jobs). */
 const REMEMBERED = 500;
@@ -36,13 +37,4 @@ export class SessionReasons {
     if (this.known.size > REMEMBERED) this.known.delete(this.known.keys().next().value as string);
     return reason;
   }
-}
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .find((l) => l !== '') ?? ''
-  );
 }

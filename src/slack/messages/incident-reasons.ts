@@ -39,7 +39,8 @@ export function reasonOneLine(session: SessionRecord): string {
   return `${first.objectName}: ${first.reason ? firstLine(first.reason) : NO_REASON}${more}`;
 }
 
-function firstLine(text: string): string {
+/** The first non-blank line of EM's text: a reason is shown on one line, the rest is in EM. */
+export function firstLine(text: string): string {
   return (
     text
       .split(/\r?\n/)

@@ -26,18 +26,25 @@ export async function jobActionOn(
 ): Promise<void> {
   // Checked against the user who clicked, whoever posted the card.
   if (!(await authorizeWrite(deps, origin, { action, target: jobId }))) return;
-  let job: Job;
+  const job = await jobStillInEm(deps, origin, jobId);
+  if (job === undefined) return;
+  if (await alreadyInState(origin, action, job)) return;
+  if (await notOffered(origin, action, job)) return;
+  await proposeWrite(deps, origin, { action, target: jobTarget(job) });
+}
+
+/**
+ * EM's job named by a bare GUID (cards and incident posts of every kind carry one; EM's collections are tried in
+ * turn). Undefined, with the user told, when EM no longer has it.
+ */
+export async function jobStillInEm(deps: WriteDeps, origin: Origin, jobId: string): Promise<Job | undefined> {
   try {
-    // A bare GUID (cards and incident posts of every kind carry one): EM's collections are tried in turn.
-    job = await deps.em.getJob(jobId);
+    return await deps.em.getJob(jobId);
   } catch (err) {
     if (!(isEmError(err) && err.status === 404)) throw err;
     await origin.tellUser(
       'That job no longer exists in Enterprise Manager. `/veeam jobs` lists the current ones.',
     );
-    return;
+    return undefined;
   }
-  if (await alreadyInState(origin, action, job)) return;
-  if (await notOffered(origin, action, job)) return;
-  await proposeWrite(deps, origin, { action, target: jobTarget(job) });
 }
