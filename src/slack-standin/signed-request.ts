@@ -89,16 +89,7 @@ export function interactionBody(init: BlockActionInit): string {
           user: 'UBOT0001',
         }
       : undefined,
-    actions: [
-      {
-        type: 'button',
-        action_id: init.action.actionId,
-        block_id: init.action.blockId ?? 'block',
-        value: init.action.value,
-        text: { type: 'plain_text', text: init.action.actionId },
-        action_ts: actionTs,
-      },
-    ],
+    actions: [clickedButton(init.action)],
   };
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
@@ -137,7 +128,6 @@ interface ViewActionInit {
 
 /** A click on a button in the Home tab: block_actions with the view instead of a channel and message. */
 export function viewActionBody(init: ViewActionInit): string {
-  const actionTs = (Date.now() / 1000).toFixed(6);
   const viewId = `V${init.userId}`;
   const payload = {
     type: 'block_actions',
@@ -155,16 +145,7 @@ export function viewActionBody(init: ViewActionInit): string {
       app_id: 'A0FAKE',
       bot_id: 'B0FAKE',
     },
-    actions: [
-      {
-        type: 'button',
-        action_id: init.action.actionId,
-        block_id: init.action.blockId ?? 'block',
-        value: init.action.value,
-        text: { type: 'plain_text', text: init.action.actionId },
-        action_ts: actionTs,
-      },
-    ],
+    actions: [clickedButton(init.action)],
   };
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
@@ -177,5 +158,17 @@ function clicker(userId: string, teamId: string | undefined) {
     api_app_id: 'A0FAKE',
     token: 'deprecated-verification-token',
     trigger_id: triggerId(),
+  };
+}
+
+/** The one button a block_actions payload reports, stamped with the time of the click. */
+function clickedButton(action: { actionId: string; blockId?: string; value: string }) {
+  return {
+    type: 'button',
+    action_id: action.actionId,
+    block_id: action.blockId ?? 'block',
+    value: action.value,
+    text: { type: 'plain_text', text: action.actionId },
+    action_ts: (Date.now() / 1000).toFixed(6),
   };
 }
