@@ -178,8 +178,8 @@ function storeOutageNotice(
   duties: LeaderDuties,
 ): StoreOutageNotice | undefined {
   const channel = config.notify.incidentChannel;
-  const store = deps.store as { onAvailability?(cb: (available: boolean) => void): void };
-  if (channel === undefined || store.onAvailability === undefined) return undefined;
+  // Only a shared store can be lost while the bot runs; the state file never reports a change.
+  if (channel === undefined || deps.store.kind !== 'redis') return undefined;
   // The lease is lost before the store reports the outage: "led recently" is the leader of a moment ago.
   let ledUntil = 0;
   const leadWindowMs = config.leader.ttlMs;
@@ -191,7 +191,7 @@ function storeOutageNotice(
     ledRecently: () => duties.isLeading || deps.clock.now() - ledUntil < leadWindowMs,
   });
   deps.leadership?.subscribe({ gained: () => {}, lost: () => (ledUntil = deps.clock.now()) });
-  store.onAvailability((available) => notice.changed(available));
+  deps.store.onAvailability((available) => notice.changed(available));
   return notice;
 }
 

@@ -5,6 +5,7 @@
 
 import type { Logger } from './log/logger.js';
 import type { IncidentPost, IncidentPublisher } from './notify/incident-publisher.js';
+import { sendMarkedOnce } from './state/marked-once.js';
 import type { StateStore } from './state/state-store.js';
 
 /** Longer than the monitor remembers announced sessions (3 days). */
@@ -38,21 +39,19 @@ export function incidentsOnce(
     async post(channel, event, threadTs) {
       const id = postKey(event);
       if (id === undefined) return publisher.post(channel, event, threadTs);
-      const key = `posted:${channel}:${id}`;
-      const earlier = await store.holder(key).catch(() => undefined);
-      if (earlier !== undefined) {
-        logger.info('incident post already made by an earlier leader; not posted again', {
-          kind: event.kind,
-        });
-        return earlier;
-      }
-      const ts = await publisher.post(channel, event, threadTs);
-      await store.claim(key, POSTED_MARK_MS, ts).catch((error: unknown) =>
-        logger.warn('could not mark an incident post in the store; a new leader may post it again', {
-          error,
-        }),
+      const outcome = await sendMarkedOnce(
+        store,
+        logger,
+        {
+          key: `posted:${channel}:${id}`,
+          ttlMs: POSTED_MARK_MS,
+          what: 'incident post',
+          context: { kind: event.kind },
+        },
+        () => publisher.post(channel, event, threadTs),
       );
-      return ts;
+      // The earlier leader's mark holds its message's ts: threads and updates go on from that message.
+      return 'earlier' in outcome ? outcome.earlier : (outcome.sent as string);
     },
   };
 }

@@ -4,6 +4,7 @@
 // window to one round trip, and the next leader checks the mark before it posts.
 
 import type { Logger } from './log/logger.js';
+import { sendMarkedOnce } from './state/marked-once.js';
 import type { StateStore } from './state/state-store.js';
 import type { WatchSpec } from './watch/types.js';
 import type { PublishResult, WatchMessage, WatchPublisher } from './watch/watch-publisher.js';
@@ -18,19 +19,21 @@ export function repliesOnce(publisher: WatchPublisher, store: StateStore, logger
       // The outbox hands over its saved item, whose id is stable across leaders; a parent update twice is harmless.
       const id = (message as { id?: unknown }).id;
       if (message.kind !== 'reply' || typeof id !== 'number') return publisher.publish(spec, message);
-      const key = `sent:${watchKey(spec)}:${id}`;
-      if ((await store.holder(key).catch(() => undefined)) !== undefined) {
-        logger.info('reply already sent by an earlier leader; not sent again', { taskId: spec.taskId });
-        return { outcome: 'sent' };
-      }
-      const result = await publisher.publish(spec, message);
-      if (result.outcome === 'sent') {
-        await store.claim(key, SENT_MARK_MS, 'sent').catch((error: unknown) =>
-          logger.warn('could not mark a sent reply in the store; a new leader may send it again', {
-            error,
-          }),
-        );
-      }
+      let result: PublishResult = { outcome: 'sent' };
+      await sendMarkedOnce(
+        store,
+        logger,
+        {
+          key: `sent:${watchKey(spec)}:${id}`,
+          ttlMs: SENT_MARK_MS,
+          what: 'reply',
+          context: { taskId: spec.taskId },
+        },
+        async () => {
+          result = await publisher.publish(spec, message);
+          return result.outcome === 'sent' ? 'sent' : undefined;
+        },
+      );
       return result;
     },
   };
